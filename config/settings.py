@@ -1,0 +1,118 @@
+"""Typed settings read from the environment once, at start-up, in the composition roots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dialer.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+# Development-only credentials: accepted only when DIALER_ENV=development (the default),
+# so that `make demo` runs with no configuration. Production refuses to start without real ones.
+DEV_ACCOUNT_SID = "AC" + "0" * 32
+DEV_AUTH_TOKEN = "dev-auth-token-not-secret"  # noqa: S105 - development default, refused in production
+DEV_SECRET_KEY = "dev-secret-key-not-secret"  # noqa: S105 - development default, refused in production
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'dialer.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; names follow DESIGN.md's environment contract."""
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", case_sensitive=True, populate_by_name=True
+    )
+
+    dialer_env: Literal["development", "production", "test"] = Field(
+        default="development", alias="DIALER_ENV"
+    )
+    database_url: str = Field(default_factory=default_database_url, alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    twilio_account_sid: str = Field(default=DEV_ACCOUNT_SID, alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr = Field(
+        default=SecretStr(DEV_AUTH_TOKEN), alias="TWILIO_AUTH_TOKEN"
+    )
+    twilio_api_base: str | None = Field(default=None, alias="TWILIO_API_BASE")
+    public_base_url: str = Field(default="http://127.0.0.1:5000", alias="PUBLIC_BASE_URL")
+    secret_key: SecretStr = Field(default=SecretStr(DEV_SECRET_KEY), alias="SECRET_KEY")
+    port: int = Field(default=5000, alias="PORT", ge=1, le=65535)
+    trusted_proxy_count: int = Field(default=0, alias="DIALER_TRUSTED_PROXY_COUNT", ge=0, le=5)
+    rules_dir: Path = Field(default=RULES_DIR, alias="DIALER_RULES_DIR")
+    log_format: Literal["console", "json"] = Field(default="console", alias="DIALER_LOG_FORMAT")
+    log_level: str = Field(default="INFO", alias="DIALER_LOG_LEVEL")
+    tick_seconds: float = Field(default=2.0, alias="DIALER_TICK_SECONDS", gt=0)
+    calls_per_second: float = Field(default=1.0, alias="DIALER_CALLS_PER_SECOND", gt=0)
+    twilio_timeout_seconds: float = Field(default=10.0, alias="DIALER_TWILIO_TIMEOUT", gt=0)
+
+    @field_validator("twilio_account_sid")
+    @classmethod
+    def _sid_shape(cls, value: str) -> str:
+        if not (value.startswith("AC") and len(value) == 34):  # noqa: PLR2004
+            msg = "must look like AC followed by 32 hex characters"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("public_base_url", "twilio_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            msg = "must start with http:// or https://"
+            raise ValueError(msg)
+        return value.rstrip("/") if value else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            msg = "only sqlite:/// and postgresql+psycopg:// URLs are supported"
+            raise ValueError(msg)
+        if value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_in_production(self) -> Settings:
+        if self.dialer_env != "production":
+            return self
+        problems = []
+        if self.twilio_auth_token.get_secret_value() == DEV_AUTH_TOKEN:
+            problems.append("TWILIO_AUTH_TOKEN must be set in production")
+        if self.twilio_account_sid == DEV_ACCOUNT_SID:
+            problems.append("TWILIO_ACCOUNT_SID must be set in production")
+        if self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            problems.append("SECRET_KEY must be set in production")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once; a bad value raises ConfigurationError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            lines.append(f"{where}: {error['msg']}")
+        raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from exc
+
+
+def environment_snapshot() -> dict[str, str]:
+    """The process environment, for composition roots that spawn child processes."""
+    return dict(os.environ)

@@ -1,0 +1,5 @@
+"""The dialer: compliant debt-collection contact campaigns on Twilio."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,35 @@
+"""The composition root: builds the service objects from settings, once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from dialer.clock import Clock, SystemClock
+from dialer.db.engine import make_engine, make_session_factory
+
+
+@dataclass
+class Services:
+    """Everything a process needs, wired once; tests build one with fakes."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock = field(default_factory=SystemClock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    engine = make_engine(settings.database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        clock=clock or SystemClock(),
+    )

@@ -1,0 +1,1 @@
+"""The `dialer` command line: one click group, one module per feature."""

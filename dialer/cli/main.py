@@ -1,0 +1,41 @@
+"""Entry point of the `dialer` command: wires each feature's click group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from dialer.errors import DialerError
+
+
+class DialerGroup(click.Group):
+    """Turns a DialerError into a clear one-line message and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DialerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=DialerGroup)
+@click.version_option(package_name="dialer")
+def cli() -> None:
+    """Compliant debt-collection contact campaigns on Twilio."""
+
+
+def _register() -> None:
+    from dialer.cli import compliance, db, emulator
+
+    cli.add_command(db.db)
+    cli.add_command(compliance.compliance)
+    cli.add_command(emulator.twilio_emulator)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="dialer")

@@ -1,0 +1,34 @@
+"""The case record's tables."""
+
+from __future__ import annotations
+
+from dialer.db.models.attempts import ContactAttempt, ProviderEvent
+from dialer.db.models.campaigns import Campaign, ContactLimitVersion
+from dialer.db.models.cases import Debt, Disposition, PromiseToPay
+from dialer.db.models.people import (
+    Consumer,
+    ConsumerFlagRecord,
+    InconvenientTimeRecord,
+    OptOut,
+    Phone,
+)
+from dialer.db.models.record import AuditEntry, CaseEvent
+from dialer.db.models.users import User
+
+__all__ = [
+    "AuditEntry",
+    "Campaign",
+    "CaseEvent",
+    "Consumer",
+    "ConsumerFlagRecord",
+    "ContactAttempt",
+    "ContactLimitVersion",
+    "Debt",
+    "Disposition",
+    "InconvenientTimeRecord",
+    "OptOut",
+    "Phone",
+    "PromiseToPay",
+    "ProviderEvent",
+    "User",
+]

@@ -1,0 +1,35 @@
+"""Console users: admins, supervisors and agents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dialer.db.base import Base, UTCDateTime
+from dialer.db.models._checks import one_of
+from dialer.vocabulary import AgentAvailability, Language, Role
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        one_of("role", Role),
+        one_of("availability", AgentAvailability),
+        one_of("language", Language),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    api_token_hash: Mapped[str | None] = mapped_column(String(200), unique=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    availability: Mapped[str] = mapped_column(String(10), default=AgentAvailability.OFFLINE)
+    availability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    current_attempt_id: Mapped[int | None] = mapped_column()
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
