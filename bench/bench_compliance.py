@@ -1,0 +1,109 @@
+"""Decisions per second on one core: a consumer with two phones and a 30-day history.
+
+Run: .venv/bin/python bench/bench_compliance.py [--seconds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime, timedelta
+
+from dialer.compliance import (
+    ConsumerFacts,
+    HistoryEntry,
+    PhoneFacts,
+    ProposedContact,
+    evaluate,
+    load_rule_packs,
+)
+from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneType
+
+MOBILE = "+13175550100"
+HOME = "+18125550101"
+OUTCOMES = [Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.NO_ANSWER]
+
+
+def history(start: datetime) -> list[HistoryEntry]:
+    """~32 entries over 30 days: calls on two numbers and debts, texts, one inbound reply."""
+    entries: list[HistoryEntry] = []
+    for day in range(30):
+        at = start + timedelta(days=day, hours=15)
+        entries.append(
+            HistoryEntry(
+                at=at,
+                channel=Channel.CALL,
+                to=MOBILE if day % 2 else HOME,
+                outcome=OUTCOMES[day % 4],
+                debt="D1" if day % 3 else "D2",
+            )
+        )
+        if day % 10 == 0:
+            entries.append(
+                HistoryEntry(
+                    at=at + timedelta(hours=2),
+                    channel=Channel.SMS,
+                    to=MOBILE,
+                    outcome=Outcome.DELIVERED,
+                )
+            )
+    entries.append(
+        HistoryEntry(
+            at=start + timedelta(days=12, hours=18),
+            channel=Channel.SMS,
+            direction=Direction.INBOUND,
+            from_=MOBILE,
+            body="ok I will pay friday",
+        )
+    )
+    return entries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    packs = load_rule_packs()
+    consumer = ConsumerFacts(
+        country="US",
+        state="IN",
+        postal_code="46204",
+        phones=(
+            PhoneFacts(MOBILE, PhoneType.MOBILE, True),
+            PhoneFacts(HOME, PhoneType.LANDLINE, False),
+        ),
+    )
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    past = history(start)
+    # A mix of proposals over one day: inside and outside the window, allowed and blocked.
+    proposals = [
+        ProposedContact(
+            at=start + timedelta(days=31, hours=h),
+            channel=ch,
+            to=MOBILE,
+            mode=ContactMode.AUTOMATED,
+            debt="D1",
+        )
+        for h in range(0, 24, 2)
+        for ch in (Channel.CALL, Channel.SMS)
+    ]
+    for p in proposals:  # warm the zone and rule caches
+        evaluate(consumer, past, p, packs=packs)
+    allowed = sum(evaluate(consumer, past, p, packs=packs).allowed for p in proposals)
+    done = 0
+    began = time.perf_counter()
+    deadline = began + args.seconds
+    while time.perf_counter() < deadline:
+        for p in proposals:
+            evaluate(consumer, past, p, packs=packs)
+        done += len(proposals)
+    elapsed = time.perf_counter() - began
+    print(
+        f"history entries: {len(past)}; proposals: {len(proposals)} "
+        f"({allowed} allowed, {len(proposals) - allowed} blocked with next_allowed_at)"
+    )
+    print(f"{done / elapsed:,.0f} decisions/second")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Hard blocks that no waiting lifts: flags, bad numbers, opt-outs and missing consent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialer.compliance.context import Block, Moment
+from dialer.compliance.decision import Reason, ReasonCode
+from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
+from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
+from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus
+
+
+def check_flags(moment: Moment, rules: tuple[FlagRule, ...]) -> list[Block]:
+    flags = moment.consumer.flags
+    if not flags:
+        return []
+    return [
+        Block(
+            Reason(
+                rule.reason,
+                rule.id,
+                rule.citation,
+                f"the consumer's record is flagged {rule.flag.value}",
+            ),
+            None,
+        )
+        for rule in rules
+        if rule.flag in flags and moment.proposed.channel in rule.channels
+    ]
+
+
+def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -> list[Block]:
+    if not rules:
+        return []
+    number = moment.proposed.to
+    status = moment.phone.status
+    if status is PhoneStatus.VALID:
+        wrong = False
+        for h in moment.history:
+            if h.entry.to == number and h.entry.direction is Direction.OUTBOUND:
+                if h.entry.outcome == Outcome.WRONG_PARTY:
+                    wrong = True
+                elif h.entry.outcome == Outcome.CONVERSATION:
+                    wrong = False
+        if not wrong:
+            return []
+        status = PhoneStatus.WRONG_PARTY
+    message = f"{number} is marked {status.value}"
+    return [
+        Block(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message), None) for r in rules
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutState:
+    channels: frozenset[Channel]  # media this number is opted out of
+    keyword_stop: bool  # a STOP-style reply: also revokes consent for automated calls
+    evidence: str
+
+
+def opt_out_state(moment: Moment) -> OptOutState:
+    """Replay the record's flags and the inbound texts, oldest first."""
+    number = moment.proposed.to
+    phone = moment.phone
+    fixed: set[Channel] = set()
+    if phone.sms_opted_out:
+        fixed.add(Channel.SMS)
+    if phone.call_opted_out:
+        fixed.add(Channel.CALL)
+    replayed: set[Channel] = set()
+    keyword_stop = False
+    evidence = "the case record" if fixed else ""
+    for h in moment.history:
+        entry = h.entry
+        if entry.direction is not Direction.INBOUND or entry.channel is not Channel.SMS:
+            continue
+        reading = read_inbound_sms(entry.body or "")
+        mine = entry.from_ == number
+        if reading.intent is SmsIntent.OPT_OUT and (mine or not reading.keyword):
+            replayed |= reading.channels
+            keyword_stop = keyword_stop or (mine and reading.scope is OptOutScope.SMS)
+            evidence = (
+                f"inbound text {entry.body!r} from {entry.from_} at {entry.at:%Y-%m-%d %H:%M}Z"
+            )
+        elif reading.intent is SmsIntent.OPT_IN and mine:
+            replayed.discard(Channel.SMS)
+            keyword_stop = False
+            evidence = evidence if replayed else ""
+    return OptOutState(frozenset(fixed | replayed), keyword_stop or Channel.SMS in fixed, evidence)
+
+
+def check_opt_outs(
+    moment: Moment, rules: tuple[OptOutRule, ...], consents: tuple[ConsentRule, ...]
+) -> list[Block]:
+    if not rules:
+        return []
+    state = opt_out_state(moment)
+    proposed = moment.proposed
+    blocks: list[Block] = []
+    for rule in rules:
+        if proposed.channel in state.channels and proposed.channel in rule.channels:
+            message = f"{proposed.to} opted out of {proposed.channel.value} ({state.evidence})"
+            blocks.append(
+                Block(Reason(ReasonCode.OPTED_OUT, rule.id, rule.citation, message), None)
+            )
+        elif (
+            state.keyword_stop
+            and proposed.channel is Channel.CALL
+            and rule.automated_revocation_citation
+            and _needs_consent(moment, consents)
+        ):
+            message = (
+                f"a STOP reply from {proposed.to} revoked consent for automated calls "
+                f"({state.evidence})"
+            )
+            blocks.append(
+                Block(
+                    Reason(
+                        ReasonCode.OPTED_OUT,
+                        f"{rule.id}.automated",
+                        rule.automated_revocation_citation,
+                        message,
+                    ),
+                    None,
+                )
+            )
+    return blocks
+
+
+def _needs_consent(moment: Moment, rules: tuple[ConsentRule, ...]) -> bool:
+    proposed = moment.proposed
+    return any(
+        proposed.channel in r.channels
+        and proposed.mode in r.modes
+        and moment.phone.type in r.phone_types
+        for r in rules
+    )
+
+
+def check_consent(moment: Moment, rules: tuple[ConsentRule, ...]) -> list[Block]:
+    if moment.phone.consent:
+        return []
+    proposed = moment.proposed
+    mode = "an automated" if proposed.mode is ContactMode.AUTOMATED else "an agent"
+    return [
+        Block(
+            Reason(
+                ReasonCode.NO_CONSENT,
+                r.id,
+                r.citation,
+                f"{mode} {proposed.channel.value} to {r.phone_types and moment.phone.type}"
+                f" number {proposed.to} needs the consumer's prior express consent",
+            ),
+            None,
+        )
+        for r in rules
+        if proposed.channel in r.channels
+        and proposed.mode in r.modes
+        and moment.phone.type in r.phone_types
+    ]

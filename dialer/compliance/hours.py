@@ -1,0 +1,118 @@
+"""Time-of-day rules: the legal calling window, consumer-stated inconvenient times, holidays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import lru_cache
+
+import holidays
+
+from dialer.compliance.context import Block, Moment, local_start
+from dialer.compliance.decision import Reason, ReasonCode
+from dialer.compliance.rules import HolidayRule, HoursRule
+
+_MIDNIGHT = time(0, 0)
+CONSUMER_DESIGNATED = "12 CFR 1006.6(b)(1)(i); comment 6(b)(1)-1 (consumer-designated times)"
+
+
+def check_hours(moment: Moment, rules: tuple[HoursRule, ...]) -> list[Block]:
+    blocks: list[Block] = []
+    channel = moment.proposed.channel
+    for rule in rules:
+        if channel not in rule.channels:
+            continue
+        for zone, local, day in zip(moment.zones, moment.local, moment.days, strict=True):
+            clock = local.time()
+            if rule.start <= clock < rule.end:
+                continue
+            opens_on = day if clock < rule.start else day + 1
+            message = (
+                f"{local:%H:%M:%S} in {zone.key} is outside {rule.start:%H:%M}-{rule.end:%H:%M}"
+            )
+            blocks.append(
+                Block(
+                    Reason(ReasonCode.OUTSIDE_HOURS, rule.id, rule.citation, message),
+                    local_start(opens_on, rule.start, zone),
+                )
+            )
+    return blocks
+
+
+def check_inconvenient(moment: Moment) -> list[Block]:
+    blocks: list[Block] = []
+    for stated in moment.consumer.inconvenient_times:
+        for zone, local, day in zip(moment.zones, moment.local, moment.days, strict=True):
+            ends_on = _inside(stated.start, stated.end, stated.days, local, day)
+            if ends_on is None:
+                continue
+            message = (
+                f"{local:%a %H:%M} in {zone.key} is inside the consumer's inconvenient time "
+                f"{stated.start:%H:%M}-{stated.end:%H:%M}"
+            )
+            blocks.append(
+                Block(
+                    Reason(
+                        ReasonCode.INCONVENIENT_TIME,
+                        "consumer.inconvenient_time",
+                        CONSUMER_DESIGNATED,
+                        message,
+                    ),
+                    local_start(ends_on, stated.end, zone),
+                )
+            )
+    return blocks
+
+
+def _inside(
+    start: time, end: time, days: frozenset[int] | None, local: datetime, day: int
+) -> int | None:
+    """The local day on which the range ends, if `local` is inside it; else None."""
+    clock = local.time()
+    weekday = local.weekday()
+    if start < end:
+        inside = start <= clock < end and (days is None or weekday in days)
+        return day if inside else None
+    if clock >= start and (days is None or weekday in days):
+        return day + 1
+    if clock < end and (days is None or (weekday - 1) % 7 in days):
+        return day
+    return None
+
+
+def check_holidays(moment: Moment, rules: tuple[HolidayRule, ...]) -> list[Block]:
+    blocks: list[Block] = []
+    consumer = moment.consumer
+    for rule in rules:
+        if moment.proposed.channel not in rule.channels:
+            continue
+        for zone, day in zip(moment.zones, moment.days, strict=True):
+            name = holiday_name(consumer.country, consumer.state, day)
+            if name is None:
+                continue
+            after = day + 1
+            while holiday_name(consumer.country, consumer.state, after) is not None:
+                after += 1
+            message = f"{date.fromordinal(day).isoformat()} is a holiday ({name}) in {zone.key}"
+            blocks.append(
+                Block(
+                    Reason(ReasonCode.HOLIDAY, rule.id, rule.citation, message),
+                    local_start(after, _MIDNIGHT, zone),
+                )
+            )
+    return blocks
+
+
+def holiday_name(country: str, state: str | None, day: int) -> str | None:
+    when = date.fromordinal(day)
+    calendar = _calendar(country, state, when.year)
+    name = calendar.get(when)
+    return None if name is None else str(name)
+
+
+@lru_cache(maxsize=256)
+def _calendar(country: str, state: str | None, year: int) -> dict[date, str]:
+    try:
+        found = holidays.country_holidays(country, subdiv=state, years=year)
+    except NotImplementedError:
+        found = holidays.country_holidays(country, years=year)
+    return {day: str(name) for day, name in found.items()}

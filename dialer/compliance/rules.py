@@ -1,0 +1,145 @@
+"""Rule types, as read from the rule packs; the engine's checks read only these tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import TypeVar
+
+from dialer.compliance.decision import ReasonCode
+from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneType
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBase:
+    id: str
+    citation: str
+    pack_id: str
+    states: frozenset[str] | None  # None: the whole country
+    effective_from: date | None
+    effective_to: date | None  # exclusive
+
+    def in_force(self, day: date) -> bool:
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.effective_to is None or day < self.effective_to
+
+
+@dataclass(frozen=True, slots=True)
+class HoursRule(RuleBase):
+    channels: frozenset[Channel]
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class CapRule(RuleBase):
+    """At most `max` counted contacts in `window_days` local calendar days."""
+
+    channels: frozenset[Channel]
+    counts: dict[Channel, frozenset[str]] = field(hash=False)
+    scope: str  # debt | person | number
+    phone_types: frozenset[PhoneType] | None
+    window_days: int
+    max: int
+    label: str
+    consent_exempt_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutRule(RuleBase):
+    """No contact on the channels for `days` local days after a trigger (its date is day 1)."""
+
+    channels: frozenset[Channel]
+    trigger: frozenset[str]
+    days: int
+    consent_exempt_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule(RuleBase):
+    flag: ConsumerFlag
+    reason: ReasonCode
+    channels: frozenset[Channel]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRule(RuleBase):
+    channels: frozenset[Channel]
+    modes: frozenset[ContactMode]
+    phone_types: frozenset[PhoneType]
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutRule(RuleBase):
+    channels: frozenset[Channel]
+    automated_revocation_citation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidNumberRule(RuleBase):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayRule(RuleBase):
+    channels: frozenset[Channel]
+
+
+Rule = (
+    HoursRule
+    | CapRule
+    | LockoutRule
+    | FlagRule
+    | ConsentRule
+    | OptOutRule
+    | InvalidNumberRule
+    | HolidayRule
+)
+
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules that apply to one consumer on one day, grouped by kind for the hot path."""
+
+    hours: tuple[HoursRule, ...] = ()
+    caps: tuple[CapRule, ...] = ()
+    lockouts: tuple[LockoutRule, ...] = ()
+    flags: tuple[FlagRule, ...] = ()
+    consents: tuple[ConsentRule, ...] = ()
+    opt_outs: tuple[OptOutRule, ...] = ()
+    invalid_numbers: tuple[InvalidNumberRule, ...] = ()
+    holidays: tuple[HolidayRule, ...] = ()
+    pack_versions: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, rules: list[Rule], pack_versions: tuple[tuple[str, str], ...]) -> RuleSet:
+        def pick(kind: type[_R]) -> tuple[_R, ...]:
+            return tuple(r for r in rules if isinstance(r, kind))
+
+        return cls(
+            hours=pick(HoursRule),
+            caps=pick(CapRule),
+            lockouts=pick(LockoutRule),
+            flags=pick(FlagRule),
+            consents=pick(ConsentRule),
+            opt_outs=pick(OptOutRule),
+            invalid_numbers=pick(InvalidNumberRule),
+            holidays=pick(HolidayRule),
+            pack_versions=pack_versions,
+        )
+
+    def merged(self, extra: RuleSet) -> RuleSet:
+        return RuleSet(
+            hours=self.hours + extra.hours,
+            caps=self.caps + extra.caps,
+            lockouts=self.lockouts + extra.lockouts,
+            flags=self.flags + extra.flags,
+            consents=self.consents + extra.consents,
+            opt_outs=self.opt_outs + extra.opt_outs,
+            invalid_numbers=self.invalid_numbers + extra.invalid_numbers,
+            holidays=self.holidays + extra.holidays,
+            pack_versions=self.pack_versions,
+        )

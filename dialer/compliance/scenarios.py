@@ -1,0 +1,304 @@
+"""Scenario files (DESIGN.md "Compliance scenario files"): parse, evaluate, compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dialer.compliance.decision import Decision, ReasonCode
+from dialer.compliance.engine import evaluate
+from dialer.compliance.facts import (
+    DEFAULT_DEBT,
+    AdminLimits,
+    ConsumerFacts,
+    HistoryEntry,
+    InconvenientTime,
+    PhoneFacts,
+    ProposedContact,
+    TimeRange,
+)
+from dialer.compliance.packs import RulePacks
+from dialer.compliance.parsing import (
+    check_keys,
+    fail,
+    parse_bool,
+    parse_clock,
+    parse_days,
+    parse_enum,
+    parse_instant,
+    parse_int,
+    parse_list,
+    parse_map,
+    parse_str,
+)
+from dialer.errors import InputError
+from dialer.vocabulary import (
+    Channel,
+    ConsumerFlag,
+    ContactMode,
+    Direction,
+    Outcome,
+    PhoneStatus,
+    PhoneType,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    decision: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    description: str
+    consumer: ConsumerFacts
+    history: tuple[HistoryEntry, ...]
+    proposed: ProposedContact
+    limits: AdminLimits | None
+    expect: Expectation | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioResult:
+    scenario: Scenario
+    decision: Decision
+    matched: bool | None  # None: no expectation
+    problems: tuple[str, ...]
+
+
+def load_scenarios(path: Path) -> list[Scenario]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {exc}") from None
+    return parse_scenarios(data, str(path))
+
+
+def parse_scenarios(data: object, where: str) -> list[Scenario]:
+    root = parse_map(data, where)
+    items = parse_list(root.get("scenarios"), f"{where}: scenarios")
+    if "scenarios" not in root:
+        raise fail(where, "missing top-level 'scenarios' list")
+    scenarios: list[Scenario] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        raw = parse_map(item, f"{where}: scenarios[{index}]")
+        sid = parse_str(raw.get("id"), f"{where}: scenarios[{index}].id")
+        if sid in seen:
+            raise fail(where, f"scenario {sid!r}: id appears twice")
+        seen.add(sid)
+        scenarios.append(_scenario(raw, sid, f"{where}: scenario {sid!r}"))
+    return scenarios
+
+
+def _scenario(raw: dict[str, Any], sid: str, where: str) -> Scenario:
+    check_keys(
+        raw, {"id", "description", "consumer", "limits", "history", "proposed", "expect"}, where
+    )
+    for key in ("consumer", "proposed"):
+        if key not in raw:
+            raise fail(where, f"missing field {key!r}")
+    history = tuple(
+        _entry(parse_map(e, f"{where}: history[{i}]"), f"{where}: history[{i}]")
+        for i, e in enumerate(parse_list(raw.get("history"), f"{where}: history"))
+    )
+    return Scenario(
+        id=sid,
+        description=str(raw.get("description") or ""),
+        consumer=_consumer(parse_map(raw["consumer"], f"{where}: consumer"), f"{where}: consumer"),
+        history=history,
+        proposed=_proposed(parse_map(raw["proposed"], f"{where}: proposed"), f"{where}: proposed"),
+        limits=None
+        if raw.get("limits") is None
+        else _limits(parse_map(raw["limits"], f"{where}: limits"), f"{where}: limits"),
+        expect=None
+        if raw.get("expect") is None
+        else _expect(parse_map(raw["expect"], f"{where}: expect"), f"{where}: expect"),
+    )
+
+
+def _consumer(raw: dict[str, Any], where: str) -> ConsumerFacts:
+    check_keys(
+        raw,
+        {"country", "state", "postal_code", "timezone", "phones", "flags", "inconvenient_times"},
+        where,
+    )
+    country = parse_str(raw.get("country"), f"{where}.country").upper()
+    if country not in {"US", "CN"}:
+        raise fail(f"{where}.country", f"{country!r} is not one of US, CN")
+    phones = tuple(
+        _phone(parse_map(p, f"{where}.phones[{i}]"), f"{where}.phones[{i}]")
+        for i, p in enumerate(parse_list(raw.get("phones"), f"{where}.phones"))
+    )
+    times = tuple(
+        _inconvenient(
+            parse_map(t, f"{where}.inconvenient_times[{i}]"), f"{where}.inconvenient_times[{i}]"
+        )
+        for i, t in enumerate(
+            parse_list(raw.get("inconvenient_times"), f"{where}.inconvenient_times")
+        )
+    )
+    return ConsumerFacts(
+        country=country,
+        phones=phones,
+        state=_opt_str(raw.get("state"), f"{where}.state"),
+        postal_code=_opt_str(raw.get("postal_code"), f"{where}.postal_code"),
+        timezone=_opt_str(raw.get("timezone"), f"{where}.timezone"),
+        flags=frozenset(
+            parse_enum(f, ConsumerFlag, f"{where}.flags")
+            for f in parse_list(raw.get("flags"), f"{where}.flags")
+        ),
+        inconvenient_times=times,
+    )
+
+
+def _opt_str(value: object, where: str) -> str | None:
+    return None if value is None else parse_str(value, where)
+
+
+def _phone(raw: dict[str, Any], where: str) -> PhoneFacts:
+    check_keys(
+        raw, {"number", "type", "consent", "status", "sms_opted_out", "call_opted_out"}, where
+    )
+    return PhoneFacts(
+        number=parse_str(raw.get("number"), f"{where}.number"),
+        type=parse_enum(raw.get("type", "unknown"), PhoneType, f"{where}.type"),
+        consent=parse_bool(raw.get("consent", False), f"{where}.consent"),
+        status=parse_enum(raw.get("status", "valid"), PhoneStatus, f"{where}.status"),
+        sms_opted_out=parse_bool(raw.get("sms_opted_out", False), f"{where}.sms_opted_out"),
+        call_opted_out=parse_bool(raw.get("call_opted_out", False), f"{where}.call_opted_out"),
+    )
+
+
+def _inconvenient(raw: dict[str, Any], where: str) -> InconvenientTime:
+    check_keys(raw, {"start", "end", "days"}, where)
+    return InconvenientTime(
+        start=parse_clock(raw.get("start"), f"{where}.start"),
+        end=parse_clock(raw.get("end"), f"{where}.end"),
+        days=parse_days(raw.get("days"), f"{where}.days"),
+    )
+
+
+def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
+    check_keys(
+        raw,
+        {
+            "at",
+            "channel",
+            "direction",
+            "to",
+            "from",
+            "outcome",
+            "debt",
+            "callback_requested",
+            "body",
+        },
+        where,
+    )
+    channel = parse_enum(raw.get("channel"), Channel, f"{where}.channel")
+    direction = parse_enum(raw.get("direction", "outbound"), Direction, f"{where}.direction")
+    outcome = raw.get("outcome")
+    if outcome is not None:
+        outcome = parse_enum(outcome, Outcome, f"{where}.outcome").value
+    if direction is Direction.INBOUND and channel is Channel.SMS and raw.get("from") is None:
+        raise fail(f"{where}.from", "an inbound text needs the number it came from")
+    return HistoryEntry(
+        at=parse_instant(raw.get("at"), f"{where}.at"),
+        channel=channel,
+        direction=direction,
+        to=_opt_str(raw.get("to"), f"{where}.to"),
+        from_=_opt_str(raw.get("from"), f"{where}.from"),
+        outcome=outcome,
+        debt=parse_str(raw.get("debt", DEFAULT_DEBT), f"{where}.debt"),
+        callback_requested=parse_bool(
+            raw.get("callback_requested", False), f"{where}.callback_requested"
+        ),
+        body=None if raw.get("body") is None else str(raw["body"]),
+    )
+
+
+def _proposed(raw: dict[str, Any], where: str) -> ProposedContact:
+    check_keys(raw, {"at", "channel", "to", "mode", "debt"}, where)
+    return ProposedContact(
+        at=parse_instant(raw.get("at"), f"{where}.at"),
+        channel=parse_enum(raw.get("channel"), Channel, f"{where}.channel"),
+        to=parse_str(raw.get("to"), f"{where}.to"),
+        mode=parse_enum(raw.get("mode", "automated"), ContactMode, f"{where}.mode"),
+        debt=parse_str(raw.get("debt", DEFAULT_DEBT), f"{where}.debt"),
+    )
+
+
+def _hours(value: object, where: str) -> TimeRange | None:
+    if value is None:
+        return None
+    raw = parse_map(value, where)
+    check_keys(raw, {"start", "end"}, where)
+    return TimeRange(
+        parse_clock(raw.get("start"), f"{where}.start"), parse_clock(raw.get("end"), f"{where}.end")
+    )
+
+
+def _limits(raw: dict[str, Any], where: str) -> AdminLimits:
+    check_keys(
+        raw,
+        {
+            "call_hours",
+            "sms_hours",
+            "max_calls_per_day",
+            "max_calls_per_week",
+            "max_sms_per_day",
+            "max_sms_per_week",
+            "no_contact_on_holidays",
+        },
+        where,
+    )
+
+    def cap(key: str) -> int | None:
+        return None if raw.get(key) is None else parse_int(raw[key], f"{where}.{key}")
+
+    return AdminLimits(
+        call_hours=_hours(raw.get("call_hours"), f"{where}.call_hours"),
+        sms_hours=_hours(raw.get("sms_hours"), f"{where}.sms_hours"),
+        max_calls_per_day=cap("max_calls_per_day"),
+        max_calls_per_week=cap("max_calls_per_week"),
+        max_sms_per_day=cap("max_sms_per_day"),
+        max_sms_per_week=cap("max_sms_per_week"),
+        no_contact_on_holidays=parse_bool(
+            raw.get("no_contact_on_holidays", False), f"{where}.no_contact_on_holidays"
+        ),
+    )
+
+
+def _expect(raw: dict[str, Any], where: str) -> Expectation:
+    check_keys(raw, {"decision", "reasons"}, where)
+    decision = raw.get("decision")
+    if decision is not None and decision not in {"allow", "block"}:
+        raise fail(f"{where}.decision", f"{decision!r} is not one of allow, block")
+    reasons = tuple(
+        parse_enum(r, ReasonCode, f"{where}.reasons").value
+        for r in parse_list(raw.get("reasons"), f"{where}.reasons")
+    )
+    return Expectation(decision, reasons)
+
+
+def run_scenario(scenario: Scenario, packs: RulePacks) -> ScenarioResult:
+    decision = evaluate(
+        scenario.consumer, scenario.history, scenario.proposed, limits=scenario.limits, packs=packs
+    )
+    expect = scenario.expect
+    if expect is None:
+        return ScenarioResult(scenario, decision, None, ())
+    problems: list[str] = []
+    if expect.decision is not None and expect.decision != decision.decision:
+        problems.append(f"expected {expect.decision}, got {decision.decision}")
+    missing = [r for r in expect.reasons if r not in decision.reason_codes]
+    if missing:
+        problems.append(f"missing reason(s): {', '.join(missing)}")
+    return ScenarioResult(scenario, decision, not problems, tuple(problems))
