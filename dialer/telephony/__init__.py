@@ -1,0 +1,28 @@
+"""The telephony gateway: the Telephony port, its Twilio adapter, a fake, and its errors."""
+
+from __future__ import annotations
+
+from dialer.telephony.errors import (
+    AmbiguousCreateError,
+    InvalidNumberError,
+    NotSmsCapableError,
+    OptedOutError,
+    RetryableTelephonyError,
+    TelephonyError,
+)
+from dialer.telephony.ports import ProviderCall, ProviderMessage, Telephony
+from dialer.telephony.recovery import place_call_safely, recover_ambiguous_call
+
+__all__ = [
+    "AmbiguousCreateError",
+    "InvalidNumberError",
+    "NotSmsCapableError",
+    "OptedOutError",
+    "ProviderCall",
+    "ProviderMessage",
+    "RetryableTelephonyError",
+    "Telephony",
+    "TelephonyError",
+    "place_call_safely",
+    "recover_ambiguous_call",
+]

@@ -1,0 +1,120 @@
+"""Control endpoints under /_emulator/ (no auth: the emulator only listens on loopback).
+
+GET  /_emulator/health                 -> {"ok": true}
+GET  /_emulator/config                 -> the current configuration
+POST /_emulator/config   {cps, strict, speed, seed, inbound_sms_url, max_twiml_steps,
+                          mix: {...}, faults: {...}}  (partial updates) -> the new configuration
+GET  /_emulator/scripts                -> {number: script}
+PUT|POST /_emulator/scripts/<number>   NumberScript fields as JSON -> the script
+DELETE /_emulator/scripts/<number>
+POST /_emulator/inbound-sms {from, to, body, url?} -> {sid, url, webhook_status, webhook_body}
+GET  /_emulator/stats                  -> create timestamps, max per 1-second window, 429s, statuses
+GET  /_emulator/callbacks              -> every webhook sent (url, kind, params, status, token)
+GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
+POST /_emulator/reset                  -> forget calls, messages, scripts, opt-outs, config
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from twilio_emulator.config import NumberScript
+
+if TYPE_CHECKING:
+    from twilio_emulator.app import Emulator
+
+bp = Blueprint("emulator_control", __name__, url_prefix="/_emulator")
+
+
+def emu() -> Emulator:
+    emulator: Emulator = current_app.config["EMULATOR"]
+    return emulator
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def bad(message: str) -> tuple[Response, int]:
+    return jsonify({"error": message}), 400
+
+
+@bp.get("/health")
+def health() -> Response:
+    return jsonify({"ok": True, "account_sid": emu().account_sid})
+
+
+@bp.route("/config", methods=["GET", "POST"])
+def config() -> tuple[Response, int]:
+    if request.method == "POST":
+        try:
+            emu().configure(body())
+        except (ValueError, TypeError) as exc:
+            return bad(str(exc))
+    return jsonify(dataclasses.asdict(emu().config())), 200
+
+
+@bp.get("/scripts")
+def scripts() -> Response:
+    with emu().store.lock:
+        data = {n: dataclasses.asdict(s) for n, s in emu().store.scripts.items()}
+    return jsonify(data)
+
+
+@bp.route("/scripts/<number>", methods=["PUT", "POST", "DELETE"])
+def script(number: str) -> tuple[Response, int]:
+    store = emu().store
+    if request.method == "DELETE":
+        with store.lock:
+            store.scripts.pop(number, None)
+        return jsonify({}), 200
+    try:
+        parsed = NumberScript.from_json(body())
+    except (ValueError, TypeError) as exc:
+        return bad(str(exc))
+    with store.lock:
+        store.scripts[number] = parsed
+    return jsonify(dataclasses.asdict(parsed)), 200
+
+
+@bp.post("/inbound-sms")
+def inbound_sms() -> tuple[Response, int]:
+    data = body()
+    sender, to, text = data.get("from"), data.get("to"), data.get("body")
+    if not (isinstance(sender, str) and isinstance(to, str) and isinstance(text, str)):
+        return bad("from, to and body are required strings")
+    url = data.get("url")
+    result = emu().messages.inbound(
+        account_sid=emu().account_sid,
+        from_=sender,
+        to=to,
+        body=text,
+        url=url if isinstance(url, str) else None,
+    )
+    return jsonify(result), 200
+
+
+@bp.get("/stats")
+def stats() -> Response:
+    return jsonify(emu().stats())
+
+
+@bp.get("/callbacks")
+def callbacks() -> Response:
+    return jsonify(emu().store.callbacks())
+
+
+@bp.get("/idle")
+def idle() -> Response:
+    timeout = min(float(request.args.get("timeout", "10")), 120.0)
+    return jsonify({"idle": emu().engine.wait_idle(timeout)})
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    emu().reset()
+    return jsonify({"ok": True})

@@ -1,0 +1,144 @@
+"""The emulator's in-memory records and the lock that guards them."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from twilio_emulator.config import NumberScript
+
+
+@dataclass
+class CallPlan:
+    """What will happen to one call, decided (with the seeded RNG) when it is created."""
+
+    outcome: str  # human, machine, fax, unknown, busy, no-answer, failed
+    answered_by: str | None
+    ring_seconds: float
+    talk_seconds: float
+    digits: deque[str | None]
+    agent_answers: bool | None
+    record_seconds: float
+
+
+@dataclass
+class CallRecord:
+    sid: str
+    account_sid: str
+    to: str
+    from_: str
+    date_created: datetime
+    date_updated: datetime
+    plan: CallPlan
+    url: str | None = None
+    method: str = "POST"
+    twiml: str | None = None
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    events: frozenset[str] = frozenset({"completed"})
+    timeout: int = 60
+    machine_detection: str | None = None
+    async_amd: bool = False
+    amd_callback: str | None = None
+    amd_callback_method: str = "POST"
+    record: bool = False
+    recording_status_callback: str | None = None
+    status: str = "queued"
+    direction: str = "outbound-api"
+    parent_call_sid: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration: int | None = None
+    answered_by: str | None = None
+    queue_time_ms: int = 0
+    sequence: int = 0
+    callbacks_started: bool = False  # initiated has happened (cancel then sends a callback)
+    answered_at: float | None = None  # monotonic
+    hangup_requested: bool = False
+    redirect: tuple[str, str] | None = None
+    interrupt: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+@dataclass
+class MessageRecord:
+    sid: str
+    account_sid: str
+    to: str
+    from_: str
+    body: str
+    date_created: datetime
+    date_updated: datetime
+    status: str = "queued"
+    direction: str = "outbound-api"
+    status_callback: str | None = None
+    date_sent: datetime | None = None
+    error_code: int | None = None
+    num_segments: int = 1
+    outcome: str = "delivered"
+    planned_error: int | None = None
+
+
+@dataclass
+class CallbackLogEntry:
+    url: str
+    kind: str
+    params: dict[str, list[str]]
+    status: int | None
+    attempt: int
+    token: str
+    at: float
+
+
+class Store:
+    """Calls, messages, opt-outs, scripts and statistics; every access holds `lock`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.calls: dict[str, CallRecord] = {}
+        self.messages: dict[str, MessageRecord] = {}
+        self.scripts: dict[str, NumberScript] = {}
+        self.opted_out: set[str] = set()
+        self.call_creates: list[float] = []  # wall-clock epoch seconds of accepted call creates
+        self.message_creates: list[float] = []
+        self.rejected_429 = 0
+        self.callback_log: deque[CallbackLogEntry] = deque(maxlen=10000)
+
+    def reset(self) -> None:
+        with self.lock:
+            for call in self.calls.values():
+                call.hangup_requested = True
+                call.interrupt.set()
+            self.calls.clear()
+            self.messages.clear()
+            self.scripts.clear()
+            self.opted_out.clear()
+            self.call_creates.clear()
+            self.message_creates.clear()
+            self.rejected_429 = 0
+            self.callback_log.clear()
+
+    def log_callback(self, entry: CallbackLogEntry) -> None:
+        with self.lock:
+            self.callback_log.append(entry)
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [
+                {
+                    "url": e.url,
+                    "kind": e.kind,
+                    "params": e.params,
+                    "status": e.status,
+                    "attempt": e.attempt,
+                    "idempotency_token": e.token,
+                    "at": e.at,
+                }
+                for e in self.callback_log
+            ]
