@@ -90,3 +90,4 @@ class ProviderEvent(Base):
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("contact_attempts.id"))
+    response: Mapped[str | None] = mapped_column(Text)  # TwiML answered; a duplicate gets it again

@@ -1,0 +1,84 @@
+"""Agents for bridged calls: reserve one available agent atomically, release at call end.
+
+On PostgreSQL the candidate row is picked with FOR UPDATE SKIP LOCKED, so two calls being
+bridged at the same moment never get the same agent; on SQLite writers are serialised by
+BEGIN IMMEDIATE. The agent who has been waiting longest is picked first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dialer.db.models import User
+from dialer.vocabulary import AgentAvailability, Language
+
+
+@dataclass(frozen=True, slots=True)
+class ReservedAgent:
+    id: int
+    phone_e164: str
+    language: Language
+    display_name: str
+
+
+def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> ReservedAgent | None:
+    """Mark one available agent on_call for this attempt; None when nobody is free."""
+    candidate = (
+        select(User.id)
+        .where(
+            User.availability == AgentAvailability.AVAILABLE,
+            User.is_active.is_(True),
+            User.phone_e164.is_not(None),
+        )
+        .order_by(User.availability_changed_at.asc().nulls_first(), User.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    statement = (
+        update(User)
+        .where(User.id == candidate, User.availability == AgentAvailability.AVAILABLE)
+        .values(
+            availability=AgentAvailability.ON_CALL,
+            current_attempt_id=attempt_id,
+            availability_changed_at=now,
+        )
+        .returning(User.id, User.phone_e164, User.language, User.display_name)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(statement).first()
+    if row is None:
+        return None
+    return ReservedAgent(
+        id=row.id,
+        phone_e164=row.phone_e164,
+        language=Language(row.language),
+        display_name=row.display_name,
+    )
+
+
+def agent_for_attempt(session: Session, attempt_id: int) -> User | None:
+    return session.scalar(select(User).where(User.current_attempt_id == attempt_id))
+
+
+def release_agent(
+    session: Session,
+    *,
+    attempt_id: int,
+    now: datetime,
+    to: AgentAvailability = AgentAvailability.WRAP_UP,
+) -> int | None:
+    """The call ended: the agent reserved for it goes to `to` (wrap-up by default)."""
+    statement = (
+        update(User)
+        .where(User.current_attempt_id == attempt_id)
+        .values(availability=to, current_attempt_id=None, availability_changed_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    )
+    released: int | None = session.execute(statement).scalar_one_or_none()
+    return released

@@ -1,0 +1,112 @@
+"""Applying call status, AMD and recording callbacks to the attempt and the case record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dialer.agents import release_agent
+from dialer.attempts import apply_call_status, call_outcome, is_terminal, parse_call_status
+from dialer.callbacks.case import load_attempt
+from dialer.callbacks.events import AmdEvent, CallStatusEvent, RecordingEvent
+from dialer.callbacks.replanning import mark_debt_for_replanning
+from dialer.case_record import add_case_event
+from dialer.db.models import ContactAttempt
+from dialer.vocabulary import AttemptStatus, Outcome
+
+
+def settle_outcome(attempt: ContactAttempt) -> None:
+    """(Re)compute the outcome of an ended call from what is known (order-independent)."""
+    status = AttemptStatus(attempt.status)
+    if not is_terminal(status):
+        return
+    current = Outcome(attempt.outcome) if attempt.outcome else None
+    outcome = call_outcome(
+        status,
+        answered_by=attempt.answered_by,
+        identity_confirmed=attempt.identity_confirmed,
+        current=current,
+    )
+    attempt.outcome = outcome.value if outcome else None
+
+
+def _record_details(attempt: ContactAttempt, event: CallStatusEvent, *, at: datetime) -> None:
+    reported = parse_call_status(event.status)
+    if event.sequence is not None:
+        attempt.last_sequence = max(attempt.last_sequence or -1, event.sequence)
+    if event.answered_by and not attempt.answered_by:
+        attempt.answered_by = event.answered_by
+    if reported is AttemptStatus.IN_PROGRESS and attempt.answered_at is None:
+        attempt.answered_at = at
+    if reported is not None and is_terminal(reported) and reported.value == attempt.status:
+        attempt.ended_at = attempt.ended_at or at
+        attempt.duration_seconds = _first(attempt.duration_seconds, event.duration)
+        attempt.sip_response_code = _first(attempt.sip_response_code, event.sip_code)
+        attempt.error_code = _first(attempt.error_code, event.error_code)
+
+
+def _first(current: int | None, reported: int | None) -> int | None:
+    return current if current is not None else reported
+
+
+def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> None:
+    """Once per call: timeline line, agent released, debt handed back to the planner."""
+    settle_outcome(attempt)
+    seconds = f" after {attempt.duration_seconds} s" if attempt.duration_seconds else ""
+    add_case_event(
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        attempt_id=attempt.id,
+        at=now,
+        kind="call_ended",
+        summary=f"Call ended: {attempt.outcome or attempt.status}{seconds}",
+        detail={
+            "status": attempt.status,
+            "outcome": attempt.outcome,
+            "answered_by": attempt.answered_by,
+            "sip_response_code": attempt.sip_response_code,
+            "error_code": attempt.error_code,
+        },
+    )
+    release_agent(session, attempt_id=attempt.id, now=now)
+    if attempt.debt_id is not None:
+        mark_debt_for_replanning(session, attempt.debt_id, now)
+
+
+def apply_call_status_event(
+    session: Session, event: CallStatusEvent, *, now: datetime
+) -> ContactAttempt:
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    before = AttemptStatus(attempt.status)
+    after = apply_call_status(before, event.status)
+    attempt.status = after.value
+    _record_details(attempt, event, at=event.timestamp or now)
+    attempt.updated_at = now
+    if is_terminal(after) and not is_terminal(before):
+        call_ended(session, attempt, now=now)
+    else:
+        settle_outcome(attempt)
+    return attempt
+
+
+def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> ContactAttempt:
+    """Async AMD result: who answered. A machine gets the voicemail at the next TwiML turn."""
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt.answered_by = event.answered_by
+    attempt.updated_at = now
+    settle_outcome(attempt)
+    return attempt
+
+
+def apply_recording_event(
+    session: Session, event: RecordingEvent, *, now: datetime
+) -> ContactAttempt:
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    if event.status == "completed" or attempt.recording_sid is None:
+        attempt.recording_sid = event.recording_sid or attempt.recording_sid
+        attempt.recording_url = event.recording_url or attempt.recording_url
+        attempt.recording_duration = _first(event.duration, attempt.recording_duration)
+    attempt.updated_at = now
+    return attempt

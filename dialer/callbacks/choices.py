@@ -1,0 +1,187 @@
+"""What the consumer's keypad choices change in the case record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialer.callbacks.case import CaseView
+from dialer.case_record import add_case_event
+from dialer.db.models import ConsumerFlagRecord, OptOut
+from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneStatus
+
+IVR = "ivr"
+
+
+def _event(
+    view: CaseView,
+    session: Session,
+    *,
+    kind: str,
+    summary: str,
+    now: datetime,
+    detail: dict[str, object] | None = None,
+) -> None:
+    add_case_event(
+        session,
+        consumer_id=view.consumer.id,
+        debt_id=view.attempt.debt_id,
+        attempt_id=view.attempt.id,
+        at=now,
+        kind=kind,
+        summary=summary,
+        detail=dict(detail or {}),
+        actor=IVR,
+    )
+
+
+def confirm_identity(session: Session, view: CaseView, *, now: datetime) -> None:
+    if not view.attempt.identity_confirmed:
+        view.attempt.identity_confirmed = True
+        _event(
+            view,
+            session,
+            kind="identity_confirmed",
+            now=now,
+            summary="Consumer confirmed their identity on the call",
+        )
+
+
+def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
+    """The person who answered is not the consumer: no more calls to this number for them."""
+    view.attempt.outcome = Outcome.WRONG_PARTY.value
+    if view.phone is not None:
+        view.phone.status = PhoneStatus.WRONG_PARTY.value
+        view.phone.status_reason = "IVR: the person who answered is not the consumer"
+    _event(
+        view,
+        session,
+        kind="wrong_party",
+        now=now,
+        summary="The person who answered said they are not the consumer",
+    )
+
+
+def record_dispute(session: Session, view: CaseView, *, now: datetime) -> None:
+    """'This is not my debt': dispute flag on the debt, and contact about it paused."""
+    debt = view.debt
+    active = session.scalar(
+        select(ConsumerFlagRecord.id).where(
+            ConsumerFlagRecord.consumer_id == view.consumer.id,
+            ConsumerFlagRecord.debt_id == (debt.id if debt else None),
+            ConsumerFlagRecord.flag == ConsumerFlag.DISPUTE_PENDING,
+            ConsumerFlagRecord.cleared_at.is_(None),
+        )
+    )
+    if active is None:
+        session.add(
+            ConsumerFlagRecord(
+                consumer_id=view.consumer.id,
+                debt_id=debt.id if debt else None,
+                flag=ConsumerFlag.DISPUTE_PENDING.value,
+                learned_at=now,
+                source=IVR,
+                detail={"attempt_id": view.attempt.id},
+            )
+        )
+    if debt is not None:
+        debt.next_contact_at = None
+        debt.updated_at = now
+    _event(
+        view,
+        session,
+        kind="dispute",
+        now=now,
+        summary="Consumer said this is not their debt: dispute recorded, contact paused",
+    )
+
+
+def opt_out_of_calls(session: Session, view: CaseView, *, now: datetime) -> None:
+    """'Stop calling this number': a call opt-out on the number."""
+    phone = view.phone
+    if phone is not None:
+        active = session.scalar(
+            select(OptOut.id).where(
+                OptOut.phone_id == phone.id,
+                OptOut.channel == Channel.CALL,
+                OptOut.revoked_at.is_(None),
+            )
+        )
+        if active is None:
+            session.add(
+                OptOut(
+                    phone_id=phone.id,
+                    channel=Channel.CALL.value,
+                    source=IVR,
+                    detail="pressed 4 in the call menu",
+                    opted_out_at=now,
+                )
+            )
+    _event(
+        view,
+        session,
+        kind="opt_out",
+        now=now,
+        detail={"channel": Channel.CALL.value},
+        summary="Consumer asked for no more calls to this number",
+    )
+
+
+def request_callback(session: Session, view: CaseView, *, window: str, now: datetime) -> None:
+    view.attempt.callback_requested = True
+    _event(
+        view,
+        session,
+        kind="callback_requested",
+        now=now,
+        detail={"window": window},
+        summary=f"Consumer asked to be called back ({window})",
+    )
+
+
+def agent_unavailable(session: Session, view: CaseView, *, now: datetime) -> None:
+    """The consumer asked for an agent and nobody was free: count it, offer a call back."""
+    view.attempt.callback_requested = True
+    _event(
+        view,
+        session,
+        kind="agent_unavailable",
+        now=now,
+        summary="Consumer asked for an agent; none was available",
+    )
+
+
+def agent_reserved(session: Session, view: CaseView, *, agent_id: int, now: datetime) -> None:
+    view.attempt.agent_id = agent_id
+    _event(
+        view,
+        session,
+        kind="agent_bridging",
+        now=now,
+        detail={"agent_id": agent_id},
+        summary="Bridging the consumer to an agent",
+    )
+
+
+def voicemail_left(session: Session, view: CaseView, *, now: datetime) -> None:
+    _event(
+        view,
+        session,
+        kind="voicemail",
+        now=now,
+        summary="Answering machine: limited-content message left",
+        detail={"answered_by": view.attempt.answered_by},
+    )
+
+
+def agent_answered(session: Session, view: CaseView, *, now: datetime) -> None:
+    _event(
+        view,
+        session,
+        kind="agent_answered",
+        now=now,
+        detail={"agent_id": view.attempt.agent_id},
+        summary="Agent answered the bridged call",
+    )

@@ -1,0 +1,220 @@
+"""Twilio callbacks as frozen dataclasses, read from the stored payload (form + query).
+
+The payload is what the ledger keeps verbatim, so a replayed event is read exactly like a
+live one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+
+class EventKind(StrEnum):
+    CALL_STATUS = "call_status"
+    CALL_AMD = "call_amd"
+    CALL_ANSWER = "call_answer"
+    CALL_GATHER = "call_gather"
+    CALL_WHISPER = "call_whisper"
+    RECORDING = "recording"
+    SMS_STATUS = "sms_status"
+    SMS_INBOUND = "sms_inbound"
+
+
+def payload_of(form: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
+    return {"form": form, "query": query}
+
+
+def _value(section: dict[str, Any], key: str) -> str | None:
+    found = section.get(key)
+    if isinstance(found, list):
+        found = found[0] if found else None
+    return None if found is None else str(found)
+
+
+def form_value(payload: dict[str, Any], key: str) -> str | None:
+    return _value(payload.get("form", {}), key)
+
+
+def query_value(payload: dict[str, Any], key: str) -> str | None:
+    return _value(payload.get("query", {}), key)
+
+
+def _int(text: str | None) -> int | None:
+    if text is None or not text.strip().lstrip("-").isdigit():
+        return None
+    return int(text.strip())
+
+
+def _timestamp(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+def attempt_of(payload: dict[str, Any]) -> int | None:
+    return _int(query_value(payload, "attempt"))
+
+
+@dataclass(frozen=True, slots=True)
+class CallStatusEvent:
+    attempt_id: int | None
+    call_sid: str
+    status: str
+    sequence: int | None = None
+    duration: int | None = None
+    sip_code: int | None = None
+    error_code: int | None = None
+    answered_by: str | None = None
+    timestamp: datetime | None = None
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> CallStatusEvent:
+        get = partial(form_value, payload)
+        return cls(
+            attempt_id=attempt_of(payload),
+            call_sid=get("CallSid") or "",
+            status=get("CallStatus") or "",
+            sequence=_int(get("SequenceNumber")),
+            duration=_int(get("CallDuration")),
+            sip_code=_int(get("SipResponseCode")),
+            error_code=_int(get("ErrorCode")),
+            answered_by=get("AnsweredBy") or None,
+            timestamp=_timestamp(get("Timestamp")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AmdEvent:
+    attempt_id: int | None
+    call_sid: str
+    answered_by: str
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> AmdEvent:
+        return cls(
+            attempt_id=attempt_of(payload),
+            call_sid=form_value(payload, "CallSid") or "",
+            answered_by=form_value(payload, "AnsweredBy") or "unknown",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRequest:
+    """The answer, gather and whisper requests (TwiML is expected back)."""
+
+    attempt_id: int | None
+    call_sid: str
+    answered_by: str | None = None
+    stage: str | None = None
+    try_number: int = 1
+    digits: str = ""
+    dial_status: str | None = None
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> VoiceRequest:
+        return cls(
+            attempt_id=attempt_of(payload),
+            call_sid=form_value(payload, "CallSid") or "",
+            answered_by=form_value(payload, "AnsweredBy") or None,
+            stage=query_value(payload, "stage"),
+            try_number=max(_int(query_value(payload, "try")) or 1, 1),
+            digits=(form_value(payload, "Digits") or "").strip(),
+            dial_status=form_value(payload, "DialCallStatus"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingEvent:
+    attempt_id: int | None
+    call_sid: str
+    recording_sid: str
+    recording_url: str | None
+    duration: int | None
+    status: str
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> RecordingEvent:
+        get = partial(form_value, payload)
+        return cls(
+            attempt_id=attempt_of(payload),
+            call_sid=get("CallSid") or "",
+            recording_sid=get("RecordingSid") or "",
+            recording_url=get("RecordingUrl"),
+            duration=_int(get("RecordingDuration")),
+            status=get("RecordingStatus") or "completed",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SmsStatusEvent:
+    attempt_id: int | None
+    message_sid: str
+    status: str
+    error_code: int | None = None
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> SmsStatusEvent:
+        get = partial(form_value, payload)
+        return cls(
+            attempt_id=attempt_of(payload),
+            message_sid=get("MessageSid") or get("SmsSid") or "",
+            status=get("MessageStatus") or get("SmsStatus") or "",
+            error_code=_int(get("ErrorCode")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    message_sid: str
+    from_number: str
+    to_number: str
+    body: str
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> InboundSms:
+        get = partial(form_value, payload)
+        return cls(
+            message_sid=get("MessageSid") or get("SmsSid") or "",
+            from_number=(get("From") or "").strip(),
+            to_number=(get("To") or "").strip(),
+            body=get("Body") or "",
+        )
+
+
+def _natural_key(kind: EventKind, payload: dict[str, Any]) -> str:
+    def get(key: str) -> str:
+        return form_value(payload, key) or ""
+
+    def query(key: str) -> str:
+        return query_value(payload, key) or ""
+
+    parts: tuple[str, ...]
+    if kind is EventKind.CALL_STATUS:
+        parts = (get("CallSid"), get("CallStatus"), get("SequenceNumber"))
+    elif kind is EventKind.CALL_GATHER:
+        parts = (get("CallSid"), query("stage"), query("try"))
+    elif kind is EventKind.RECORDING:
+        parts = (get("RecordingSid"), get("RecordingStatus"))
+    elif kind is EventKind.SMS_STATUS:
+        parts = (get("MessageSid") or get("SmsSid"), get("MessageStatus") or get("SmsStatus"))
+    elif kind is EventKind.SMS_INBOUND:
+        parts = (get("MessageSid") or get("SmsSid"),)
+    else:  # answer, amd, whisper: one per call leg
+        parts = (get("CallSid"), query("attempt"))
+    return ":".join((kind.value, *parts))
+
+
+def dedupe_key(kind: EventKind, payload: dict[str, Any], idempotency_token: str | None) -> str:
+    """Twilio's idempotency token when it sent one, else the kind's natural key."""
+    if idempotency_token:
+        return f"{kind.value}:token:{idempotency_token.strip()}"
+    return _natural_key(kind, payload)

@@ -1,0 +1,70 @@
+"""What the IVR does next, as data; webhooks/twiml.py turns a step into TwiML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dialer.templates import MessageContext, VoicePrompt
+from dialer.vocabulary import Language
+
+
+class Stage(StrEnum):
+    IDENTITY = "identity"
+    MENU = "menu"
+    CALLBACK = "callback"
+    DIAL = "dial"  # the <Dial> to an agent ended
+
+
+class StepKind(StrEnum):
+    ASK = "ask"  # say prompts inside a <Gather> for `stage`
+    DIAL_AGENT = "dial_agent"
+    SAY_AND_HANG_UP = "say_and_hang_up"
+    SAY = "say"  # the whisper to the agent: say and return (the bridge follows)
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceStep:
+    kind: StepKind
+    attempt_id: int
+    language: Language
+    context: MessageContext
+    prompts: tuple[VoicePrompt, ...] = ()
+    stage: Stage | None = None
+    try_number: int = 1
+    window: str = ""
+    agent_number: str | None = None
+    caller_id: str | None = None
+
+
+def ask(
+    view_attempt_id: int,
+    *,
+    language: Language,
+    context: MessageContext,
+    stage: Stage,
+    prompts: tuple[VoicePrompt, ...],
+    try_number: int = 1,
+) -> VoiceStep:
+    return VoiceStep(
+        StepKind.ASK,
+        view_attempt_id,
+        language,
+        context,
+        prompts=prompts,
+        stage=stage,
+        try_number=try_number,
+    )
+
+
+def say_and_hang_up(
+    attempt_id: int,
+    *,
+    language: Language,
+    context: MessageContext,
+    prompts: tuple[VoicePrompt, ...],
+    window: str = "",
+) -> VoiceStep:
+    return VoiceStep(
+        StepKind.SAY_AND_HANG_UP, attempt_id, language, context, prompts=prompts, window=window
+    )

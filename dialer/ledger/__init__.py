@@ -1,0 +1,18 @@
+"""The raw webhook ledger: every accepted event is stored verbatim, then applied."""
+
+from __future__ import annotations
+
+from dialer.ledger.ingest import IngestResult, ingest
+from dialer.ledger.replay import Applier, ReplayResult, replay_event, replay_events
+from dialer.ledger.store import IncomingEvent, insert_event
+
+__all__ = [
+    "Applier",
+    "IncomingEvent",
+    "IngestResult",
+    "ReplayResult",
+    "ingest",
+    "insert_event",
+    "replay_event",
+    "replay_events",
+]

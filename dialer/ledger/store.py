@@ -1,0 +1,68 @@
+"""Writing events to the ledger: one INSERT that reports a duplicate instead of raising."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dialer.db.models import ContactAttempt, ProviderEvent
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    """A validated webhook, as it will be stored: payload holds the form and the query."""
+
+    kind: str
+    dedupe_key: str
+    payload: dict[str, Any]
+    provider_sid: str | None = None
+    attempt_id: int | None = None
+
+
+def insert_event(
+    session: Session,
+    event: IncomingEvent,
+    *,
+    received_at: datetime,
+    applied_at: datetime | None,
+    error: str | None = None,
+    attempt_id: int | None = None,
+) -> int | None:
+    """Store the event; its id, or None when an event with this dedupe key already exists."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ProviderEvent)
+        .values(
+            dedupe_key=event.dedupe_key[:200],
+            kind=event.kind,
+            provider_sid=event.provider_sid,
+            payload=event.payload,
+            received_at=received_at,
+            applied_at=applied_at,
+            error=error,
+            attempt_id=attempt_id,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(ProviderEvent.id)
+    )
+    found: int | None = session.execute(statement).scalar_one_or_none()
+    return found
+
+
+def stored_response(session: Session, dedupe_key: str) -> str | None:
+    """The TwiML answered the first time this event came in."""
+    return session.scalar(
+        select(ProviderEvent.response).where(ProviderEvent.dedupe_key == dedupe_key[:200])
+    )
+
+
+def existing_attempt_id(session: Session, attempt_id: int | None) -> int | None:
+    if attempt_id is None:
+        return None
+    return session.scalar(select(ContactAttempt.id).where(ContactAttempt.id == attempt_id))

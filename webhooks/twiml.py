@@ -1,0 +1,88 @@
+"""TwiML, built only here, with the official VoiceResponse and MessagingResponse.
+
+Pure functions: a VoiceStep (what the IVR decided) in, XML text out.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from dialer.callbacks.steps import Stage, StepKind, VoiceStep
+from dialer.templates import voice_text
+from dialer.vocabulary import Language
+
+SAY_LANGUAGE = {Language.EN: "en-US", Language.ES: "es-US", Language.ZH: "cmn-CN"}
+GATHER_TIMEOUT_SECONDS = 6
+DIAL_TIMEOUT_SECONDS = 20
+FALLBACK_TEXT = "We are sorry, we cannot continue this call right now. Goodbye."
+
+
+def gather_url(base_url: str, *, attempt_id: int, stage: Stage, try_number: int = 1) -> str:
+    query = urlencode({"attempt": attempt_id, "stage": stage.value, "try": try_number})
+    return f"{base_url}/twilio/voice/gather?{query}"
+
+
+def whisper_url(base_url: str, *, attempt_id: int) -> str:
+    return f"{base_url}/twilio/voice/whisper?{urlencode({'attempt': attempt_id})}"
+
+
+def _texts(step: VoiceStep) -> list[str]:
+    return [
+        voice_text(prompt, language=step.language, context=step.context, window=step.window)
+        for prompt in step.prompts
+    ]
+
+
+def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
+    response = VoiceResponse()
+    language = SAY_LANGUAGE[step.language]
+    if step.kind is StepKind.ASK and step.stage is not None:
+        gather = response.gather(
+            input="dtmf",
+            num_digits=1,
+            timeout=GATHER_TIMEOUT_SECONDS,
+            action=gather_url(
+                base_url, attempt_id=step.attempt_id, stage=step.stage, try_number=step.try_number
+            ),
+            method="POST",
+            action_on_empty_result=True,
+        )
+        for text in _texts(step):
+            gather.say(text, language=language)
+    elif step.kind is StepKind.DIAL_AGENT and step.agent_number:
+        for text in _texts(step):
+            response.say(text, language=language)
+        dial = response.dial(
+            caller_id=step.caller_id,
+            timeout=DIAL_TIMEOUT_SECONDS,
+            action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
+            method="POST",
+        )
+        dial.number(
+            step.agent_number, url=whisper_url(base_url, attempt_id=step.attempt_id), method="POST"
+        )
+    else:
+        for text in _texts(step):
+            response.say(text, language=language)
+        if step.kind is StepKind.SAY_AND_HANG_UP:
+            response.hangup()
+    return str(response)
+
+
+def render_fallback() -> str:
+    """When the case record could not be read: apologise and hang up (nothing about a debt)."""
+    response = VoiceResponse()
+    response.say(FALLBACK_TEXT, language=SAY_LANGUAGE[Language.EN])
+    response.hangup()
+    return str(response)
+
+
+def render_sms_reply(body: str | None) -> str:
+    """The inbound SMS answer: one reply message, or an empty response (no reply)."""
+    response = MessagingResponse()
+    if body:
+        response.message(body)
+    return str(response)
