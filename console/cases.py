@@ -1,0 +1,163 @@
+"""Case search, the case page (timeline and explanation), dispositions, manual calls,
+and the opt-out list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from console.authz import requires, signed_in
+from console.context import app_services, now, packs, unit_of_work
+from console.desk import flash_done
+from console.forms import DispositionForm, EmptyForm, SearchForm
+from console.gateway import pacer, telephony
+from dialer import agent_desk
+from dialer.accounts import Permission
+from dialer.case_page import (
+    can_work_case,
+    explain_text,
+    find_cases,
+    load_case_view,
+    opt_out_list,
+)
+from dialer.db.models import Debt
+from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.errors import InputError, NotFoundError
+from dialer.vocabulary import Channel
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.get("/cases")
+@requires(Permission.ALL_CASES)
+def search() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    with unit_of_work() as db:
+        found = find_cases(db, query=form.q.data or "")
+        return render_template("cases.html", form=form, found=found)
+
+
+@bp.get("/cases/<int:debt_id>")
+@requires(Permission.WORK_CASES)
+def show(debt_id: int) -> ResponseReturnValue:
+    _may_work(debt_id)
+    with unit_of_work() as db:
+        try:
+            view = load_case_view(db, debt_id=debt_id, now=now(), packs=packs())
+        except NotFoundError:
+            abort(404)
+        form = DispositionForm(formdata=None)
+        form.next_page.data = url_for("cases.show", debt_id=debt_id)
+        return render_template(
+            "case.html",
+            view=view,
+            disposition=form,
+            explanation=_explanation(db, debt_id),
+            call_form=EmptyForm(),
+        )
+
+
+@bp.post("/cases/<int:debt_id>/disposition")
+@requires(Permission.WORK_CASES)
+def disposition(debt_id: int) -> ResponseReturnValue:
+    _may_work(debt_id)
+    form = DispositionForm()
+    back = _back(form.next_page.data, debt_id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    user = signed_in()
+    entry = DispositionInput(
+        code=DispositionCode(form.code.data),
+        notes=form.notes.data,
+        amount=form.amount.data,
+        promised_date=form.promised_date.data,
+        callback_local=form.callback_at.data,
+    )
+    attempt_id = int(form.attempt_id.data) if (form.attempt_id.data or "").isdigit() else None
+    try:
+        with unit_of_work() as db:
+            recorded = record_disposition(
+                db,
+                debt_id=debt_id,
+                entry=entry,
+                now=now(),
+                actor=user.username,
+                agent_id=user.id,
+                packs=packs(),
+                attempt_id=attempt_id,
+            )
+            summary = recorded.summary
+            agent_desk.finish_wrap_up(db, user_id=user.id, now=now())
+    except NotFoundError:
+        abort(404)
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    flash_done(summary)
+    return redirect(back)
+
+
+@bp.post("/cases/<int:debt_id>/call")
+@requires(Permission.WORK_CASES)
+def call(debt_id: int) -> ResponseReturnValue:
+    _may_work(debt_id)
+    EmptyForm()
+    from dialer.dispatch.place import place
+    from dialer.manual_call import reserve_manual_call
+
+    user = signed_in()
+    try:
+        with unit_of_work() as db:
+            reservation = reserve_manual_call(
+                db, debt_id=debt_id, agent_id=user.id, actor=user.username, now=now(), packs=packs()
+            )
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("cases.show", debt_id=debt_id))
+    services = app_services()
+    placement = place(
+        reservation,
+        sessions=services.sessions,
+        telephony=telephony(),
+        pacer=pacer(),
+        base_url=services.settings.public_base_url,
+        clock=services.clock,
+    )
+    if placement.result == "placed":
+        flash(_("Calling the consumer: the case is on your desk."), "ok")
+        return redirect(url_for("desk.page"))
+    flash(_("The call could not be placed (%(result)s).", result=placement.result), "error")
+    return redirect(url_for("cases.show", debt_id=debt_id))
+
+
+@bp.get("/opt-outs")
+@requires(Permission.ALL_CASES)
+def opt_outs() -> ResponseReturnValue:
+    with unit_of_work() as db:
+        return render_template("opt_outs.html", rows=opt_out_list(db))
+
+
+def _may_work(debt_id: int) -> None:
+    user = signed_in()
+    with unit_of_work() as db:
+        allowed = can_work_case(db, user_id=user.id, role=user.role, debt_id=debt_id)
+    if not allowed:
+        abort(403)
+
+
+def _back(target: str | None, debt_id: int) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("cases.show", debt_id=debt_id)
+
+
+def _explanation(db: Session, debt_id: int) -> str:
+    """The explanation for an SMS now (the call's is in the case details)."""
+    debt = db.get(Debt, debt_id)
+    assert debt is not None
+    return explain_text(db, debt=debt, channel=Channel.SMS, now=now(), packs=packs())[1]

@@ -1,0 +1,87 @@
+"""The agent's desk: availability, the case that pops when a call connects, the disposition."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from console.authz import requires, signed_in
+from console.context import now, packs, unit_of_work
+from console.forms import AvailabilityForm, DispositionForm
+from dialer import agent_desk
+from dialer.accounts import Permission
+from dialer.case_page import load_case_view
+from dialer.errors import InputError
+
+bp = Blueprint("desk", __name__)
+
+
+@bp.get("/desk")
+@requires(Permission.DESK)
+def page() -> ResponseReturnValue:
+    user = signed_in()
+    with unit_of_work() as db:
+        desk = agent_desk.refresh(db, user_id=user.id, now=now())
+        view = None
+        if desk.debt_id is not None:
+            view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
+        form = AvailabilityForm(availability=desk.availability)
+        disposition = _disposition_form(desk.attempt_id)
+        return render_template(
+            "desk.html", desk=desk, view=view, form=form, disposition=disposition
+        )
+
+
+@bp.get("/desk/state")
+@requires(Permission.DESK)
+def state() -> ResponseReturnValue:
+    """Polled every 2 s by the desk page; the case pops when attempt_id changes."""
+    with unit_of_work() as db:
+        desk = agent_desk.refresh(db, user_id=signed_in().id, now=now())
+    return jsonify(desk.to_dict())
+
+
+@bp.get("/desk/case")
+@requires(Permission.DESK)
+def case_panel() -> ResponseReturnValue:
+    """The live case as an HTML fragment, swapped into the page by desk.js."""
+    with unit_of_work() as db:
+        desk = agent_desk.refresh(db, user_id=signed_in().id, now=now())
+        if desk.debt_id is None:
+            return render_template("_no_case.html")
+        view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
+        return render_template(
+            "_live_case.html", view=view, disposition=_disposition_form(desk.attempt_id), desk=desk
+        )
+
+
+@bp.post("/desk/availability")
+@requires(Permission.DESK)
+def availability() -> ResponseReturnValue:
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        user = signed_in()
+        try:
+            with unit_of_work() as db:
+                agent_desk.set_availability(
+                    db,
+                    user_id=user.id,
+                    availability=form.availability.data or "",
+                    now=now(),
+                    actor=user.username,
+                )
+        except InputError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("desk.page"))
+
+
+def _disposition_form(attempt_id: int | None) -> DispositionForm:
+    form = DispositionForm(formdata=None)
+    form.attempt_id.data = "" if attempt_id is None else str(attempt_id)
+    form.next_page.data = url_for("desk.page")
+    return form
+
+
+def flash_done(summary: str) -> None:
+    flash(_("Recorded: %(summary)s", summary=summary), "ok")

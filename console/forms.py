@@ -1,0 +1,143 @@
+"""The console's forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from dialer.dispositions import DispositionCode
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something (pause, resume, log out): only the CSRF token."""
+
+
+class AvailabilityForm(FlaskForm):
+    availability = SelectField(
+        _l("Availability"),
+        choices=[
+            SelectChoice("available", _l("Available")),
+            SelectChoice("away", _l("Away")),
+            SelectChoice("offline", _l("Offline")),
+        ],
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+    )
+
+
+class DispositionForm(FlaskForm):
+    code = SelectField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice(DispositionCode.PROMISE_TO_PAY.value, _l("Promise to pay")),
+            SelectChoice(DispositionCode.PAID.value, _l("Paid")),
+            SelectChoice(DispositionCode.DISPUTE.value, _l("Dispute")),
+            SelectChoice(DispositionCode.WRONG_NUMBER.value, _l("Wrong number")),
+            SelectChoice(DispositionCode.CALLBACK.value, _l("Callback")),
+            SelectChoice(DispositionCode.CEASE_REQUEST.value, _l("Cease request")),
+            SelectChoice(DispositionCode.REFUSED.value, _l("Refused")),
+            SelectChoice(DispositionCode.NOTE.value, _l("Note")),
+        ],
+    )
+    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0.01)])
+    promised_date = DateField(_l("Promised date"), validators=[Optional()])
+    callback_at = DateTimeLocalField(
+        _l("Callback at (consumer's local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    attempt_id = HiddenField()
+    next_page = HiddenField()
+
+
+class LimitsForm(FlaskForm):
+    scope = SelectField(
+        _l("Scope"),
+        choices=[
+            SelectChoice("global", _l("Global")),
+            SelectChoice("state", _l("State")),
+            SelectChoice("campaign", _l("Campaign")),
+        ],
+    )
+    scope_key = StringField(
+        _l("State code or campaign id"), validators=[Optional(), Length(max=64)]
+    )
+    call_start = StringField(_l("Calls from"), validators=[Optional(), Length(max=5)])
+    call_end = StringField(_l("Calls until"), validators=[Optional(), Length(max=5)])
+    sms_start = StringField(_l("SMS from"), validators=[Optional(), Length(max=5)])
+    sms_end = StringField(_l("SMS until"), validators=[Optional(), Length(max=5)])
+    max_calls_per_day = IntegerField(
+        _l("Calls per day"), validators=[Optional(), NumberRange(min=0)]
+    )
+    max_calls_per_week = IntegerField(
+        _l("Calls per week"), validators=[Optional(), NumberRange(min=0)]
+    )
+    max_sms_per_day = IntegerField(_l("SMS per day"), validators=[Optional(), NumberRange(min=0)])
+    max_sms_per_week = IntegerField(_l("SMS per week"), validators=[Optional(), NumberRange(min=0)])
+    no_contact_on_holidays = BooleanField(_l("No contact on public holidays"))
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+
+class CampaignEditForm(FlaskForm):
+    definition = TextAreaField(_l("Definition (YAML)"), validators=[DataRequired()])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice("agent", _l("Agent")),
+            SelectChoice("supervisor", _l("Supervisor")),
+            SelectChoice("admin", _l("Admin")),
+        ],
+    )
+    phone = StringField(_l("Phone (E.164)"), validators=[Optional(), Length(max=16)])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+
+
+class UserUpdateForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice("agent", _l("Agent")),
+            SelectChoice("supervisor", _l("Supervisor")),
+            SelectChoice("admin", _l("Admin")),
+        ],
+    )
+    is_active = BooleanField(_l("Active"))
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference, name or phone"), validators=[Optional(), Length(max=100)])

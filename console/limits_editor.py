@@ -1,0 +1,136 @@
+"""The contact-limits editor: refuses anything looser than the law (naming the rule), shows a
+preview of what the change would block now, and saves a new version (next tick uses it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from console.authz import requires, signed_in
+from console.context import now, packs, unit_of_work
+from console.forms import LimitsForm
+from dialer.accounts import Permission
+from dialer.compliance import validate_limits
+from dialer.errors import InputError, LimitTooLooseError
+from dialer.limits import latest_version, limits_from_dict, save_limits
+from dialer.limits_preview import LimitsPreview, preview_limits
+
+bp = Blueprint("limits", __name__)
+
+
+@bp.route("/limits", methods=["GET", "POST"])
+@requires(Permission.LIMITS)
+def editor() -> ResponseReturnValue:
+    form = LimitsForm()
+    if request.method == "GET":
+        _fill(
+            form, scope=request.args.get("scope", "global"), scope_key=request.args.get("key", "")
+        )
+    refusal: str | None = None
+    preview: LimitsPreview | None = None
+    status = 200
+    if form.validate_on_submit():
+        scope, key = form.scope.data or "global", (form.scope_key.data or "").strip().upper()
+        proposed = form_limits(form)
+        try:
+            check_against_law(proposed, scope=scope, scope_key=key)
+            with unit_of_work() as db:
+                if request.form.get("action") == "save":
+                    save_limits(
+                        db,
+                        scope=scope,
+                        scope_key=key,
+                        limits=proposed,
+                        actor=signed_in().username,
+                        reason=form.reason.data or None,
+                        packs=packs(),
+                        now=now(),
+                    )
+                else:
+                    preview = preview_limits(
+                        db, scope=scope, scope_key=key, proposed=proposed, now=now(), packs=packs()
+                    )
+        except LimitTooLooseError as exc:
+            refusal, status = str(exc), 422
+        except InputError as exc:
+            refusal, status = str(exc), 422
+        else:
+            if preview is None:
+                flash(_("Limits saved: they apply from the next dispatch tick."), "ok")
+                return redirect(url_for("limits.editor", scope=scope, key=key))
+    elif request.method == "POST":
+        status = 422
+    with unit_of_work() as db:
+        versions = _recent(db)
+    return render_template(
+        "limits.html", form=form, refusal=refusal, preview=preview, versions=versions
+    ), status
+
+
+def form_limits(form: LimitsForm) -> dict[str, Any]:
+    """The form as the stored limits dict (empty fields mean "no admin limit")."""
+    out: dict[str, Any] = {}
+    for name, start, end in (
+        ("call_hours", form.call_start, form.call_end),
+        ("sms_hours", form.sms_start, form.sms_end),
+    ):
+        if (start.data or "").strip() or (end.data or "").strip():
+            out[name] = {"start": (start.data or "").strip(), "end": (end.data or "").strip()}
+    for field in (
+        form.max_calls_per_day,
+        form.max_calls_per_week,
+        form.max_sms_per_day,
+        form.max_sms_per_week,
+    ):
+        if field.data is not None:
+            out[field.name] = int(field.data)
+    if form.no_contact_on_holidays.data:
+        out["no_contact_on_holidays"] = True
+    return out
+
+
+def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -> None:
+    """LimitTooLooseError names the rule and its value; checked for every country (or the
+    scoped state), so the refusal shows before anything is previewed or saved."""
+    try:
+        parsed = limits_from_dict(proposed)
+    except (InputError, ValueError) as exc:
+        raise InputError(str(exc)) from exc
+    state = scope_key.split("-", 1)[-1] if scope == "state" and scope_key else None
+    countries = [scope_key.split("-", 1)[0]] if state and "-" in scope_key else ["US", "CN"]
+    for country in countries:
+        validate_limits(parsed, country=country, state=state, packs=packs())
+
+
+def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
+    form.scope.data, form.scope_key.data = scope, scope_key
+    with unit_of_work() as db:
+        version = latest_version(db, scope=scope, scope_key=scope_key)
+        stored = dict(version.limits) if version is not None else {}
+    for name, start, end in (
+        ("call_hours", form.call_start, form.call_end),
+        ("sms_hours", form.sms_start, form.sms_end),
+    ):
+        if stored.get(name):
+            start.data, end.data = stored[name]["start"], stored[name]["end"]
+    for field in (
+        form.max_calls_per_day,
+        form.max_calls_per_week,
+        form.max_sms_per_day,
+        form.max_sms_per_week,
+    ):
+        field.data = stored.get(field.name)
+    form.no_contact_on_holidays.data = bool(stored.get("no_contact_on_holidays"))
+
+
+def _recent(db: Any) -> list[Any]:  # noqa: ANN401
+    from sqlalchemy import select
+
+    from dialer.db.models import ContactLimitVersion
+
+    return list(
+        db.scalars(select(ContactLimitVersion).order_by(ContactLimitVersion.id.desc()).limit(20))
+    )

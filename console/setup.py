@@ -1,0 +1,93 @@
+"""init_app(app): sessions, CSRF, login, translations and the console's blueprints."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from console import api, assets, auth, campaigns, cases, dashboard, desk, limits_editor, users
+from console.authz import login_manager
+from console.context import ConsoleState, init_state
+from console.filters import register_filters
+from console.i18n import init_i18n
+from console.throttle import LoginThrottle
+from dialer.bootstrap import Services
+from dialer.compliance import load_rule_packs
+
+csrf = CSRFProtect()
+# Twilio signs its webhooks instead; the JSON API is authenticated by token, never by cookie.
+CSRF_EXEMPT_PREFIXES = ("/twilio/", "/api/v1/")
+
+
+def init_app(app: Flask) -> None:
+    settings = services_of(app).settings
+    secure = settings.public_base_url.startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_NAME="dialer_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        WTF_CSRF_SSL_STRICT=secure,
+    )
+    csrf.init_app(app)
+    app.before_request(_protect_forms)
+    app.after_request(_security_headers)
+    login_manager.init_app(app)
+    init_i18n(app)
+    register_filters(app)
+    init_state(
+        app,
+        ConsoleState(
+            packs=load_rule_packs(settings.rules_dir),
+            throttle=LoginThrottle(redis_url=settings.redis_url),
+        ),
+    )
+    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    for code in (400, 403, 404, 405):
+        app.register_error_handler(code, _error_page)
+
+
+def _error_page(exc: HTTPException) -> ResponseReturnValue:
+    if request.path.startswith("/twilio/"):
+        return exc
+    if request.path.startswith("/api/"):
+        return jsonify(
+            error=exc.name.lower().replace(" ", "_"), message=exc.description
+        ), exc.code or 500
+    return render_template("error.html", code=exc.code, message=exc.description), exc.code or 500
+
+
+def services_of(app: Flask) -> Services:
+    found = app.extensions["dialer"]
+    assert isinstance(found, Services)
+    return found
+
+
+def _protect_forms() -> None:
+    if not request.path.startswith(CSRF_EXEMPT_PREFIXES):
+        csrf.protect()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+    return response

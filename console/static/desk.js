@@ -1,0 +1,38 @@
+// The agent's desk: poll the desk state every 2 s; when a call connects, fetch the live case
+// and put it in place (no framework, no CDN). Without JavaScript, reloading the page does it.
+(function () {
+  "use strict";
+  var slot = document.getElementById("case-slot");
+  if (!slot) { return; }
+  var stateUrl = slot.getAttribute("data-state-url");
+  var caseUrl = slot.getAttribute("data-case-url");
+  var availability = document.getElementById("availability-now");
+  var wrapUp = document.getElementById("wrap-up");
+
+  function shownAttempt() {
+    var live = document.getElementById("live-case");
+    return live ? live.getAttribute("data-attempt") || "" : "";
+  }
+
+  function loadCase() {
+    fetch(caseUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) { slot.innerHTML = html; } });
+  }
+
+  function tick() {
+    fetch(stateUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (!state) { return; }
+        availability.textContent = availability.getAttribute("data-" + state.availability) || state.availability;
+        availability.className = "availability " + state.availability;
+        wrapUp.textContent = state.wrap_up_seconds_left ? state.wrap_up_seconds_left + " s" : "";
+        var attempt = state.attempt_id === null ? "" : String(state.attempt_id);
+        if (attempt !== shownAttempt()) { loadCase(); }
+      })
+      .catch(function () { /* try again on the next tick */ });
+  }
+
+  window.setInterval(tick, 2000);
+}());

@@ -1,0 +1,76 @@
+"""`dialer users ...`: console users and API tokens."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from config.settings import load_settings
+from dialer.accounts import create_user, find_user, issue_api_token
+from dialer.bootstrap import build_services
+from dialer.db.engine import transaction
+from dialer.errors import InputError
+
+
+@click.group()
+def users() -> None:
+    """Console users (admin, supervisor, agent) and their API tokens."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "agent"]), required=True)
+@click.option("--phone", default=None, help="the agent's phone in E.164 (bridged calls ring it)")
+@click.option("--name", "display_name", default=None, help="the name shown in the console")
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def create(
+    username: str,
+    role: str,
+    phone: str | None,
+    display_name: str | None,
+    language: str,
+    *,
+    password_stdin: bool,
+) -> None:
+    """Create USERNAME with a role (and a password, read from stdin or asked for)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services = build_services(load_settings())
+    try:
+        with transaction(services.sessions) as session:
+            user = create_user(
+                session,
+                username=username,
+                role=role,
+                now=services.clock.now(),
+                actor="cli",
+                display_name=display_name,
+                phone_e164=phone,
+                password=password,
+                language=language,
+                reason="created with dialer users create",
+            )
+            click.echo(f"created {user.username} ({user.role})")
+    finally:
+        services.close()
+
+
+@users.command("token")
+@click.argument("username")
+def token(username: str) -> None:
+    """Issue a new API token for USERNAME (printed once; the previous token stops working)."""
+    services = build_services(load_settings())
+    try:
+        with transaction(services.sessions) as session:
+            user = find_user(session, username)
+            if user is None:
+                raise InputError(f"no user named {username!r}")
+            click.echo(
+                issue_api_token(session, user_id=user.id, now=services.clock.now(), actor="cli")
+            )
+    finally:
+        services.close()

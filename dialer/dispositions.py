@@ -1,0 +1,350 @@
+"""Recording what an agent concluded, and its effect on the case record and the engine.
+
+promise to pay -> promises_to_pay row, contact paused until after the date;
+paid -> stage resolved, nothing more due; dispute -> dispute_pending flag on the debt (the
+engine blocks); wrong number -> phone marked wrong_party; callback -> only a lawful local
+time is accepted (checked with the engine); cease -> cease_communication flag (the engine
+blocks everything); refused and notes are recorded. Each writes a timeline event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialer.case_record import add_audit_entry, add_case_event
+from dialer.compliance import RulePacks
+from dialer.contact_check import check_contact, consumer_zone
+from dialer.db.models import (
+    ConsumerFlagRecord,
+    ContactAttempt,
+    Debt,
+    Disposition,
+    Phone,
+    PromiseToPay,
+)
+from dialer.errors import InputError, NotFoundError
+from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, DebtStage, PhoneStatus
+
+
+class DispositionCode(StrEnum):
+    PROMISE_TO_PAY = "promise_to_pay"
+    PAID = "paid"
+    DISPUTE = "dispute"
+    WRONG_NUMBER = "wrong_number"
+    CALLBACK = "callback"
+    CEASE_REQUEST = "cease_request"
+    REFUSED = "refused"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionInput:
+    code: DispositionCode
+    notes: str | None = None
+    amount: Decimal | None = None
+    promised_date: date | None = None
+    callback_local: datetime | None = None  # naive: the consumer's local wall-clock time
+    phone_id: int | None = None  # wrong number: which phone (default: the attempt's)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    disposition: Disposition
+    summary: str
+
+
+def record_disposition(
+    session: Session,
+    *,
+    debt_id: int,
+    entry: DispositionInput,
+    now: datetime,
+    actor: str,
+    agent_id: int | None,
+    packs: RulePacks,
+    attempt_id: int | None = None,
+) -> Recorded:
+    """Apply one disposition; raises InputError (nothing written) when it is not acceptable."""
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no case with id {debt_id}")
+    attempt = _attempt(session, attempt_id, debt)
+    disposition = Disposition(
+        debt_id=debt.id,
+        attempt_id=attempt_id,
+        agent_id=agent_id,
+        code=entry.code.value,
+        notes=(entry.notes or "").strip() or None,
+        created_at=now,
+    )
+    session.add(disposition)
+    session.flush()
+    summary = _apply(
+        session,
+        debt=debt,
+        attempt=attempt,
+        entry=entry,
+        disposition=disposition,
+        now=now,
+        actor=actor,
+        packs=packs,
+    )
+    if attempt is not None:
+        attempt.disposition = entry.code.value
+    debt.updated_at = now
+    add_case_event(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        attempt_id=attempt_id,
+        at=now,
+        kind=f"disposition.{entry.code.value}",
+        summary=summary,
+        actor=actor,
+        detail={"disposition_id": disposition.id, "notes": disposition.notes},
+    )
+    return Recorded(disposition=disposition, summary=summary)
+
+
+def _apply(  # noqa: PLR0911 - one branch per disposition code reads best
+    session: Session,
+    *,
+    debt: Debt,
+    attempt: ContactAttempt | None,
+    entry: DispositionInput,
+    disposition: Disposition,
+    now: datetime,
+    actor: str,
+    packs: RulePacks,
+) -> str:
+    code = entry.code
+    if code is DispositionCode.PROMISE_TO_PAY:
+        return _promise(session, debt=debt, entry=entry, disposition=disposition, now=now)
+    if code is DispositionCode.PAID:
+        _set_stage(session, debt=debt, stage=DebtStage.RESOLVED, now=now, actor=actor)
+        return "Paid in full: case resolved, no further contact"
+    if code is DispositionCode.DISPUTE:
+        _flag(
+            session,
+            debt=debt,
+            flag=ConsumerFlag.DISPUTE_PENDING,
+            per_debt=True,
+            now=now,
+            actor=actor,
+        )
+        return "Debt disputed: contact about this debt stops until the dispute is resolved"
+    if code is DispositionCode.CEASE_REQUEST:
+        _flag(
+            session,
+            debt=debt,
+            flag=ConsumerFlag.CEASE_COMMUNICATION,
+            per_debt=False,
+            now=now,
+            actor=actor,
+        )
+        return "Consumer asked us to cease communication: all contact stops"
+    if code is DispositionCode.WRONG_NUMBER:
+        return _wrong_number(session, debt=debt, attempt=attempt, entry=entry, now=now, actor=actor)
+    if code is DispositionCode.CALLBACK:
+        return _callback(
+            session,
+            debt=debt,
+            attempt=attempt,
+            entry=entry,
+            disposition=disposition,
+            now=now,
+            packs=packs,
+        )
+    if code is DispositionCode.REFUSED:
+        return "Consumer refused to pay"
+    return "Note"
+
+
+def _promise(
+    session: Session,
+    *,
+    debt: Debt,
+    entry: DispositionInput,
+    disposition: Disposition,
+    now: datetime,
+) -> str:
+    amount, due = entry.amount, entry.promised_date
+    if amount is None or due is None:
+        raise InputError("a promise to pay needs an amount and a date")
+    try:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise InputError(f"amount {entry.amount!r} is not a number") from None
+    if amount <= 0:
+        raise InputError("the promised amount must be more than 0")
+    if amount > debt.balance:
+        raise InputError(f"the promised amount is more than the balance {debt.balance}")
+    if due < now.date():
+        raise InputError(f"the promised date {due.isoformat()} is in the past")
+    session.add(
+        PromiseToPay(
+            debt_id=debt.id,
+            disposition_id=disposition.id,
+            amount=amount,
+            currency=debt.currency,
+            due_date=due,
+            status="open",
+            created_at=now,
+        )
+    )
+    # Leave the consumer alone until the day after the promised date.
+    debt.next_contact_at = datetime.combine(due + timedelta(days=1), time(12), tzinfo=UTC)
+    return f"Promise to pay {debt.currency} {amount} by {due.isoformat()}"
+
+
+def _set_stage(
+    session: Session, *, debt: Debt, stage: DebtStage, now: datetime, actor: str
+) -> None:
+    before = {"stage": debt.stage, "next_contact_at": _iso(debt.next_contact_at)}
+    debt.stage = stage.value
+    debt.next_contact_at = None
+    add_audit_entry(
+        session,
+        at=now,
+        actor=actor,
+        action="case.stage",
+        entity="debt",
+        entity_id=str(debt.id),
+        before=before,
+        after={"stage": stage.value, "next_contact_at": None},
+        reason="agent disposition",
+    )
+
+
+def _flag(
+    session: Session,
+    *,
+    debt: Debt,
+    flag: ConsumerFlag,
+    per_debt: bool,
+    now: datetime,
+    actor: str,
+) -> None:
+    record = ConsumerFlagRecord(
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id if per_debt else None,
+        flag=flag.value,
+        learned_at=now,
+        source=f"agent:{actor}",
+        detail={"debt_ref": debt.external_ref},
+    )
+    session.add(record)
+    session.flush()
+    add_audit_entry(
+        session,
+        at=now,
+        actor=actor,
+        action="consumer.flag",
+        entity="consumer",
+        entity_id=str(debt.consumer_id),
+        before=None,
+        after={"flag": flag.value, "debt_id": record.debt_id},
+        reason="agent disposition",
+    )
+
+
+def _wrong_number(
+    session: Session,
+    *,
+    debt: Debt,
+    attempt: ContactAttempt | None,
+    entry: DispositionInput,
+    now: datetime,
+    actor: str,
+) -> str:
+    phone_id = entry.phone_id or (attempt.phone_id if attempt is not None else None)
+    phone = None
+    if phone_id is not None:
+        phone = session.get(Phone, phone_id)
+    elif attempt is not None and attempt.to_number:
+        phone = session.scalars(
+            select(Phone).where(
+                Phone.consumer_id == debt.consumer_id, Phone.e164 == attempt.to_number
+            )
+        ).first()
+    if phone is None or phone.consumer_id != debt.consumer_id:
+        raise InputError("choose which of the consumer's numbers is wrong")
+    before = {"status": phone.status}
+    phone.status = PhoneStatus.WRONG_PARTY.value
+    phone.status_reason = f"wrong number (agent {actor})"
+    add_audit_entry(
+        session,
+        at=now,
+        actor=actor,
+        action="phone.status",
+        entity="phone",
+        entity_id=str(phone.id),
+        before=before,
+        after={"status": phone.status},
+        reason="agent disposition",
+    )
+    return f"Wrong number: {mask(phone.e164)} will not be called again"
+
+
+def _callback(
+    session: Session,
+    *,
+    debt: Debt,
+    attempt: ContactAttempt | None,
+    entry: DispositionInput,
+    disposition: Disposition,
+    now: datetime,
+    packs: RulePacks,
+) -> str:
+    if entry.callback_local is None:
+        raise InputError("a callback needs a local date and time")
+    zone = consumer_zone(session, consumer_id=debt.consumer_id)
+    at = entry.callback_local.replace(tzinfo=zone).astimezone(UTC)
+    if at <= now:
+        raise InputError("the callback time is in the past")
+    if attempt is not None:
+        attempt.callback_requested = True  # the consumer asked: the engine may take it into account
+        session.flush()
+    decision = check_contact(
+        session,
+        debt=debt,
+        at=at,
+        packs=packs,
+        mode=ContactMode.AGENT,
+        channel=Channel.CALL,
+        to=attempt.to_number if attempt is not None else None,
+    )
+    if not decision.allowed:
+        reasons = "; ".join(r.message for r in decision.reasons)
+        hint = ""
+        if decision.next_allowed_at is not None:
+            local = decision.next_allowed_at.astimezone(zone)
+            hint = f" The next lawful time is {local:%Y-%m-%d %H:%M}."
+        raise InputError(f"that callback time is not lawful: {reasons}.{hint}")
+    debt.next_contact_at = at
+    disposition.callback_at = at
+    return f"Callback requested for {entry.callback_local:%Y-%m-%d %H:%M} ({zone.key})"
+
+
+def _attempt(session: Session, attempt_id: int | None, debt: Debt) -> ContactAttempt | None:
+    if attempt_id is None:
+        return None
+    attempt = session.get(ContactAttempt, attempt_id)
+    if attempt is None or attempt.consumer_id != debt.consumer_id:
+        raise InputError("that call is not about this case")
+    return attempt
+
+
+def mask(number: str) -> str:
+    """A phone number as shown in timelines and logs: country code and last two digits."""
+    return number[:2] + "•" * max(0, len(number) - 4) + number[-2:]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

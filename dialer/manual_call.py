@@ -1,0 +1,105 @@
+"""A call an agent places by hand from a case: checked by the engine like any other (mode
+agent), reserved with the decision snapshot, then placed through the gateway by the dispatch
+placer; the case is live on the agent's desk while the call is up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dialer.agent_desk import connect_call
+from dialer.campaigns.definition import CampaignDefinition, StepKind
+from dialer.case_record import add_case_event
+from dialer.compliance import RulePacks
+from dialer.contact_check import check_contact, primary_number
+from dialer.db.models import Campaign, ContactAttempt, Debt, Phone
+from dialer.dispatch.choose import caller_id
+from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.errors import InputError, NotFoundError
+from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, ContactMode, Direction
+
+
+class ContactNotLawfulError(InputError):
+    """The engine blocked the contact; the message says why and when it would be lawful."""
+
+
+def reserve_manual_call(
+    session: Session,
+    *,
+    debt_id: int,
+    agent_id: int,
+    actor: str,
+    now: datetime,
+    packs: RulePacks,
+) -> Reservation:
+    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`."""
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no case with id {debt_id}")
+    lock_consumer(session, debt.consumer_id)
+    to = primary_number(session, consumer_id=debt.consumer_id)
+    if to is None:
+        raise InputError("the consumer has no valid phone number")
+    decision = check_contact(session, debt=debt, at=now, packs=packs, to=to, mode=ContactMode.AGENT)
+    if not decision.allowed:
+        why = "; ".join(r.message for r in decision.reasons)
+        when = (
+            f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
+            if decision.next_allowed_at
+            else ""
+        )
+        raise ContactNotLawfulError(f"not lawful now: {why}.{when}")
+    sender = _caller_id(session, debt, to)
+    phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
+    attempt = ContactAttempt(
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        phone_id=phone.id,
+        channel=Channel.CALL.value,
+        direction=Direction.OUTBOUND.value,
+        mode=ContactMode.AGENT.value,
+        origin=AttemptOrigin.AGENT.value,
+        from_number=sender,
+        to_number=to,
+        campaign_id=debt.campaign_id,
+        status=AttemptStatus.RESERVED.value,
+        attempted_at=now,
+        reserved_at=now,
+        updated_at=now,
+        agent_id=agent_id,
+        decision=decision.to_dict(),
+    )
+    session.add(attempt)
+    session.flush()
+    connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
+    add_case_event(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        attempt_id=attempt.id,
+        at=now,
+        kind="manual_call",
+        summary="Agent placed a call by hand",
+        actor=actor,
+        detail={"decision": decision.decision},
+    )
+    return Reservation(
+        attempt_id=attempt.id,
+        debt_id=debt.id,
+        channel=Channel.CALL,
+        to=to,
+        from_=sender,
+        step_kind=StepKind.AGENT,
+        reserved_at=now,
+    )
+
+
+def _caller_id(session: Session, debt: Debt, to: str) -> str:
+    campaign = session.get(Campaign, debt.campaign_id) if debt.campaign_id else None
+    if campaign is None:
+        campaign = session.query(Campaign).order_by(Campaign.id).first()
+    if campaign is None:
+        raise InputError("no caller ID: create a campaign with caller_ids first")
+    definition = CampaignDefinition.model_validate(campaign.definition)
+    return caller_id(definition.caller_ids, to)

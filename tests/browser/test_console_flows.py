@@ -1,0 +1,70 @@
+"""The console in a real browser (Debian's chromium, headless) against the app on a real port."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from dialer.db.engine import transaction
+from dialer.db.models import PromiseToPay
+from tests.browser.harness import BridgedCall, chromium, served_app, sign_in
+
+pytestmark = pytest.mark.slow
+
+
+def test_admin_is_refused_a_late_call_hour_then_previews_a_tighter_limit(
+    tmp_path: Path,
+) -> None:
+    with served_app(tmp_path) as served, chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, served.base_url, "alice")
+        page.goto(f"{served.base_url}/limits")
+        page.fill("input[name=call_start]", "09:00")
+        page.fill("input[name=call_end]", "21:30")
+        page.click("button[value=save]")
+        refusal = page.locator(".refusal")
+        expect(refusal).to_contain_text("21:30")
+        expect(refusal).to_contain_text("21:00")
+        expect(refusal).to_contain_text("rule")
+        page.fill("input[name=call_start]", "12:00")
+        page.fill("input[name=call_end]", "20:00")
+        page.click("button[value=preview]")
+        expect(page.locator("#preview .blocked-current")).to_have_text("0")
+        expect(page.locator("#preview .blocked-proposed")).to_have_text("2")
+        expect(page.locator("#preview")).to_contain_text("outside_hours")
+
+
+def test_agent_gets_the_bridged_case_and_records_a_promise_to_pay(tmp_path: Path) -> None:
+    with served_app(tmp_path) as served, chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, served.base_url, "ann")
+        page.select_option("select[name=availability]", "available")
+        page.click("form[action='/desk/availability'] button")
+        expect(page.locator("#availability-now")).to_have_text("available")
+        expect(page.locator("#live-case")).to_contain_text("No call is connected")
+
+        twiml = BridgedCall(served).press_through_to_an_agent()
+        assert "<Dial" in twiml
+        assert "+16175550111" in twiml
+
+        live = page.locator("#live-case")  # desk.js polls every 2 s and pops the case
+        expect(live.locator(".case-ref")).to_have_text("D-1001", timeout=10_000)
+        expect(live).to_contain_text("Ada Lovelace")
+        expect(live).to_contain_text("USD 420.50")
+        expect(page.locator("#availability-now")).to_have_text("on call")
+
+        page.select_option("select[name=code]", "promise_to_pay")
+        page.fill("input[name=amount]", "120.00")
+        page.fill("input[name=promised_date]", "2026-03-31")
+        page.click("form.disposition button.primary")
+        expect(page.locator(".flash.ok")).to_contain_text("Promise to pay USD 120.00")
+
+        page.goto(f"{served.base_url}/cases/{served.seeded.debt_id}")
+        expect(page.locator("ol.timeline")).to_contain_text(
+            re.compile(r"Promise to pay USD 120\.00 by 2026-03-31")
+        )
+        with transaction(served.services.sessions) as session:
+            assert session.query(PromiseToPay).count() == 1

@@ -1,0 +1,103 @@
+"""The agent's desk: availability, the case popping when a call connects, wrap-up timeout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from dialer import agent_desk
+from dialer.bootstrap import Services
+from dialer.clock import FakeClock
+from dialer.db.engine import transaction
+from dialer.db.models import AuditEntry, ContactAttempt, User
+from tests.integration.console.conftest import form_post, login
+from tests.integration.console.seed import Seeded
+
+
+def connected_call(services: Services, seeded: Seeded) -> int:
+    """A bridged call to the agent (what the IVR does when the consumer presses 0)."""
+    now = services.clock.now()
+    with transaction(services.sessions) as session:
+        attempt = ContactAttempt(
+            consumer_id=seeded.consumer_id,
+            debt_id=seeded.debt_id,
+            channel="call",
+            status="in_progress",
+            attempted_at=now,
+            to_number=seeded.phone,
+            outcome=None,
+            agent_id=seeded.agent_id,
+        )
+        session.add(attempt)
+        session.flush()
+        agent_desk.connect_call(session, user_id=seeded.agent_id, attempt_id=attempt.id, now=now)
+        return attempt.id
+
+
+def test_an_agent_marks_available_and_the_change_is_audited(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    assert client.get("/desk/state").json["availability"] == "offline"
+    form_post(client, "/desk", "/desk/availability", {"availability": "available"})
+    assert client.get("/desk/state").json["availability"] == "available"
+    with transaction(services.sessions) as session:
+        entry = session.query(AuditEntry).filter_by(action="agent.availability").one()
+        assert (entry.actor, entry.before, entry.after) == (
+            "ann",
+            {"availability": "offline"},
+            {"availability": "available"},
+        )
+
+
+def test_the_case_pops_when_a_call_connects_and_wrap_up_times_out(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    form_post(client, "/desk", "/desk/availability", {"availability": "available"})
+    assert client.get("/desk/state").json["attempt_id"] is None
+    attempt_id = connected_call(services, seeded)
+    state = client.get("/desk/state").json
+    assert (state["availability"], state["attempt_id"], state["debt_id"]) == (
+        "on_call",
+        attempt_id,
+        seeded.debt_id,
+    )
+    panel = client.get("/desk/case").text
+    assert "D-1001" in panel
+    assert "Ada Lovelace" in panel
+    assert "420.50" in panel
+    with transaction(services.sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt is not None
+        attempt.status, attempt.ended_at = "completed", clock.now()
+    assert client.get("/desk/state").json["availability"] == "wrap_up"
+    clock.advance(timedelta(seconds=30))
+    assert client.get("/desk/state").json["wrap_up_seconds_left"] == 30
+    clock.advance(timedelta(seconds=31))
+    assert client.get("/desk/state").json["availability"] == "available"
+    with transaction(services.sessions) as session:
+        assert session.get(User, seeded.agent_id).current_attempt_id == attempt_id  # type: ignore[union-attr]
+
+
+def test_an_agent_cannot_set_on_call_by_hand(app: Flask, seeded: Seeded) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    response = form_post(client, "/desk", "/desk/availability", {"availability": "on_call"})
+    assert response.status_code == 302
+    assert client.get("/desk/state").json["availability"] == "offline"
+
+
+def test_an_agent_sees_only_cases_they_worked(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    ann, bob = app.test_client(), app.test_client()
+    login(ann, "ann")
+    login(bob, "bob")
+    assert ann.get(f"/cases/{seeded.debt_id}").status_code == 403
+    connected_call(services, seeded)
+    assert ann.get(f"/cases/{seeded.debt_id}").status_code == 200
+    assert bob.get(f"/cases/{seeded.debt_id}").status_code == 403
