@@ -1,0 +1,200 @@
+"""The independent re-audit: every call and SMS the provider saw, judged again from the record.
+
+The provider's own logs (listed with the official twilio client, pointed at the emulator) are
+the source of truth for what was contacted and when. Each contact is matched to its attempt by
+SID and evaluated again by the compliance engine with the consumer's facts as they stood at
+that moment (flags, opt-outs and number status learned later are left out) and the history
+strictly before it. A contact with no attempt in the record, or one the engine would block,
+is a violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.rest import Client
+
+from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
+from dialer.compliance import ConsumerFacts, PhoneFacts, ProposedContact, RulePacks, evaluate
+from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
+from dialer.limits import current_limits
+from dialer.telephony.twilio_gateway import RebasedHttpClient, to_call, to_message
+from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
+
+CHANGED_BY_OUTCOME = ("wrong_party", "failed")
+
+
+@dataclass
+class AuditResult:
+    calls_seen: int = 0
+    messages_seen: int = 0
+    audited: int = 0
+    skipped: int = 0  # agent legs and inbound messages: not contacts the dialer made
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+@dataclass(frozen=True)
+class Seen:
+    sid: str
+    channel: Channel
+    to: str
+    at: datetime
+
+
+def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
+    """Outbound calls (not agent legs) and outbound messages the provider accepted."""
+    client = Client(
+        account_sid,
+        auth_token,
+        http_client=RebasedHttpClient(api_base, timeout=30),
+        environment={"_": ""},
+    )
+    client.edge = None
+    client.region = None
+    seen: list[Seen] = []
+    for call in (to_call(c) for c in client.calls.list(page_size=1000)):
+        if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):
+            seen.append(Seen(call.sid, Channel.CALL, call.to, call.created_at or _never()))
+    for msg in (to_message(m) for m in client.messages.list(page_size=1000)):
+        if (msg.direction or "outbound").startswith("outbound"):
+            seen.append(Seen(msg.sid, Channel.SMS, msg.to, msg.created_at or _never()))
+    return seen
+
+
+def _never() -> datetime:
+    msg = "the provider returned a contact without date_created"
+    raise ValueError(msg)
+
+
+def reaudit(
+    sessions: sessionmaker[Session], *, seen: list[Seen], packs: RulePacks, totals: AuditResult
+) -> AuditResult:
+    for item in seen:
+        with sessions() as session:
+            problem = _check(session, item, packs)
+        totals.audited += 1
+        if problem is not None:
+            totals.violations.append(problem)
+    return totals
+
+
+def _check(session: Session, item: Seen, packs: RulePacks) -> dict[str, Any] | None:
+    attempt = session.scalar(select(ContactAttempt).where(ContactAttempt.provider_sid == item.sid))
+    base = {
+        "sid": item.sid,
+        "channel": item.channel.value,
+        "to": mask(item.to),
+        "at": item.at.isoformat(),
+    }
+    if attempt is None:
+        return {**base, "reasons": ["no attempt in the case record"]}
+    facts = facts_as_of(session, attempt=attempt, at=item.at)
+    history = [
+        entry
+        for entry in load_history(
+            session, attempt.consumer_id, since=attempt.attempted_at - timedelta(days=HISTORY_DAYS)
+        )
+        if entry.at < attempt.attempted_at
+    ]
+    consumer = session.get(Consumer, attempt.consumer_id)
+    limits = current_limits(
+        session, campaign_id=attempt.campaign_id, state=consumer.state if consumer else None
+    )
+    proposed = ProposedContact(
+        at=item.at,
+        channel=item.channel,
+        to=item.to,
+        mode=ContactMode(attempt.mode),
+        debt=debt_key(attempt.debt_id),
+    )
+    decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
+    if decision.allowed:
+        return None
+    return {**base, "reasons": list(decision.reason_codes), "attempt": attempt.id}
+
+
+def facts_as_of(session: Session, *, attempt: ContactAttempt, at: datetime) -> ConsumerFacts:
+    """The consumer's facts at `at`: later flags, opt-outs and number-status changes removed."""
+    now = load_consumer_facts(session, attempt.consumer_id, debt_id=attempt.debt_id)
+    flag_rows = session.scalars(
+        select(ConsumerFlagRecord).where(ConsumerFlagRecord.consumer_id == attempt.consumer_id)
+    ).all()
+    flags = frozenset(
+        ConsumerFlag(row.flag)
+        for row in flag_rows
+        if row.learned_at <= at
+        and (row.cleared_at is None or row.cleared_at > at)
+        and (row.debt_id is None or row.debt_id == attempt.debt_id)
+    )
+    phones = {
+        p.e164: p
+        for p in session.scalars(select(Phone).where(Phone.consumer_id == attempt.consumer_id))
+    }
+    return replace(
+        now,
+        flags=flags,
+        phones=tuple(
+            _phone_as_of(session, facts_phone=p, row=phones.get(p.number), attempt=attempt, at=at)
+            for p in now.phones
+        ),
+    )
+
+
+def _phone_as_of(
+    session: Session,
+    *,
+    facts_phone: PhoneFacts,
+    row: Phone | None,
+    attempt: ContactAttempt,
+    at: datetime,
+) -> PhoneFacts:
+    if row is None:
+        return facts_phone
+    outs = session.scalars(select(OptOut).where(OptOut.phone_id == row.id)).all()
+    active = {
+        o.channel
+        for o in outs
+        if o.opted_out_at <= at and (o.revoked_at is None or o.revoked_at > at)
+    }
+    status = facts_phone.status
+    if status is not PhoneStatus.VALID and _status_learned_later(session, row, attempt, at):
+        status = PhoneStatus.VALID
+    return replace(
+        facts_phone,
+        status=status,
+        sms_opted_out=Channel.SMS.value in active,
+        call_opted_out=Channel.CALL.value in active,
+    )
+
+
+def _status_learned_later(
+    session: Session, row: Phone, attempt: ContactAttempt, at: datetime
+) -> bool:
+    """A number marked wrong party or invalid by the outcome of this contact or a later one."""
+    first = session.scalar(
+        select(ContactAttempt.attempted_at)
+        .where(
+            ContactAttempt.consumer_id == attempt.consumer_id,
+            ContactAttempt.to_number == row.e164,
+            (ContactAttempt.outcome.in_(CHANGED_BY_OUTCOME))
+            | (ContactAttempt.error_code.is_not(None)),
+        )
+        .order_by(ContactAttempt.attempted_at)
+        .limit(1)
+    )
+    return (
+        first is not None and first >= attempt.attempted_at and first >= at - timedelta(seconds=5)
+    )
+
+
+def mask(number: str) -> str:
+    """+16175550100 -> +1617***0100 (reports never show a full number)."""
+    return number if len(number) < 9 else f"{number[:5]}***{number[-4:]}"

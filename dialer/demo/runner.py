@@ -1,0 +1,301 @@
+"""`dialer demo`: a fresh SQLite case record, a synthetic portfolio imported, a staged campaign
+enrolled, then the emulator, the web app, the scheduler and a worker as real processes on
+127.0.0.1 for `duration` seconds; a live view; an independent re-audit and an HTML report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import requests
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, PROJECT_ROOT
+from dialer.clock import SystemClock, monotonic
+from dialer.compliance import load_rule_packs
+from dialer.db.engine import make_engine, make_session_factory
+from dialer.db.migrate import upgrade
+from dialer.demo.audit import AuditResult, provider_log, reaudit
+from dialer.demo.live import CLEAR, panel, progress_line
+from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
+from dialer.demo.report import ReportData, write_report
+from dialer.demo.snapshot import Snapshot, take_snapshot
+from dialer.errors import DialerError
+
+CAMPAIGN = Path(__file__).with_name("campaign.yaml")
+CAMPAIGN_NAME = "demo-reminders"
+EMULATOR_SPEED = 4.0  # emulated seconds per real second: calls ring and end in a few seconds
+PROGRESS_EVERY = 10.0
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    cases_file: Path | None = None
+    history_file: Path | None = None
+    duration: float = 60.0
+    cps: float = 5.0
+    consumers: int = 2000
+    seed: int = 7
+    workdir: Path | None = None
+
+
+class DemoFailed(DialerError):
+    """A step of the demo's set-up failed (the message names it)."""
+
+
+def say(text: str) -> None:
+    print(text, flush=True)  # noqa: T201 - the demo talks to its user on stdout
+
+
+def run_demo(options: DemoOptions) -> int:
+    workdir = options.workdir or PROJECT_ROOT / "var" / "demo"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    db_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
+    env = _environment(db_url, options.cps)
+    started_at, started = SystemClock().now(), monotonic()
+    _prepare(options, workdir=workdir, env=env, started_at=started_at)
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    children: list[Child] = []
+    interrupted = False
+    audit, snapshot, creates = AuditResult(), Snapshot(), []
+    api_base = os.environ.get("TWILIO_API_BASE")
+    try:
+        try:
+            api_base = _start_stack(
+                options, env=env, workdir=workdir, children=children, api_base=api_base
+            )
+            _watch(sessions, duration=options.duration, stack=f"emulator {api_base}")
+        except KeyboardInterrupt:
+            interrupted = True
+            say("\ninterrupted: stopping the processes and writing the report")
+        dispatchers = [c for c in children if c.name in ("scheduler", "worker")]
+        stop_children(dispatchers)
+        if api_base:
+            _settle(api_base)
+            creates = _call_creates(api_base)
+            audit = _audit(sessions, env=env, api_base=api_base)
+        with sessions() as session:
+            snapshot = take_snapshot(session)
+    finally:
+        stop_children([c for c in children if c.name not in ("scheduler", "worker")])
+        engine.dispose()
+    data = ReportData(
+        started_at=started_at,
+        seconds=monotonic() - started,
+        cps=options.cps,
+        consumers=options.consumers,
+        snapshot=snapshot,
+        audit=audit,
+        call_creates=creates,
+        emulator=api_base or "-",
+        interrupted=interrupted,
+    )
+    path = write_report(workdir / "report.html", data)
+    _summary(snapshot, audit, path)
+    return 0 if audit.ok and not interrupted and audit.audited > 0 else 1
+
+
+def _environment(db_url: str, cps: float) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        TWILIO_ACCOUNT_SID=env.get("TWILIO_ACCOUNT_SID", DEV_ACCOUNT_SID),
+        TWILIO_AUTH_TOKEN=env.get("TWILIO_AUTH_TOKEN", DEV_AUTH_TOKEN),
+        DIALER_CALLS_PER_SECOND=f"{cps:g}",
+        DIALER_TICK_SECONDS=env.get("DIALER_TICK_SECONDS", "1"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _dialer(args: list[str], *, env: dict[str, str]) -> str:
+    """Run one `dialer` command (the same CLI a user types) and return its output."""
+    proc = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "dialer", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        raise DemoFailed(f"dialer {' '.join(args[:2])} failed: {proc.stderr.strip()[-800:]}")
+    return proc.stdout.strip()
+
+
+def _prepare(
+    options: DemoOptions, *, workdir: Path, env: dict[str, str], started_at: datetime
+) -> None:
+    say(f"demo: fresh database in {workdir}")
+    upgrade(env["DATABASE_URL"])
+    cases, history = options.cases_file, options.history_file
+    if cases is None:
+        from dialer.portfolio import write_portfolio
+
+        cases, history = workdir / "cases.csv", history or workdir / "history.csv"
+        write_portfolio(
+            cases,
+            consumers=options.consumers,
+            seed=options.seed,
+            history_path=history,
+            history_start=started_at,
+        )
+        say(f"demo: synthetic portfolio of {options.consumers:,} consumers written")
+    say("demo: " + _dialer(["import", "cases", str(cases)], env=env).splitlines()[-1])
+    if history is not None:
+        say("demo: " + _dialer(["import", "history", str(history)], env=env).splitlines()[-1])
+    say("demo: " + _dialer(["campaigns", "create", str(CAMPAIGN), "--activate"], env=env))
+    say("demo: " + _dialer(["campaigns", "enrol", CAMPAIGN_NAME], env=env))
+
+
+def _start_stack(
+    options: DemoOptions,
+    *,
+    env: dict[str, str],
+    workdir: Path,
+    children: list[Child],
+    api_base: str | None,
+) -> str:
+    logs = workdir / "logs"
+    web_port = free_port()
+    public = f"http://127.0.0.1:{web_port}"
+    if api_base is None:
+        port = free_port()
+        api_base = f"http://127.0.0.1:{port}"
+        emulator = start_child(
+            "emulator",
+            [
+                sys.executable,
+                "-m",
+                "dialer",
+                "twilio-emulator",
+                "--port",
+                str(port),
+                "--cps",
+                f"{options.cps:g}",
+                "--speed",
+                f"{EMULATOR_SPEED:g}",
+                "--seed",
+                str(options.seed),
+            ],
+            env=env,
+            log_dir=logs,
+        )
+        children.append(emulator)
+        _need(wait_http(f"{api_base}/_emulator/health", child=emulator, timeout=30), emulator)
+        requests.post(
+            f"{api_base}/_emulator/config",
+            timeout=5,
+            json={
+                "inbound_sms_url": f"{public}/twilio/sms/inbound",
+                "mix": {
+                    "answer_rate": 0.6,
+                    "machine_share": 0.35,
+                    "busy_rate": 0.1,
+                    "ring_seconds_min": 2,
+                    "ring_seconds_max": 8,
+                    "talk_seconds": 8,
+                    "digits": ["1"],
+                },
+            },
+        ).raise_for_status()
+    env.update(TWILIO_API_BASE=api_base, PUBLIC_BASE_URL=public)
+    web = start_child(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "dialer",
+            "serve",
+            "--port",
+            str(web_port),
+            "--host",
+            "127.0.0.1",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        log_dir=logs,
+    )
+    children.append(web)
+    _need(wait_http(f"{public}/healthz", child=web, timeout=30), web)
+    for name in ("scheduler", "worker"):
+        children.append(
+            start_child(name, [sys.executable, "-m", "dialer", name], env=env, log_dir=logs)
+        )
+    say(f"demo: emulator {api_base}, web {public}, scheduler and worker running; logs in {logs}")
+    return api_base
+
+
+def _need(ok: bool, child: Child) -> None:
+    if not ok:
+        raise DemoFailed(f"the {child.name} process did not start:\n{child.log_tail()}")
+
+
+def _watch(sessions: sessionmaker[Session], *, duration: float, stack: str) -> None:
+    tty = sys.stdout.isatty()
+    start, last = monotonic(), -PROGRESS_EVERY
+    while (elapsed := monotonic() - start) < duration:
+        with sessions() as session:
+            snap = take_snapshot(session)
+        if tty:
+            sys.stdout.write(
+                CLEAR + panel(snap, elapsed=elapsed, duration=duration, stack=stack) + "\n"
+            )
+            sys.stdout.flush()
+        elif elapsed - last >= PROGRESS_EVERY:
+            say(progress_line(snap, elapsed=elapsed))
+            last = elapsed
+        time.sleep(min(1.5 if tty else 1.0, max(duration - elapsed, 0.05)))
+
+
+def _settle(api_base: str) -> None:
+    """Let calls in flight finish and their callbacks land (bounded)."""
+    with contextlib.suppress(requests.RequestException):
+        requests.get(f"{api_base}/_emulator/idle", params={"timeout": 15}, timeout=20)
+    time.sleep(1.0)
+
+
+def _call_creates(api_base: str) -> list[float]:
+    try:
+        stats = requests.get(f"{api_base}/_emulator/stats", timeout=10).json()
+    except (requests.RequestException, ValueError):
+        return []
+    return sorted(float(x) for x in stats.get("call_creates", []))
+
+
+def _audit(sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str) -> AuditResult:
+    seen = provider_log(
+        api_base=api_base,
+        account_sid=env["TWILIO_ACCOUNT_SID"],
+        auth_token=env["TWILIO_AUTH_TOKEN"],
+    )
+    totals = AuditResult(
+        calls_seen=sum(1 for s in seen if s.channel.value == "call"),
+        messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
+    )
+    return reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+
+
+def _summary(snap: Snapshot, audit: AuditResult, path: Path) -> None:
+    say("")
+    say(progress_line(snap, elapsed=0).split("] ", 1)[1])
+    zones = ", ".join(f"{z} {n}" for z, n in snap.by_zone.most_common())
+    say(f"contacts by zone: {zones or '-'}")
+    say(
+        f"re-audit: {audit.audited} contacts from the provider's log, "
+        f"{len(audit.violations)} violation(s)"
+    )
+    for violation in audit.violations[:10]:
+        say(f"  VIOLATION {violation}")
+    say(f"report: {path}")

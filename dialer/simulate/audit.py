@@ -1,0 +1,62 @@
+"""The simulator's re-audit: every contact it made, evaluated again from the record alone.
+
+For each attempt the consumer's facts are taken as they stood at that instant (the versions
+kept when an opt-out, dispute or wrong party changed them) and the history is cut to what
+happened strictly before it. Any contact the engine would block is a violation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from datetime import datetime
+
+from dialer.compliance import AdminLimits, ConsumerFacts, RulePacks, evaluate
+from dialer.simulate.figures import Figures
+from dialer.simulate.loop import AttemptRecord, CaseState
+from dialer.simulate.population import SimCase
+
+MAX_VIOLATIONS_KEPT = 20
+
+
+def facts_at(case: SimCase, state: CaseState, at: datetime) -> ConsumerFacts:
+    if not state.versions:
+        return case.facts
+    moments = [moment for moment, _ in state.versions]
+    return state.versions[max(bisect.bisect_right(moments, at) - 1, 0)][1]
+
+
+def reaudit(
+    *,
+    cases: list[SimCase],
+    states: list[CaseState],
+    records: list[AttemptRecord],
+    limits: AdminLimits,
+    packs: RulePacks,
+    figures: Figures,
+    sample: int | None,
+    seed: int,
+) -> None:
+    """Re-evaluate `records` (all, or a seeded sample of `sample`) into `figures`."""
+    chosen = records
+    if sample is not None and len(records) > sample:
+        chosen = random.Random(seed).sample(records, sample)  # noqa: S311
+    for record in chosen:
+        case, state = cases[record.case], states[record.case]
+        history = [entry for entry in case.history if entry.at < record.at]
+        decision = evaluate(
+            facts_at(case, state, record.at), history, record.proposed, limits=limits, packs=packs
+        )
+        figures.audited += 1
+        if decision.allowed:
+            continue
+        figures.violation_count += 1
+        if len(figures.violations) < MAX_VIOLATIONS_KEPT:
+            figures.violations.append(
+                {
+                    "case": case.key,
+                    "at": record.at.isoformat(),
+                    "channel": record.proposed.channel.value,
+                    "reasons": list(decision.reason_codes),
+                }
+            )

@@ -1,0 +1,146 @@
+"""What a simulated run reports: counts that add up, and the re-audit's findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Figures:
+    """Additive counters of one run (or one shard of it; shards are merged with `add`)."""
+
+    cases: int = 0
+    attempts: Counter[str] = field(default_factory=Counter)  # by channel
+    outcomes: Counter[str] = field(default_factory=Counter)  # by outcome
+    right_party_contacts: int = 0
+    promises: int = 0
+    disputes: int = 0
+    cease_requests: int = 0
+    sms_opt_outs: int = 0
+    escalations: int = 0
+    finished: int = 0  # strategy ran to its end without escalation
+    blocks: Counter[str] = field(default_factory=Counter)  # blocked evaluations, by reason
+    stopped_by_rule: Counter[str] = field(default_factory=Counter)  # never lawful again, by reason
+    deferred_for_capacity: int = 0
+    evaluations: int = 0
+    contacts_by_local_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    contacts_by_zone: Counter[str] = field(default_factory=Counter)
+    calls_per_hour: Counter[int] = field(default_factory=Counter)  # hour index -> calls placed
+    audited: int = 0
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    violation_count: int = 0
+
+    def add(self, other: Figures) -> None:
+        for name in (
+            "attempts",
+            "outcomes",
+            "blocks",
+            "stopped_by_rule",
+            "contacts_by_zone",
+            "calls_per_hour",
+        ):
+            getattr(self, name).update(getattr(other, name))
+        for name in (
+            "cases",
+            "right_party_contacts",
+            "promises",
+            "disputes",
+            "cease_requests",
+            "sms_opt_outs",
+            "escalations",
+            "finished",
+            "deferred_for_capacity",
+            "evaluations",
+            "audited",
+            "violation_count",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.contacts_by_local_hour = [
+            a + b
+            for a, b in zip(self.contacts_by_local_hour, other.contacts_by_local_hour, strict=True)
+        ]
+        self.violations.extend(other.violations[: max(0, 20 - len(self.violations))])
+
+    def scaled(self, factor: float, *, cases: int) -> Figures:
+        """Counts multiplied by `factor` (a sample standing for the whole portfolio)."""
+
+        def up(counter: Counter[Any]) -> Counter[Any]:
+            return Counter({key: round(n * factor) for key, n in counter.items()})
+
+        out = Figures(cases=cases, violations=list(self.violations))
+        for name in (
+            "attempts",
+            "outcomes",
+            "blocks",
+            "stopped_by_rule",
+            "contacts_by_zone",
+            "calls_per_hour",
+        ):
+            setattr(out, name, up(getattr(self, name)))
+        for name in (
+            "right_party_contacts",
+            "promises",
+            "disputes",
+            "cease_requests",
+            "sms_opt_outs",
+            "escalations",
+            "finished",
+            "deferred_for_capacity",
+            "evaluations",
+        ):
+            setattr(out, name, round(getattr(self, name) * factor))
+        out.contacts_by_local_hour = [round(n * factor) for n in self.contacts_by_local_hour]
+        out.audited, out.violation_count = self.audited, self.violation_count  # never scaled
+        return out
+
+    @property
+    def total_attempts(self) -> int:
+        return sum(self.attempts.values())
+
+    def headline(self) -> dict[str, int]:
+        """The figures shown side by side (ordered as printed)."""
+        rows = {
+            "cases": self.cases,
+            "attempts (all)": self.total_attempts,
+            "calls placed": self.attempts.get("call", 0),
+            "SMS sent": self.attempts.get("sms", 0),
+            "answered by a person": self.outcomes.get("conversation", 0)
+            + self.outcomes.get("wrong_party", 0),
+            "answered by a machine": self.outcomes.get("voicemail", 0),
+            "right-party contacts": self.right_party_contacts,
+            "promises to pay": self.promises,
+            "disputes raised": self.disputes,
+            "SMS opt-outs (STOP)": self.sms_opt_outs,
+            "escalated": self.escalations,
+            "blocked checks (all reasons)": sum(self.blocks.values()),
+        }
+        rows.update({f"  blocked: {code}": n for code, n in sorted(self.blocks.items())})
+        rows["waits for pacing capacity"] = self.deferred_for_capacity
+        rows["re-audited contacts"] = self.audited
+        rows["re-audit violations"] = self.violation_count
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "attempts": dict(self.attempts),
+            "outcomes": dict(self.outcomes),
+            "right_party_contacts": self.right_party_contacts,
+            "promises": self.promises,
+            "disputes": self.disputes,
+            "cease_requests": self.cease_requests,
+            "sms_opt_outs": self.sms_opt_outs,
+            "escalations": self.escalations,
+            "finished": self.finished,
+            "blocks": dict(self.blocks),
+            "stopped_by_rule": dict(self.stopped_by_rule),
+            "deferred_for_capacity": self.deferred_for_capacity,
+            "evaluations": self.evaluations,
+            "contacts_by_local_hour": list(self.contacts_by_local_hour),
+            "contacts_by_zone": dict(self.contacts_by_zone),
+            "audited": self.audited,
+            "violation_count": self.violation_count,
+            "violations": list(self.violations),
+        }
