@@ -1,0 +1,243 @@
+"""Writes a batch of valid case rows: consumers, debts, phones, opt-outs, flags, windows, events.
+
+Set-based: per batch, one SELECT of what exists per table, then one multi-row upsert of what is
+new or changed (INSERT ... ON CONFLICT DO UPDATE on the external references). Unchanged rows
+are not written, so re-importing the same file only reads. Flags, opt-outs and inconvenient
+times are added, never cleared: an import must not lift a cease request learned elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row
+
+from dialer.importing.case_notes import IMPORT_SOURCE, NoteCounts, NoteWriter
+from dialer.importing.case_rows import CaseRow
+from dialer.importing.upsert import existing_by, insert_rows, table, upsert
+from dialer.vocabulary import DebtStage, PhoneType
+
+_CONSUMER_FIELDS = (
+    "first_name", "last_name", "language", "country", "state", "postal_code", "city",
+    "address_line", "confirmed_timezone", "confirmed_timezone_at",
+)  # fmt: skip
+_DEBT_FIELDS = (
+    "consumer_id", "creditor", "balance", "currency", "days_past_due", "stage", "jurisdiction",
+)  # fmt: skip
+_PHONE_FIELDS = ("phone_type", "consent", "consent_source", "consent_at", "sms_capable", "position")
+
+
+@dataclass(slots=True)
+class CaseCounts(NoteCounts):
+    consumers_created: int = 0
+    consumers_updated: int = 0
+    consumers_unchanged: int = 0
+    debts_created: int = 0
+    debts_updated: int = 0
+    debts_unchanged: int = 0
+    phones_created: int = 0
+    phones_updated: int = 0
+
+
+class CaseWriter(NoteWriter):
+    """Applies batches of rows inside the caller's transaction."""
+
+    counts: CaseCounts
+
+    def __init__(self, connection: Connection, *, now: datetime, file_name: str) -> None:
+        self.connection = connection
+        self.now = now
+        self.file_name = file_name
+        self.counts = CaseCounts()
+
+    def write(self, rows: Sequence[CaseRow]) -> None:
+        consumer_ids = self._consumers(rows)
+        debt_ids = self._debts(rows, consumer_ids)
+        phone_ids = self._phones(rows, consumer_ids)
+        self._opt_outs(rows, consumer_ids, phone_ids)
+        self._flags(rows, consumer_ids, debt_ids)
+        self._windows(rows, consumer_ids)
+
+    def _consumers(self, rows: Sequence[CaseRow]) -> dict[str, int]:
+        latest = {row.consumer_ref: row for row in rows}  # the last row of a consumer wins
+        zones = {row.consumer_ref: row.confirmed_timezone for row in rows if row.confirmed_timezone}
+        consumers = table("consumers")
+        found = {
+            r.external_ref: r
+            for r in existing_by(
+                self.connection, consumers, key="external_ref", values=latest.keys(),
+                columns=("id", "external_ref", *_CONSUMER_FIELDS),
+            )
+        }  # fmt: skip
+        ids = {ref: r.id for ref, r in found.items()}
+        pending: list[dict[str, Any]] = []
+        for ref, row in latest.items():
+            values = self._consumer_values(row, zones.get(ref), found.get(ref))
+            old = found.get(ref)
+            if old is not None and all(getattr(old, k) == values[k] for k in _CONSUMER_FIELDS):
+                self.counts.consumers_unchanged += 1
+                continue
+            if old is None:
+                self.counts.consumers_created += 1
+            else:
+                self.counts.consumers_updated += 1
+            pending.append({"external_ref": ref, **values, "created_at": self.now})
+        upsert(
+            self.connection, consumers, pending, keys=("external_ref",),
+            update=(*_CONSUMER_FIELDS, "updated_at"),
+        )  # fmt: skip
+        created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
+        ids.update(
+            (r.external_ref, r.id)
+            for r in existing_by(
+                self.connection, consumers, key="external_ref", values=created,
+                columns=("id", "external_ref"),
+            )
+        )  # fmt: skip
+        return ids
+
+    def _consumer_values(
+        self, row: CaseRow, zone: str | None, old: Row[Any] | None
+    ) -> dict[str, Any]:
+        """The row's values; a blank confirmed zone keeps the one known (from any row or before)."""
+        zone_at = self.now
+        if old is not None and (zone is None or zone == old.confirmed_timezone):
+            zone, zone_at = old.confirmed_timezone, old.confirmed_timezone_at  # keep what we knew
+        return {
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "language": row.language.value,
+            "country": row.country,
+            "state": row.state,
+            "postal_code": row.postal_code,
+            "city": row.city,
+            "address_line": row.address,
+            "confirmed_timezone": zone,
+            "confirmed_timezone_at": zone_at if zone else None,
+            "updated_at": self.now,
+        }
+
+    def _debts(self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]) -> dict[str, int]:
+        debts = table("debts")
+        found = {
+            r.external_ref: r
+            for r in existing_by(
+                self.connection, debts, key="external_ref", values=[r.debt_ref for r in rows],
+                columns=("id", "external_ref", *_DEBT_FIELDS),
+            )
+        }  # fmt: skip
+        ids = {ref: r.id for ref, r in found.items()}
+        pending: list[dict[str, Any]] = []
+        events: list[tuple[CaseRow, str, list[str]]] = []
+        for row in rows:
+            old = found.get(row.debt_ref)
+            values = _debt_values(row, consumer_ids[row.consumer_ref], old)
+            changed = [k for k in _DEBT_FIELDS if old is None or getattr(old, k) != values[k]]
+            if old is not None and not changed:
+                self.counts.debts_unchanged += 1
+                continue
+            kind = "imported" if old is None else "updated"
+            self.counts.debts_created += old is None
+            self.counts.debts_updated += old is not None
+            events.append((row, kind, changed if old is not None else []))
+            pending.append(
+                {"external_ref": row.debt_ref, **values, "created_at": self.now,
+                 "updated_at": self.now}
+            )  # fmt: skip
+        upsert(
+            self.connection, debts, pending, keys=("external_ref",),
+            update=(*_DEBT_FIELDS, "updated_at"),
+        )  # fmt: skip
+        created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
+        ids.update(
+            (r.external_ref, r.id)
+            for r in existing_by(
+                self.connection, debts, key="external_ref", values=created,
+                columns=("id", "external_ref"),
+            )
+        )  # fmt: skip
+        insert_rows(self.connection, table("case_events"), self._events(events, consumer_ids, ids))
+        return ids
+
+    def _events(
+        self,
+        events: list[tuple[CaseRow, str, list[str]]],
+        consumer_ids: dict[str, int],
+        debt_ids: dict[str, int],
+    ) -> list[dict[str, Any]]:
+        return [
+            {
+                "consumer_id": consumer_ids[row.consumer_ref],
+                "debt_id": debt_ids[row.debt_ref],
+                "attempt_id": None,
+                "at": self.now,
+                "kind": kind,
+                "summary": _event_summary(row, kind, changed, self.file_name),
+                "detail": {"file": self.file_name, "line": row.line, "changed": changed},
+                "actor": IMPORT_SOURCE,
+            }
+            for row, kind, changed in events
+        ]
+
+    def _phones(
+        self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]
+    ) -> dict[tuple[int, str], int]:
+        phones = table("phones")
+        wanted = {(consumer_ids[row.consumer_ref], p.e164): p for row in rows for p in row.phones}
+        found = {
+            (r.consumer_id, r.e164): r
+            for r in existing_by(
+                self.connection, phones, key="consumer_id", values={key[0] for key in wanted},
+                columns=("id", "consumer_id", "e164", *_PHONE_FIELDS),
+            )
+        }  # fmt: skip
+        ids = {key: r.id for key, r in found.items()}
+        pending: list[dict[str, Any]] = []
+        for (consumer_id, e164), phone in wanted.items():
+            old = found.get((consumer_id, e164))
+            kept = old if old is not None and old.consent == phone.consent else None
+            values = {
+                "phone_type": phone.phone_type.value,
+                "consent": phone.consent,
+                "consent_source": kept.consent_source if kept is not None else IMPORT_SOURCE,
+                "consent_at": kept.consent_at if kept is not None else self.now,
+                "sms_capable": phone.phone_type is not PhoneType.LANDLINE,
+                "position": phone.position,
+            }
+            if old is not None and all(getattr(old, k) == values[k] for k in _PHONE_FIELDS):
+                continue
+            self.counts.phones_created += old is None
+            self.counts.phones_updated += old is not None
+            pending.append({"consumer_id": consumer_id, "e164": e164, **values})
+        upsert(self.connection, phones, pending, keys=("consumer_id", "e164"), update=_PHONE_FIELDS)
+        with_new = {p["consumer_id"] for p in pending if (p["consumer_id"], p["e164"]) not in ids}
+        ids.update(
+            ((r.consumer_id, r.e164), r.id)
+            for r in existing_by(
+                self.connection, phones, key="consumer_id", values=with_new,
+                columns=("id", "consumer_id", "e164"),
+            )
+        )  # fmt: skip
+        return ids
+
+
+def _debt_values(row: CaseRow, consumer_id: int, old: Row[Any] | None) -> dict[str, Any]:
+    stage = row.stage.value if row.stage else (old.stage if old is not None else DebtStage.NEW)
+    return {
+        "consumer_id": consumer_id,
+        "creditor": row.creditor,
+        "balance": row.balance,
+        "currency": row.currency,
+        "days_past_due": row.days_past_due,
+        "stage": str(stage),
+        "jurisdiction": row.jurisdiction,
+    }
+
+
+def _event_summary(row: CaseRow, kind: str, changed: list[str], file_name: str) -> str:
+    if kind == "imported":
+        return f"Imported from {file_name} (line {row.line}): {row.creditor}"
+    return f"Updated from {file_name} (line {row.line}): {', '.join(changed)}"

@@ -1,0 +1,130 @@
+"""`import_cases`: load or update consumers, phones and debts from a cases CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from dialer.clock import Clock
+from dialer.importing.case_rows import (
+    OPTIONAL_COLUMNS,
+    REJECT_COLUMNS,
+    REQUIRED_COLUMNS,
+    CaseRow,
+    validate_case_row,
+)
+from dialer.importing.case_store import CaseCounts, CaseWriter
+from dialer.importing.csvio import CsvSource, SourceRow
+from dialer.importing.fields import RowIssue
+from dialer.importing.runner import (
+    ImportOptions,
+    ImportReporter,
+    ImportRun,
+    Pending,
+    RunTally,
+    SilentReporter,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseImportSummary:
+    file: str
+    tally: RunTally
+    counts: CaseCounts
+    committed: bool
+    dry_run: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rows_read": self.tally.rows_read,
+            "rows_valid": self.tally.rows_valid,
+            "rejected": self.tally.rejected,
+            "warnings": self.tally.warnings,
+            "committed": self.committed,
+            **asdict(self.counts),
+        }
+
+
+class _CaseSink:
+    def __init__(self, writer: CaseWriter | None) -> None:
+        self.writer = writer
+
+    def write(
+        self, batch: Sequence[Pending[CaseRow]], *, persist: bool
+    ) -> list[tuple[Pending[CaseRow], list[RowIssue]]]:
+        if persist and self.writer is not None:
+            self.writer.write([pending.row for pending in batch])
+        return []
+
+
+class _DuplicateCheck:
+    """A debt reference may appear once per file (the set holds references, not rows)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(
+        self, source_row: SourceRow
+    ) -> tuple[CaseRow | None, list[RowIssue], list[RowIssue]]:
+        check = validate_case_row(source_row.line, source_row.cells)
+        if check.row is not None:
+            if check.row.debt_ref in self.seen:
+                issue = RowIssue(source_row.line, "debt_ref", "appears on an earlier line too")
+                return None, [issue], check.warnings
+            self.seen.add(check.row.debt_ref)
+        return check.row, check.errors, check.warnings
+
+
+def import_cases(
+    engine: Engine,
+    path: Path,
+    *,
+    clock: Clock,
+    options: ImportOptions | None = None,
+    reporter: ImportReporter | None = None,
+) -> CaseImportSummary:
+    """Validate and (unless dry-run) import the file in one pass and one transaction."""
+    options = options or ImportOptions()
+    source = CsvSource(
+        path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, ignored=REJECT_COLUMNS
+    )
+    if options.dry_run:
+        run = _run(source, None, options, reporter)
+        return CaseImportSummary(path.name, run.run(), CaseCounts(), False, True)
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            writer = CaseWriter(connection, now=clock.now(), file_name=path.name)
+            run = _run(source, writer, options, reporter)
+            tally = run.run()
+            committed = run.should_commit
+            if committed:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        except BaseException:
+            transaction.rollback()
+            raise
+    counts = writer.counts if committed else CaseCounts()
+    return CaseImportSummary(path.name, tally, counts, committed, False)
+
+
+def _run(
+    source: CsvSource,
+    writer: CaseWriter | None,
+    options: ImportOptions,
+    reporter: ImportReporter | None,
+) -> ImportRun[CaseRow]:
+    return ImportRun(
+        source,
+        validate=_DuplicateCheck(),
+        sink=_CaseSink(writer),
+        options=options,
+        reporter=reporter or SilentReporter(),
+    )
+
+
+__all__ = ["CaseImportSummary", "import_cases"]

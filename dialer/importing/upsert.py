@@ -1,0 +1,167 @@
+"""Dialect-neutral set-based helpers: INSERT ... ON CONFLICT DO UPDATE and keyed look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON, Column, Connection, Row, Table, any_, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dialer.db.base import Base
+
+
+def table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def upsert(
+    connection: Connection,
+    target: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    update: Collection[str],
+) -> None:
+    """Insert rows, updating `update` columns of rows whose `keys` already exist.
+
+    No RETURNING: without it both drivers use their native executemany (psycopg pipelines
+    it), with one short statement text; ids are then read back with `existing_by`.
+    """
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy_upsert(connection, target, rows, keys=keys, update=update)
+        return
+    statement = sqlite.insert(target)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in update},
+    )
+    connection.execute(statement, list(rows))
+
+
+def insert_rows(connection: Connection, target: Table, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, target, target.name, _columns(target, rows), rows)
+    else:
+        connection.execute(target.insert(), list(rows))
+
+
+# PostgreSQL: COPY is an order of magnitude faster than INSERT for batches. Upserts COPY into
+# a temporary staging table (dropped at commit) and then INSERT ... SELECT ... ON CONFLICT.
+
+
+_ARRAYS: dict[tuple[str, str], postgresql.ARRAY[Any]] = {}
+
+
+def _array_of(column: Column[Any]) -> postgresql.ARRAY[Any]:
+    """One ARRAY type per column, built once (SQLAlchemy caches per type instance)."""
+    key = (column.table.name, column.name)
+    if key not in _ARRAYS:
+        _ARRAYS[key] = postgresql.ARRAY(column.type)
+    return _ARRAYS[key]
+
+
+@cache
+def _defaults(target: Table) -> dict[str, Any]:
+    """Python-side scalar column defaults, which COPY (unlike Core inserts) does not apply."""
+    return {
+        column.name: _plain(getattr(column.default, "arg", None))
+        for column in target.columns
+        if column.default is not None and column.default.is_scalar
+    }
+
+
+@cache
+def _json_columns(target: Table) -> frozenset[str]:
+    return frozenset(column.name for column in target.columns if isinstance(column.type, JSON))
+
+
+def _columns(target: Table, rows: Sequence[dict[str, Any]]) -> list[str]:
+    given = list(rows[0])
+    return given + [name for name in _defaults(target) if name not in rows[0]]
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _copy(
+    connection: Connection,
+    target: Table,
+    table_name: str,
+    columns: list[str],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """COPY rows (dicts with the same keys) into table_name, which has target's columns."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    defaults = _defaults(target)
+    json_columns = _json_columns(target)
+    given = [name for name in columns if name in rows[0]]
+    missing = [defaults.get(name) for name in columns if name not in rows[0]]
+    wrap = [name in json_columns for name in given]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table_name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            values = [row[name] for name in given]
+            for index, is_json in enumerate(wrap):
+                if is_json and values[index] is not None:
+                    values[index] = Jsonb(values[index])
+            copy.write_row(values + missing)
+
+
+def _copy_upsert(
+    connection: Connection,
+    target: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    update: Collection[str],
+) -> None:
+    columns = _columns(target, rows)
+    names = ", ".join(f'"{name}"' for name in columns)
+    stage = f"import_stage_{target.name}_{len(columns)}"
+    # Identifiers below come from the models' metadata, never from the file.
+    connection.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
+        f'SELECT {names} FROM "{target.name}" WITH NO DATA'
+    )
+    connection.exec_driver_sql(f'TRUNCATE "{stage}"')
+    _copy(connection, target, stage, columns, rows)
+    conflict = ", ".join(f'"{name}"' for name in keys)
+    assignments = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in update)
+    connection.exec_driver_sql(
+        f'INSERT INTO "{target.name}" ({names}) SELECT {names} FROM "{stage}" '  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    )
+
+
+def existing_by(
+    connection: Connection,
+    target: Table,
+    *,
+    key: str,
+    values: Collection[Any],
+    columns: Sequence[str],
+) -> list[Row[Any]]:
+    """Rows of `target` whose `key` column is one of `values` (one SELECT per call).
+
+    PostgreSQL gets one array parameter (`= ANY(:values)`), so the statement text stays short
+    and cacheable whatever the batch size; SQLite gets an IN list.
+    """
+    if not values:
+        return []
+    key_column: Column[Any] = target.c[key]
+    listed = list(values)
+    if connection.dialect.name == "postgresql":
+        condition = key_column == any_(literal(listed, type_=_array_of(key_column)))
+    else:
+        condition = key_column.in_(listed)
+    query = select(*(target.c[name] for name in columns)).where(condition)
+    return list(connection.execute(query).all())
