@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialer.compliance.context import Block, Moment
+from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
 from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
 from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
 from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus
+
+_OUTBOUND, _INBOUND = Direction.OUTBOUND, Direction.INBOUND
+_SMS = Channel.SMS
+_WRONG_PARTY = Outcome.WRONG_PARTY
+_WRONG_OR_CONVERSATION = frozenset({Outcome.WRONG_PARTY, Outcome.CONVERSATION})
+
+
+def _hard(reason: Reason) -> Block:
+    """A block that no waiting lifts."""
+    return Block(None, fixed(reason))
 
 
 def check_flags(moment: Moment, rules: tuple[FlagRule, ...]) -> list[Block]:
@@ -16,14 +26,13 @@ def check_flags(moment: Moment, rules: tuple[FlagRule, ...]) -> list[Block]:
     if not flags:
         return []
     return [
-        Block(
+        _hard(
             Reason(
                 rule.reason,
                 rule.id,
                 rule.citation,
                 f"the consumer's record is flagged {rule.flag.value}",
-            ),
-            None,
+            )
         )
         for rule in rules
         if rule.flag in flags and moment.proposed.channel in rule.channels
@@ -36,20 +45,18 @@ def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -
     number = moment.proposed.to
     status = moment.phone.status
     if status is PhoneStatus.VALID:
-        wrong = False
-        for h in moment.history:
-            if h.entry.to == number and h.entry.direction is Direction.OUTBOUND:
-                if h.entry.outcome == Outcome.WRONG_PARTY:
-                    wrong = True
-                elif h.entry.outcome == Outcome.CONVERSATION:
-                    wrong = False
-        if not wrong:
+        replayed = [  # the latest of these decides: a conversation clears a wrong party
+            entry.outcome
+            for entry in moment.history
+            if entry.to == number
+            and entry.direction is _OUTBOUND
+            and entry.outcome in _WRONG_OR_CONVERSATION
+        ]
+        if not replayed or replayed[-1] != _WRONG_PARTY:
             return []
         status = PhoneStatus.WRONG_PARTY
     message = f"{number} is marked {status.value}"
-    return [
-        Block(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message), None) for r in rules
-    ]
+    return [_hard(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message)) for r in rules]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +78,8 @@ def opt_out_state(moment: Moment) -> OptOutState:
     replayed: set[Channel] = set()
     keyword_stop = False
     evidence = "the case record" if fixed else ""
-    for h in moment.history:
-        entry = h.entry
-        if entry.direction is not Direction.INBOUND or entry.channel is not Channel.SMS:
-            continue
+    texts = [e for e in moment.history if e.direction is _INBOUND and e.channel is _SMS]
+    for entry in texts:
         reading = read_inbound_sms(entry.body or "")
         mine = entry.from_ == number
         if reading.intent is SmsIntent.OPT_OUT and (mine or not reading.keyword):
@@ -101,9 +106,7 @@ def check_opt_outs(
     for rule in rules:
         if proposed.channel in state.channels and proposed.channel in rule.channels:
             message = f"{proposed.to} opted out of {proposed.channel.value} ({state.evidence})"
-            blocks.append(
-                Block(Reason(ReasonCode.OPTED_OUT, rule.id, rule.citation, message), None)
-            )
+            blocks.append(_hard(Reason(ReasonCode.OPTED_OUT, rule.id, rule.citation, message)))
         elif (
             state.keyword_stop
             and proposed.channel is Channel.CALL
@@ -115,14 +118,13 @@ def check_opt_outs(
                 f"({state.evidence})"
             )
             blocks.append(
-                Block(
+                _hard(
                     Reason(
                         ReasonCode.OPTED_OUT,
                         f"{rule.id}.automated",
                         rule.automated_revocation_citation,
                         message,
-                    ),
-                    None,
+                    )
                 )
             )
     return blocks
@@ -144,15 +146,14 @@ def check_consent(moment: Moment, rules: tuple[ConsentRule, ...]) -> list[Block]
     proposed = moment.proposed
     mode = "an automated" if proposed.mode is ContactMode.AUTOMATED else "an agent"
     return [
-        Block(
+        _hard(
             Reason(
                 ReasonCode.NO_CONSENT,
                 r.id,
                 r.citation,
                 f"{mode} {proposed.channel.value} to {r.phone_types and moment.phone.type}"
                 f" number {proposed.to} needs the consumer's prior express consent",
-            ),
-            None,
+            )
         )
         for r in rules
         if proposed.channel in r.channels

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dialer.compliance.consent import (
@@ -12,7 +12,7 @@ from dialer.compliance.consent import (
     check_invalid_number,
     check_opt_outs,
 )
-from dialer.compliance.context import Block, Moment, PreparedEntry, prepare_history
+from dialer.compliance.context import Block, History, Moment, Past
 from dialer.compliance.decision import Count, Decision
 from dialer.compliance.facts import (
     AdminLimits,
@@ -24,7 +24,8 @@ from dialer.compliance.facts import (
 from dialer.compliance.frequency import check_caps, check_lockouts
 from dialer.compliance.hours import check_holidays, check_hours, check_inconvenient
 from dialer.compliance.packs import RulePacks
-from dialer.compliance.zones import candidate_zones, consumer_states, evaluation_zones
+from dialer.compliance.rules import RuleSet
+from dialer.compliance.zones import consumer_states, located
 from dialer.errors import InputError
 from dialer.vocabulary import PhoneType
 
@@ -44,45 +45,49 @@ def evaluate(
     if proposed.at.tzinfo is None:
         raise InputError("proposed.at must be timezone-aware (UTC)")
     at = proposed.at.astimezone(UTC)
-    numbers = tuple(p.number for p in consumer.phones)
+    numbers = tuple([p.number for p in consumer.phones])
     if proposed.to not in numbers:
         numbers = (*numbers, proposed.to)
-    candidates = candidate_zones(
+    candidates, zones = located(
         consumer.country, consumer.state, consumer.postal_code, consumer.timezone, numbers
     )
-    zones = evaluation_zones(candidates)
-    phone = consumer.phone(proposed.to) or PhoneFacts(proposed.to, PhoneType.UNKNOWN, False)
-    prepared = prepare_history(tuple(history), zones, consumer)
-    states = consumer_states(consumer.country, consumer.state, consumer.postal_code)
     evaluator = _Evaluator(
         consumer=consumer,
         proposed=proposed,
-        phone=phone,
+        phone=consumer.phone(proposed.to) or PhoneFacts(proposed.to, PhoneType.UNKNOWN, False),
         zones=zones,
-        prepared=prepared,
-        states=states,
+        history=History(history, zones, consumer),
+        states=consumer_states(consumer.country, consumer.state, consumer.postal_code),
         limits=limits,
         packs=packs,
     )
     blocks, counts, versions = evaluator.check(at, with_counts=True)
-    common = {
-        "candidate_zones": candidates,
-        "counts": tuple(counts),
-        "pack_versions": dict(versions),
-        "evaluated_at": at,
-    }
-    if not blocks:
-        return Decision(allowed=True, **common)  # type: ignore[arg-type]
     return Decision(
-        allowed=False,
-        reasons=tuple(b.reason for b in blocks),
-        next_allowed_at=evaluator.next_allowed(at, blocks),
-        **common,  # type: ignore[arg-type]
+        allowed=not blocks,
+        reasons=tuple([b.reason for b in blocks]),
+        candidate_zones=candidates,
+        counts=tuple(counts),
+        next_allowed_at=evaluator.next_allowed(at, blocks) if blocks else None,
+        pack_versions=dict(versions),
+        evaluated_at=at,
     )
 
 
 class _Evaluator:
-    __slots__ = ("consumer", "limits", "packs", "phone", "prepared", "proposed", "states", "zones")
+    """One proposed contact checked at one or more instants; what it derives is reused."""
+
+    __slots__ = (
+        "_pasts",
+        "_rulesets",
+        "consumer",
+        "history",
+        "limits",
+        "packs",
+        "phone",
+        "proposed",
+        "states",
+        "zones",
+    )
 
     def __init__(
         self,
@@ -91,7 +96,7 @@ class _Evaluator:
         proposed: ProposedContact,
         phone: PhoneFacts,
         zones: tuple[ZoneInfo, ...],
-        prepared: tuple[PreparedEntry, ...],
+        history: History,
         states: frozenset[str],
         limits: AdminLimits | None,
         packs: RulePacks,
@@ -100,36 +105,50 @@ class _Evaluator:
         self.proposed = proposed
         self.phone = phone
         self.zones = zones
-        self.prepared = prepared
+        self.history = history
         self.states = states
         self.limits = limits
         self.packs = packs
+        self._rulesets: dict[date, RuleSet] = {}
+        self._pasts: dict[int, Past] = {}
 
     def check(
         self, at: datetime, *, with_counts: bool = False
     ) -> tuple[list[Block], list[Count], tuple[tuple[str, str], ...]]:
-        rules = self.packs.ruleset(self.consumer.country, self.states, at.date(), self.limits)
-        moment = Moment.of(
+        rules = self._ruleset(at.date())
+        past = self._past(at)
+        moment = Moment(
             consumer=self.consumer,
             proposed=self.proposed,
             phone=self.phone,
             at=at,
             zones=self.zones,
-            history=self.prepared,
+            past=past,
         )
-        blocks = check_flags(moment, rules.flags)
-        blocks += check_invalid_number(moment, rules.invalid_numbers)
-        blocks += check_opt_outs(moment, rules.opt_outs, rules.consents)
-        blocks += check_consent(moment, rules.consents)
-        if blocks and not with_counts and any(b.until is None for b in blocks):
+        blocks = list(past.memo(("hard", id(rules)), lambda: _hard_blocks(moment, rules)))
+        if blocks and not with_counts:  # hard blocks never lift
             return blocks, [], rules.pack_versions
         blocks += check_hours(moment, rules.hours)
         blocks += check_inconvenient(moment)
         blocks += check_holidays(moment, rules.holidays)
         blocks += check_lockouts(moment, rules.lockouts)
-        cap_blocks, counts = check_caps(moment, rules.caps)
+        cap_blocks, counts = check_caps(moment, rules.caps, with_counts=with_counts)
         blocks += cap_blocks
         return blocks, counts, rules.pack_versions
+
+    def _ruleset(self, day: date) -> RuleSet:
+        found = self._rulesets.get(day)
+        if found is None:
+            found = self.packs.ruleset(self.consumer.country, self.states, day, self.limits)
+            self._rulesets[day] = found
+        return found
+
+    def _past(self, at: datetime) -> Past:
+        count = self.history.until(at)
+        found = self._pasts.get(count)
+        if found is None:
+            found = self._pasts[count] = Past(self.history, count)
+        return found
 
     def next_allowed(self, at: datetime, blocks: list[Block]) -> datetime | None:
         """The earliest instant >= `at` when the same contact is allowed; None if never."""
@@ -146,3 +165,12 @@ class _Evaluator:
             if not blocks:
                 return t
         return None
+
+
+def _hard_blocks(moment: Moment, rules: RuleSet) -> tuple[Block, ...]:
+    """Blocks no waiting lifts; they depend on the history, never on the instant."""
+    blocks = check_flags(moment, rules.flags)
+    blocks += check_invalid_number(moment, rules.invalid_numbers)
+    blocks += check_opt_outs(moment, rules.opt_outs, rules.consents)
+    blocks += check_consent(moment, rules.consents)
+    return tuple(blocks)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import lru_cache, partial
+from zoneinfo import ZoneInfo
 
 import holidays
 
-from dialer.compliance.context import Block, Moment, local_start
+from dialer.compliance.context import Block, Moment, fixed, local_start
 from dialer.compliance.decision import Reason, ReasonCode
+from dialer.compliance.facts import InconvenientTime
 from dialer.compliance.rules import HolidayRule, HoursRule
 
 _MIDNIGHT = time(0, 0)
@@ -26,16 +28,23 @@ def check_hours(moment: Moment, rules: tuple[HoursRule, ...]) -> list[Block]:
             if rule.start <= clock < rule.end:
                 continue
             opens_on = day if clock < rule.start else day + 1
-            message = (
-                f"{local:%H:%M:%S} in {zone.key} is outside {rule.start:%H:%M}-{rule.end:%H:%M}"
-            )
             blocks.append(
                 Block(
-                    Reason(ReasonCode.OUTSIDE_HOURS, rule.id, rule.citation, message),
                     local_start(opens_on, rule.start, zone),
+                    partial(_outside_hours, rule, zone, local),
                 )
             )
     return blocks
+
+
+def _outside_hours(rule: HoursRule, zone: ZoneInfo, local: datetime) -> Reason:
+    clock = f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"  # faster than strftime
+    message = f"{clock} in {zone.key} is outside {_hh_mm(rule.start)}-{_hh_mm(rule.end)}"
+    return Reason(ReasonCode.OUTSIDE_HOURS, rule.id, rule.citation, message)
+
+
+def _hh_mm(clock: time) -> str:
+    return f"{clock.hour:02d}:{clock.minute:02d}"
 
 
 def check_inconvenient(moment: Moment) -> list[Block]:
@@ -45,22 +54,23 @@ def check_inconvenient(moment: Moment) -> list[Block]:
             ends_on = _inside(stated.start, stated.end, stated.days, local, day)
             if ends_on is None:
                 continue
-            message = (
-                f"{local:%a %H:%M} in {zone.key} is inside the consumer's inconvenient time "
-                f"{stated.start:%H:%M}-{stated.end:%H:%M}"
-            )
             blocks.append(
                 Block(
-                    Reason(
-                        ReasonCode.INCONVENIENT_TIME,
-                        "consumer.inconvenient_time",
-                        CONSUMER_DESIGNATED,
-                        message,
-                    ),
                     local_start(ends_on, stated.end, zone),
+                    partial(_inconvenient, stated, zone, local),
                 )
             )
     return blocks
+
+
+def _inconvenient(stated: InconvenientTime, zone: ZoneInfo, local: datetime) -> Reason:
+    message = (
+        f"{local:%a %H:%M} in {zone.key} is inside the consumer's inconvenient time "
+        f"{stated.start:%H:%M}-{stated.end:%H:%M}"
+    )
+    return Reason(
+        ReasonCode.INCONVENIENT_TIME, "consumer.inconvenient_time", CONSUMER_DESIGNATED, message
+    )
 
 
 def _inside(
@@ -93,15 +103,12 @@ def check_holidays(moment: Moment, rules: tuple[HolidayRule, ...]) -> list[Block
             while holiday_name(consumer.country, consumer.state, after) is not None:
                 after += 1
             message = f"{date.fromordinal(day).isoformat()} is a holiday ({name}) in {zone.key}"
-            blocks.append(
-                Block(
-                    Reason(ReasonCode.HOLIDAY, rule.id, rule.citation, message),
-                    local_start(after, _MIDNIGHT, zone),
-                )
-            )
+            reason = Reason(ReasonCode.HOLIDAY, rule.id, rule.citation, message)
+            blocks.append(Block(local_start(after, _MIDNIGHT, zone), fixed(reason)))
     return blocks
 
 
+@lru_cache(maxsize=16384)
 def holiday_name(country: str, state: str | None, day: int) -> str | None:
     when = date.fromordinal(day)
     calendar = _calendar(country, state, when.year)

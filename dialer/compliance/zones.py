@@ -150,6 +150,19 @@ def _candidates(
 
 
 @lru_cache(maxsize=100_000)
+def located(
+    country: str,
+    state: str | None,
+    postal_code: str | None,
+    confirmed: str | None,
+    numbers: tuple[str, ...],
+) -> tuple[tuple[CandidateZone, ...], tuple[ZoneInfo, ...]]:
+    """The candidate zones and the distinct zones to evaluate in, in one cached lookup."""
+    candidates = _candidates(country, state, postal_code, confirmed, numbers)
+    return candidates, evaluation_zones(candidates)
+
+
+@lru_cache(maxsize=100_000)
 def evaluation_zones(candidates: tuple[CandidateZone, ...]) -> tuple[ZoneInfo, ...]:
     """The distinct zones to check, with zones whose clocks always agree merged into one."""
     chosen: dict[tuple[int, ...], ZoneInfo] = {}
