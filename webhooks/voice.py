@@ -8,7 +8,8 @@ from flask import Blueprint, Response
 from sqlalchemy.orm import Session
 
 from dialer.callbacks import APPLIERS, EventKind, ivr
-from dialer.callbacks.events import VoiceRequest
+from dialer.callbacks.events import CallStatusEvent, VoiceRequest
+from dialer.callbacks.progress import apply_progress
 from dialer.callbacks.steps import VoiceStep
 from dialer.ledger import ingest
 from webhooks.extension import services
@@ -41,6 +42,10 @@ def acknowledge(kind: EventKind) -> Response:
     svc = services()
     now = svc.clock.now()
     event = TwilioRequest.from_flask().event(kind)
+    if kind is EventKind.CALL_STATUS:
+        status = CallStatusEvent.from_payload(event.payload)
+        if apply_progress(svc.engine, event, status, now=now) is not None:
+            return Response(status=204)
     applier = APPLIERS[kind]
 
     def apply(session: Session) -> None:

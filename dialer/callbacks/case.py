@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt, Phone
 from dialer.errors import InputError, NotFoundError
+from dialer.ledger.store import locked_attempt
 from dialer.templates import MessageContext
 from dialer.vocabulary import Language
 
@@ -22,16 +23,16 @@ def load_attempt(
 ) -> ContactAttempt:
     """The attempt a callback is about, locked FOR NO KEY UPDATE.
 
-    (Not FOR UPDATE: the ledger row inserted just before holds FOR KEY SHARE on the attempt
-    through its foreign key, and two callbacks of one call would deadlock.)
+    Usually the ledger locked it already, before storing the event (`lock_attempt`: the
+    attempt row is always the first lock a callback takes); then no query is needed.
 
     The attempt id in the URL finds it even before the SID was stored; then the SID is
     bound to it. A SID that disagrees with the attempt's is refused.
     """
-    attempt: ContactAttempt | None = None
-    if attempt_id is not None:
+    attempt = locked_attempt(session, attempt_id)
+    if attempt is None and attempt_id is not None:
         attempt = session.get(ContactAttempt, attempt_id, with_for_update={"key_share": True})
-    elif sid:
+    elif attempt is None and sid:
         attempt = session.scalar(
             select(ContactAttempt)
             .where(ContactAttempt.provider_sid == sid)

@@ -7,12 +7,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
-    """An engine with the pragmas and pool settings the dialer relies on."""
+def make_engine(
+    database_url: str, *, pool_size: int = 5, max_overflow: int = 10, pre_ping: bool = True
+) -> Engine:
+    """An engine with the pragmas and pool settings the dialer relies on.
+
+    `pre_ping` tests each pooled connection with a round trip before use (the safe default);
+    a busy process whose pool is never idle for long (the web process) may turn it off.
+    """
     if database_url.startswith("sqlite"):
         _ensure_sqlite_directory(database_url)
         engine = create_engine(
@@ -22,7 +28,9 @@ def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
         # Let SQLAlchemy emit BEGIN itself so that BEGIN IMMEDIATE can serialise writers.
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping
+    )
 
 
 def _ensure_sqlite_directory(database_url: str) -> None:
@@ -31,7 +39,7 @@ def _ensure_sqlite_directory(database_url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:  # noqa: ANN401 - DBAPI
     # Autocommit at the driver level; transactions are begun explicitly in _sqlite_begin_immediate.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -42,7 +50,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
+def _sqlite_begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

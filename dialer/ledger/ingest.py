@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.db.engine import transaction
 from dialer.db.models import ProviderEvent
-from dialer.ledger.store import IncomingEvent, existing_attempt_id, insert_event, stored_response
+from dialer.ledger.store import (
+    IncomingEvent,
+    existing_attempt_id,
+    insert_event,
+    lock_attempt,
+    stored_response,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +49,14 @@ def describe_error(exc: BaseException) -> str:
 def ingest(
     sessions: sessionmaker[Session], event: IncomingEvent, *, apply: Apply, now: datetime
 ) -> IngestResult:
-    """Store then apply `event`; `apply` returns the response body to remember (or None)."""
+    """Store then apply `event`; `apply` returns the response body to remember (or None).
+
+    Locks in one order: the attempt row first, then the ledger row, then whatever the applier
+    touches (consumer and debt through the case event, then the debt's replanning).
+    """
     try:
         with transaction(sessions) as session:
+            lock_attempt(session, event.attempt_id)
             event_id = insert_event(
                 session, event, received_at=now, applied_at=now, attempt_id=event.attempt_id
             )

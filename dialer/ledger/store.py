@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from dialer.db.models import ContactAttempt, ProviderEvent
 
+_LOCKED = "dialer.locked_attempt_id"
+
 
 @dataclass(frozen=True, slots=True)
 class IncomingEvent:
@@ -60,6 +62,30 @@ def stored_response(session: Session, dedupe_key: str) -> str | None:
     return session.scalar(
         select(ProviderEvent.response).where(ProviderEvent.dedupe_key == dedupe_key[:200])
     )
+
+
+def lock_attempt(session: Session, attempt_id: int | None) -> ContactAttempt | None:
+    """Lock the attempt a callback is about FOR NO KEY UPDATE, before anything else.
+
+    Every callback transaction takes this lock first: the ledger row inserted next holds a
+    KEY SHARE on the attempt through its foreign key, and a KEY SHARE taken before the row
+    lock deadlocks two callbacks of one call as soon as one of them binds the call SID (a
+    unique column, so its UPDATE needs FOR UPDATE). The applier finds the locked attempt in
+    the session (`locked_attempt`) instead of loading it again.
+    """
+    if attempt_id is None:
+        return None
+    attempt = session.get(ContactAttempt, attempt_id, with_for_update={"key_share": True})
+    if attempt is not None:
+        session.info[_LOCKED] = attempt_id
+    return attempt
+
+
+def locked_attempt(session: Session, attempt_id: int | None) -> ContactAttempt | None:
+    """The attempt `lock_attempt` locked in this transaction, without a query."""
+    if attempt_id is None or session.info.get(_LOCKED) != attempt_id:
+        return None
+    return session.get(ContactAttempt, attempt_id)
 
 
 def existing_attempt_id(session: Session, attempt_id: int | None) -> int | None:
