@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
+import console
 from config.settings import Settings, load_settings
 from dialer.bootstrap import Services, build_services
 from webhooks import health
+from webhooks import metrics as metrics_view
+from webhooks import sms as twilio_sms
+from webhooks import voice as twilio_voice
 from webhooks.extension import init_services
+from webhooks.security import install_proxy_fix
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
@@ -19,4 +24,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     init_services(app, services)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics_view.bp)
+    app.register_blueprint(twilio_voice.bp)
+    app.register_blueprint(twilio_sms.bp)
+    install_proxy_fix(app, services.settings.trusted_proxy_count)
+    console.init_app(app)
     return app

@@ -32,6 +32,23 @@ def _register() -> None:
     cli.add_command(db.db)
     cli.add_command(compliance.compliance)
     cli.add_command(emulator.twilio_emulator)
+    from dialer.cli import users
+
+    cli.add_command(users.users)
+    from dialer.cli import cases, importing
+
+    cli.add_command(importing.import_group, name="import")
+    cli.add_command(cases.cases)
+    from dialer.cli import webhooks
+
+    cli.add_command(webhooks.webhooks)
+    from dialer.cli import processes
+
+    processes.register(cli)
+    from dialer.cli import demo, simulate
+
+    cli.add_command(demo.demo)
+    cli.add_command(simulate.simulate)
 
 
 _register()

@@ -1,0 +1,187 @@
+"""A campaign definition: audience, staged strategy, retry rules, caller IDs and hours.
+
+Pure pydantic models: validation gives each error as (field, reason); the loader adds the file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dialer.vocabulary import Channel, DebtStage, Language
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'30m', '4h', '2d', '45s' -> timedelta; anything else raises ValueError."""
+    match = _DURATION.match(text)
+    if match is None:
+        msg = f"{text!r} is not a duration like 30m, 4h or 2d"
+        raise ValueError(msg)
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+
+
+class StepKind(StrEnum):
+    SMS = "sms"  # a templated SMS (e.g. reminder_friendly)
+    IVR = "ivr"  # an automated voice reminder with a keypad menu (reminder_ivr)
+    AGENT = "agent"  # a call bridged to a live agent (agent_bridge)
+    ESCALATE = "escalate"  # hand over to an agency or legal: automated contact stops
+
+
+RetryOutcome = Literal[
+    "no_answer", "busy", "voicemail", "failed", "canceled", "undelivered", "wrong_party"
+]
+ADVANCE = "advance"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(_Strict):
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            msg = "min is greater than max"
+            raise ValueError(msg)
+        return self
+
+
+class Audience(_Strict):
+    stages: tuple[DebtStage, ...] = (DebtStage.NEW, DebtStage.REMINDER)
+    days_past_due: Range = Range()
+    balance: Range = Range()
+    countries: tuple[Literal["US", "CN"], ...] = ()
+    states: tuple[str, ...] = ()  # US states or CN provinces ("MA", "ZJ"); empty: all
+    languages: tuple[Language, ...] = ()
+
+    @field_validator("states")
+    @classmethod
+    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(s.strip().upper() for s in value)
+
+
+class Window(_Strict):
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            msg = f"{value!r} is not a local time like 09:00"
+            raise ValueError(msg)
+        return value
+
+
+class Hours(_Strict):
+    """The campaign's own hours (local to the consumer); they can only narrow the legal ones."""
+
+    call: Window | None = None
+    sms: Window | None = None
+
+
+class CallerIds(_Strict):
+    numbers: tuple[str, ...] = Field(min_length=1)
+    local_presence: bool = False  # prefer a number with the consumer's area code
+
+    @field_validator("numbers")
+    @classmethod
+    def _e164(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for number in value:
+            if not _E164.match(number):
+                msg = f"{number!r} is not an E.164 number like +15005550006"
+                raise ValueError(msg)
+        return value
+
+
+Delay = Annotated[str, Field(description="a duration like 30m, 4h, 2d, or 'advance'")]
+
+
+class Step(_Strict):
+    kind: StepKind
+    template: str | None = None  # SMS template key
+    script: str | None = None  # voice script key (reminder_ivr, agent_bridge)
+    max_attempts: int = Field(default=1, ge=1, le=20)
+    retry: dict[RetryOutcome, Delay] = Field(default_factory=dict)
+    next_step_after: str = "1d"  # wait after this step before the next one starts
+    escalate_to: Literal["agency", "legal"] | None = None
+
+    @field_validator("retry")
+    @classmethod
+    def _retry_values(cls, value: dict[str, str]) -> dict[str, str]:
+        for delay in value.values():
+            if delay != ADVANCE:
+                parse_duration(delay)
+        return value
+
+    @field_validator("next_step_after")
+    @classmethod
+    def _wait(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Step:
+        if self.kind is StepKind.SMS and not self.template:
+            msg = "an sms step needs a template (e.g. reminder_friendly)"
+            raise ValueError(msg)
+        if self.kind in (StepKind.IVR, StepKind.AGENT) and not self.script:
+            msg = f"an {self.kind.value} step needs a script (e.g. reminder_ivr, agent_bridge)"
+            raise ValueError(msg)
+        if self.kind is StepKind.ESCALATE and self.escalate_to is None:
+            msg = "an escalate step needs escalate_to: agency or legal"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def channel(self) -> Channel | None:
+        if self.kind is StepKind.SMS:
+            return Channel.SMS
+        if self.kind in (StepKind.IVR, StepKind.AGENT):
+            return Channel.CALL
+        return None
+
+    def retry_delay(self, outcome: str) -> timedelta | None:
+        """How long to wait before retrying after `outcome`; None means advance."""
+        delay = self.retry.get(outcome)  # type: ignore[call-overload]
+        if delay is None or delay == ADVANCE:
+            return None
+        return parse_duration(delay)
+
+    @property
+    def wait_before_next(self) -> timedelta:
+        return parse_duration(self.next_step_after)
+
+
+class CampaignDefinition(_Strict):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    company: str = "Account Services"  # named in messages and voice prompts
+    audience: Audience = Audience()
+    steps: tuple[Step, ...] = Field(min_length=1)
+    caller_ids: CallerIds
+    hours: Hours = Hours()
+
+    @model_validator(mode="after")
+    def _escalation_last(self) -> CampaignDefinition:
+        for index, step in enumerate(self.steps[:-1]):
+            if step.kind is StepKind.ESCALATE:
+                msg = f"steps.{index}: escalation ends the strategy and must be the last step"
+                raise ValueError(msg)
+        return self
+
+    def step(self, index: int) -> Step | None:
+        return self.steps[index] if 0 <= index < len(self.steps) else None

@@ -1,0 +1,167 @@
+"""Reading the case record into the compliance engine's plain facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialer.compliance.facts import ConsumerFacts, HistoryEntry, InconvenientTime, PhoneFacts
+from dialer.db.models import Consumer as ConsumerRow
+from dialer.db.models import (
+    ConsumerFlagRecord,
+    ContactAttempt,
+    InconvenientTimeRecord,
+    OptOut,
+    Phone,
+)
+from dialer.errors import NotFoundError
+from dialer.vocabulary import (
+    AttemptStatus,
+    Channel,
+    ConsumerFlag,
+    Direction,
+    PhoneStatus,
+    PhoneType,
+)
+
+HISTORY_DAYS = 35  # longer than every rolling window the rule packs use (7 days, a month)
+_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def debt_key(debt_id: int | None) -> str:
+    """How a debt is named to the engine (history entries and proposed contacts agree)."""
+    return f"debt-{debt_id}" if debt_id is not None else "none"
+
+
+def load_consumer_facts(
+    session: Session,
+    consumer_id: int,
+    *,
+    debt_id: int | None = None,
+    as_of: datetime | None = None,
+) -> ConsumerFacts:
+    """The consumer as the engine sees them (see load_consumer_facts_with_phones)."""
+    return load_consumer_facts_with_phones(session, consumer_id, debt_id=debt_id, as_of=as_of)[0]
+
+
+def load_consumer_facts_with_phones(
+    session: Session,
+    consumer_id: int,
+    *,
+    debt_id: int | None = None,
+    as_of: datetime | None = None,
+) -> tuple[ConsumerFacts, list[Phone]]:
+    """The consumer as the engine sees them; flags scoped to another debt are left out.
+
+    With `as_of`, flags and opt-outs are those in force at that moment (for re-audits); phone
+    validity has no history and is taken as valid then.
+    """
+    consumer = session.get(ConsumerRow, consumer_id)
+    if consumer is None:
+        raise NotFoundError(f"consumer {consumer_id} does not exist")
+    phones = list(
+        session.scalars(
+            select(Phone).where(Phone.consumer_id == consumer_id).order_by(Phone.position, Phone.id)
+        )
+    )
+    opt_query = select(OptOut.phone_id, OptOut.channel).where(
+        OptOut.phone_id.in_([p.id for p in phones])
+    )
+    flag_query = select(ConsumerFlagRecord.flag).where(
+        ConsumerFlagRecord.consumer_id == consumer_id
+    )
+    if as_of is None:
+        opt_query = opt_query.where(OptOut.revoked_at.is_(None))
+        flag_query = flag_query.where(ConsumerFlagRecord.cleared_at.is_(None))
+    else:
+        opt_query = opt_query.where(
+            OptOut.opted_out_at <= as_of,
+            (OptOut.revoked_at.is_(None)) | (OptOut.revoked_at > as_of),
+        )
+        flag_query = flag_query.where(
+            ConsumerFlagRecord.learned_at <= as_of,
+            (ConsumerFlagRecord.cleared_at.is_(None)) | (ConsumerFlagRecord.cleared_at > as_of),
+        )
+    opted = {(row.phone_id, row.channel) for row in session.execute(opt_query)}
+    if debt_id is not None:
+        flag_query = flag_query.where(
+            (ConsumerFlagRecord.debt_id.is_(None)) | (ConsumerFlagRecord.debt_id == debt_id)
+        )
+    flags = frozenset(ConsumerFlag(flag) for flag in session.scalars(flag_query))
+    windows = session.scalars(
+        select(InconvenientTimeRecord).where(InconvenientTimeRecord.consumer_id == consumer_id)
+    ).all()
+    facts = ConsumerFacts(
+        country=consumer.country,
+        phones=tuple(
+            PhoneFacts(
+                number=p.e164,
+                type=PhoneType(p.phone_type),
+                consent=p.consent,
+                status=PhoneStatus(p.status) if as_of is None else PhoneStatus.VALID,
+                sms_opted_out=(p.id, Channel.SMS.value) in opted,
+                call_opted_out=(p.id, Channel.CALL.value) in opted,
+            )
+            for p in phones
+        ),
+        state=_bare_state(consumer.state),
+        postal_code=consumer.postal_code,
+        timezone=consumer.confirmed_timezone,
+        flags=flags,
+        inconvenient_times=tuple(_window(w) for w in windows),
+    )
+    return facts, phones
+
+
+def load_history(
+    session: Session, consumer_id: int, *, since: datetime, until: datetime | None = None
+) -> list[HistoryEntry]:
+    """Every committed contact with the consumer since `since`, oldest first.
+
+    Attempts that never reached Twilio (`not_placed`) are not contacts and are left out;
+    attempts still in flight count as contacts with no outcome yet.
+    """
+    query = select(ContactAttempt).where(
+        ContactAttempt.consumer_id == consumer_id,
+        ContactAttempt.attempted_at >= since,
+        ContactAttempt.status != AttemptStatus.NOT_PLACED.value,
+    )
+    if until is not None:
+        query = query.where(ContactAttempt.attempted_at < until)
+    rows = session.scalars(query.order_by(ContactAttempt.attempted_at, ContactAttempt.id)).all()
+    return [history_entry(row) for row in rows]
+
+
+def history_entry(row: ContactAttempt) -> HistoryEntry:
+    direction = Direction(row.direction)
+    return HistoryEntry(
+        at=row.attempted_at,
+        channel=Channel(row.channel),
+        direction=direction,
+        to=row.to_number,
+        from_=row.from_number,
+        outcome=row.outcome,
+        debt=debt_key(row.debt_id),
+        callback_requested=row.callback_requested,
+        body=row.body if direction is Direction.INBOUND else None,
+    )
+
+
+def _bare_state(state: str | None) -> str | None:
+    if state and "-" in state:
+        return state.split("-", 1)[1]
+    return state
+
+
+def _window(row: InconvenientTimeRecord) -> InconvenientTime:
+    days = None
+    if row.days:
+        days = frozenset(_DAYS[d.strip().lower()[:3]] for d in row.days.split(",") if d.strip())
+    return InconvenientTime(start=_clock(row.start), end=_clock(row.end), days=days)
+
+
+def _clock(text: str) -> time:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(23, 59, 59) if hours == 24 else time(hours, minutes)

@@ -1,0 +1,109 @@
+"""The Procfile's long-running processes: `dialer serve`, `dialer scheduler`, `dialer worker`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from datetime import datetime
+
+import click
+
+from config.settings import load_settings
+from dialer.clock import Clock, SystemClock
+from dialer.logging import configure_logging, get_logger
+
+
+class ShiftedClock:
+    """Real time moving from a chosen start (simulations and tests of a given hour)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - SystemClock().now()
+
+    def now(self) -> datetime:
+        return SystemClock().now() + self._offset
+
+
+def _clock(start: str | None) -> Clock | None:
+    return None if start is None else ShiftedClock(datetime.fromisoformat(start))
+
+
+@click.command("serve")
+@click.option("--port", type=int, default=None, help="Default: $PORT (as on Heroku), else 5000.")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server process
+@click.option("--workers", type=int, default=None, help="Default: $WEB_CONCURRENCY or 2.")
+def serve(port: int | None, host: str, workers: int | None) -> None:
+    """The web process: gunicorn serving webhooks.wsgi:app."""
+    chosen = port or int(os.environ.get("PORT", "5000"))
+    count = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "webhooks.wsgi:app",
+        "--bind",
+        f"{host}:{chosen}",
+        "--workers",
+        str(count),
+        "--access-logfile",
+        "-",
+    ]
+    os.execvp(command[0], command)  # noqa: S606 - replaces this process with gunicorn
+
+
+@click.command("scheduler")
+@click.option("--clock-start", default=None, hidden=True, help="ISO time the clock starts at.")
+def scheduler(clock_start: str | None) -> None:
+    """The scheduler: dispatch ticks, reconciliation and the nightly re-audit (one leader)."""
+    from dialer.scheduling.runtime import build_runtime
+    from dialer.scheduling.scheduler import run_scheduler
+    from dialer.scheduling.worker import stop_on_signals
+
+    settings = load_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    runtime = build_runtime(settings, clock=_clock(clock_start))
+    try:
+        code = run_scheduler(runtime, tick_seconds=settings.tick_seconds, stop=stop)
+    finally:
+        runtime.close()
+    sys.exit(code)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run a single tick and exit.")
+@click.option("--batch", type=int, default=None, help="Debts claimed per tick (default 50).")
+@click.option("--clock-start", default=None, hidden=True, help="ISO time the clock starts at.")
+def worker(once: bool, batch: int | None, clock_start: str | None) -> None:
+    """A dispatch worker: claims due debts, reserves, paces and places (run many on PostgreSQL)."""
+    from dialer.scheduling.runtime import build_runtime
+    from dialer.scheduling.worker import run_worker, stop_on_signals
+
+    settings = load_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    log = get_logger("dialer.worker")
+    stop = threading.Event()
+    stop_on_signals(stop)
+    runtime = build_runtime(settings, clock=_clock(clock_start), batch_size=batch)
+    log.info("worker_started", pid=os.getpid(), shared_pacing=runtime.pacer.shared)
+    try:
+        report = run_worker(
+            runtime.dispatcher, stop=stop, tick_seconds=settings.tick_seconds, once=once
+        )
+    finally:
+        runtime.close()
+    if once:
+        click.echo(
+            f"claimed {report.claimed}, placed {report.placed}, blocked {report.blocked}, "
+            f"planned {report.planned}, released {report.released}, refused {report.refused}"
+        )
+    log.info("worker_stopped", pid=os.getpid())
+
+
+def register(group: click.Group) -> None:
+    for command in (serve, scheduler, worker):
+        group.add_command(command)
+    from dialer.cli.campaigns import campaigns
+
+    group.add_command(campaigns)

@@ -1,0 +1,92 @@
+"""Choosing the phone, the caller ID and the decision for one proposed contact (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from dialer.campaigns.definition import CallerIds
+from dialer.compliance import (
+    AdminLimits,
+    ConsumerFacts,
+    Decision,
+    HistoryEntry,
+    PhoneFacts,
+    ProposedContact,
+    evaluate,
+)
+from dialer.compliance.packs import RulePacks
+from dialer.vocabulary import Channel, ContactMode, PhoneStatus, PhoneType
+
+# A reserved contact is placed within this long (place() releases it otherwise), so it must be
+# lawful for the whole interval: it is checked at both ends (hours are intervals, and the
+# consumer's history cannot change while the consumer is locked).
+DECISION_GRACE = timedelta(seconds=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    phone: PhoneFacts | None
+    decision: Decision | None  # None: no usable phone at all
+
+
+def usable_phones(
+    facts: ConsumerFacts, channel: Channel, *, sms_capable: dict[str, bool]
+) -> list[PhoneFacts]:
+    """Valid numbers not opted out of the channel (SMS: only numbers that can take SMS)."""
+    phones = []
+    for phone in facts.phones:
+        if phone.status is not PhoneStatus.VALID:
+            continue
+        if channel is Channel.SMS and (
+            phone.sms_opted_out
+            or not sms_capable.get(phone.number, True)
+            or phone.type is PhoneType.LANDLINE
+        ):
+            continue
+        if channel is Channel.CALL and phone.call_opted_out:
+            continue
+        phones.append(phone)
+    return phones
+
+
+def choose_contact(
+    facts: ConsumerFacts,
+    history: list[HistoryEntry],
+    *,
+    channel: Channel,
+    at: datetime,
+    debt: str,
+    limits: AdminLimits,
+    packs: RulePacks,
+    sms_capable: dict[str, bool],
+) -> Choice:
+    """The first usable phone the engine allows; else the block that clears soonest."""
+    blocked: list[tuple[PhoneFacts, Decision]] = []
+    for phone in usable_phones(facts, channel, sms_capable=sms_capable):
+        proposed = ProposedContact(
+            at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
+        )
+        decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
+        if decision.allowed:
+            later = replace(proposed, at=at + DECISION_GRACE)
+            still = evaluate(facts, history, later, limits=limits, packs=packs)
+            if still.allowed:
+                return Choice(phone, decision)
+            decision = still
+        blocked.append((phone, decision))
+    if not blocked:
+        return Choice(None, None)
+    timed = [pair for pair in blocked if pair[1].next_allowed_at is not None]
+    if timed:
+        return Choice(*min(timed, key=lambda pair: pair[1].next_allowed_at or at))
+    return Choice(*blocked[0])
+
+
+def caller_id(caller_ids: CallerIds, to: str) -> str:
+    """The sending number: with local presence, one sharing the consumer's area code."""
+    if caller_ids.local_presence and to.startswith("+1") and len(to) >= 5:
+        for number in caller_ids.numbers:
+            if number.startswith(to[:5]):
+                return number
+    return caller_ids.numbers[0]

@@ -1,0 +1,70 @@
+"""Selecting what is due: an indexed, bounded claim of debts whose next_contact_at has come.
+
+The claim moves `next_contact_at` a few minutes ahead (a lease) in one statement, so other
+workers skip these debts; on PostgreSQL rows locked by another claim are skipped (SKIP
+LOCKED). If a worker dies, the lease runs out and the debts become due again. The cost is
+ORDER BY next_contact_at LIMIT n on its index: it does not grow with the portfolio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dialer.db.models import Campaign, Debt
+from dialer.vocabulary import CampaignStatus
+
+LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    debt_id: int
+    consumer_id: int
+    lease_until: datetime
+
+
+def active_campaign_ids(session: Session) -> list[int]:
+    """Read each tick (a handful of rows): pausing a campaign takes effect on the next tick."""
+    return list(
+        session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.ACTIVE.value))
+    )
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, lease: timedelta = LEASE
+) -> list[Claim]:
+    """Claim up to `limit` due debts of active campaigns, oldest due first."""
+    campaigns = active_campaign_ids(session)
+    if not campaigns:
+        return []
+    until = now + lease
+    due = (
+        select(Debt.id)
+        .where(Debt.next_contact_at <= now, Debt.campaign_id.in_(campaigns))
+        .order_by(Debt.next_contact_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = session.execute(
+        update(Debt)
+        .where(Debt.id.in_(due.scalar_subquery()))
+        .values(next_contact_at=until)
+        .returning(Debt.id, Debt.consumer_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return [Claim(row.id, row.consumer_id, until) for row in rows]
+
+
+def give_back(session: Session, claims: list[Claim], *, now: datetime) -> None:
+    """Return claimed debts to the queue (due now) if nobody has touched them since."""
+    for claim in claims:
+        session.execute(
+            update(Debt)
+            .where(Debt.id == claim.debt_id, Debt.next_contact_at == claim.lease_until)
+            .values(next_contact_at=now)
+            .execution_options(synchronize_session=False)
+        )

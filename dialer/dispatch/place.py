@@ -1,0 +1,268 @@
+"""Placing a reserved attempt: pace, mark `dialing` (committed), ask Twilio, record the result.
+
+A create that fails for sure (429, 5xx before processing) is released: `not_placed` with no
+outcome, as if never made, and the debt is due again after a back-off. A refusal about the
+number (invalid, opted out, not SMS-capable) updates the phone and counts as a failed try. An
+ambiguous create stays `dialing` for the reconciler: it is never re-dialed blindly.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from dialer.campaigns.definition import StepKind
+from dialer.clock import Clock
+from dialer.db.engine import transaction
+from dialer.db.models import ContactAttempt, Debt, OptOut, Phone
+from dialer.dispatch.reserve import Reservation
+from dialer.pacing import Pacer
+from dialer.telephony import (
+    AmbiguousCreateError,
+    InvalidNumberError,
+    NotSmsCapableError,
+    OptedOutError,
+    RetryableTelephonyError,
+    Telephony,
+    TelephonyError,
+    place_call_safely,
+)
+from dialer.vocabulary import AttemptStatus, Channel, Outcome, PhoneStatus
+
+RETRY_BACKOFF = timedelta(seconds=30)
+PACING_TIMEOUT = 10.0  # below choose.DECISION_GRACE: a decision is used while fresh
+RING_TIMEOUT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    attempt_id: int
+    result: str  # placed, released, refused, ambiguous
+    sid: str | None = None
+    pacing_wait: float = 0.0
+
+
+def webhook_urls(base_url: str, attempt_id: int) -> dict[str, str]:
+    query = f"?attempt={attempt_id}"
+    return {
+        "answer": f"{base_url}/twilio/voice/answer{query}",
+        "status": f"{base_url}/twilio/voice/status{query}",
+        "amd": f"{base_url}/twilio/voice/amd{query}",
+        "sms": f"{base_url}/twilio/sms/status{query}",
+    }
+
+
+def place(
+    reservation: Reservation,
+    *,
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    pacer: Pacer,
+    base_url: str,
+    clock: Clock,
+) -> Placement:
+    waited = pacer.acquire(reservation.channel, sender=reservation.from_, timeout=PACING_TIMEOUT)
+    cap = pacer.config.max_concurrent_calls
+    if waited is not None and cap is not None and reservation.channel is Channel.CALL:
+        waited = _wait_for_a_line(sessions, cap=cap, waited=waited)
+    if waited is None:
+        now = clock.now()
+        release(sessions, reservation, now=now, retry_at=now, error="pacing timeout")
+        return Placement(reservation.attempt_id, "released")
+    with transaction(sessions) as session:
+        if not _start_dialing(session, reservation.attempt_id, now=clock.now()):
+            return Placement(reservation.attempt_id, "released", pacing_wait=waited)
+    try:
+        sid = _create(reservation, telephony=telephony, base_url=base_url)
+    except AmbiguousCreateError:
+        return Placement(reservation.attempt_id, "ambiguous", pacing_wait=waited)
+    except RetryableTelephonyError as exc:
+        pacer.back_off(2.0)
+        now = clock.now()
+        release(
+            sessions,
+            reservation,
+            now=now,
+            retry_at=now + RETRY_BACKOFF,
+            error=str(exc),
+            code=exc.code,
+        )
+        return Placement(reservation.attempt_id, "released", pacing_wait=waited)
+    except TelephonyError as exc:
+        refuse(sessions, reservation, exc, now=clock.now())
+        return Placement(reservation.attempt_id, "refused", pacing_wait=waited)
+    with transaction(sessions) as session:
+        record_sid(session, reservation.attempt_id, sid=sid, now=clock.now())
+    return Placement(reservation.attempt_id, "placed", sid, waited)
+
+
+CALLS_IN_FLIGHT = (
+    AttemptStatus.DIALING.value,
+    AttemptStatus.QUEUED.value,
+    AttemptStatus.INITIATED.value,
+    AttemptStatus.RINGING.value,
+    AttemptStatus.IN_PROGRESS.value,
+)
+
+
+def calls_in_flight(session: Session) -> int:
+    """Calls placed and not yet ended (the status index keeps this small and cheap)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ContactAttempt)
+            .where(
+                ContactAttempt.status.in_(CALLS_IN_FLIGHT),
+                ContactAttempt.channel == Channel.CALL.value,
+            )
+        )
+        or 0
+    )
+
+
+def _wait_for_a_line(sessions: sessionmaker[Session], *, cap: int, waited: float) -> float | None:
+    """Wait while `cap` calls are in flight (a soft cap: workers check, then place)."""
+    while True:
+        with transaction(sessions) as session:
+            if calls_in_flight(session) < cap:
+                return waited
+        if waited >= PACING_TIMEOUT:
+            return None
+        time.sleep(0.2)
+        waited += 0.2
+
+
+def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) -> str:
+    urls = webhook_urls(base_url, reservation.attempt_id)
+    if reservation.channel is Channel.SMS:
+        return telephony.send_sms(
+            to=reservation.to,
+            from_=reservation.from_,
+            body=reservation.body or "",
+            status_url=urls["sms"],
+        ).sid
+    return place_call_safely(
+        telephony,
+        reserved_at=reservation.reserved_at,
+        to=reservation.to,
+        from_=reservation.from_,
+        answer_url=urls["answer"],
+        status_url=urls["status"],
+        amd_url=urls["amd"],
+        timeout_seconds=RING_TIMEOUT,
+        machine_detection=reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
+    ).sid
+
+
+def record_sid(session: Session, attempt_id: int, *, sid: str, now: datetime) -> None:
+    """Store the SID; the status moves to queued only if no callback moved it further."""
+    early = (AttemptStatus.DIALING.value, AttemptStatus.RESERVED.value)
+    session.execute(
+        update(ContactAttempt)
+        .where(ContactAttempt.id == attempt_id, ContactAttempt.provider_sid.is_(None))
+        .values(
+            provider_sid=sid,
+            placed_at=now,
+            attempted_at=now,
+            updated_at=now,
+            status=case(
+                (ContactAttempt.status.in_(early), AttemptStatus.QUEUED.value),
+                else_=ContactAttempt.status,
+            ),
+        )
+    )
+
+
+def release(
+    sessions: sessionmaker[Session],
+    reservation: Reservation,
+    *,
+    now: datetime,
+    retry_at: datetime,
+    error: str,
+    code: int | None = None,
+) -> None:
+    """Nothing was sent: `not_placed` with no outcome (not a try), the debt due at retry_at."""
+    with transaction(sessions) as session:
+        release_attempt(
+            session, reservation.attempt_id, now=now, retry_at=retry_at, error=error, code=code
+        )
+
+
+def release_attempt(
+    session: Session,
+    attempt_id: int,
+    *,
+    now: datetime,
+    retry_at: datetime,
+    error: str,
+    code: int | None = None,
+) -> None:
+    attempt = session.get(ContactAttempt, attempt_id)
+    if attempt is None:
+        return
+    attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, None
+    attempt.error_code, attempt.error_message, attempt.updated_at = code, error, now
+    attempt.ended_at = now
+    if attempt.debt_id is not None:
+        debt = session.get(Debt, attempt.debt_id)
+        if debt is not None:
+            debt.step_attempts = max(0, debt.step_attempts - 1)
+            debt.next_contact_at = retry_at
+            debt.updated_at = now
+
+
+def refuse(
+    sessions: sessionmaker[Session],
+    reservation: Reservation,
+    exc: TelephonyError,
+    *,
+    now: datetime,
+) -> None:
+    """The provider refused the number: update the phone; the try failed; re-plan now."""
+    with transaction(sessions) as session:
+        attempt = session.get(ContactAttempt, reservation.attempt_id)
+        if attempt is None:
+            return
+        phone = session.get(Phone, attempt.phone_id) if attempt.phone_id else None
+        if phone is not None:
+            _learn(session, phone, exc, now=now)
+        attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, Outcome.FAILED.value
+        attempt.error_code, attempt.error_message = exc.code, exc.message
+        attempt.updated_at = attempt.ended_at = now
+        session.execute(
+            update(Debt).where(Debt.id == reservation.debt_id).values(next_contact_at=now)
+        )
+
+
+def _learn(session: Session, phone: Phone, exc: TelephonyError, *, now: datetime) -> None:
+    if isinstance(exc, InvalidNumberError):
+        phone.status, phone.status_reason = PhoneStatus.INVALID.value, f"twilio {exc.code}"
+    elif isinstance(exc, NotSmsCapableError):
+        phone.sms_capable = False
+    elif isinstance(exc, OptedOutError):
+        session.add(
+            OptOut(
+                phone_id=phone.id,
+                channel=Channel.SMS.value,
+                source=f"twilio {exc.code}",
+                opted_out_at=now,
+            )
+        )
+
+
+def _start_dialing(session: Session, attempt_id: int, *, now: datetime) -> bool:
+    """reserved -> dialing, committed before the create; False if the reconciler released it."""
+    moved = session.execute(
+        update(ContactAttempt)
+        .where(
+            ContactAttempt.id == attempt_id,
+            ContactAttempt.status == AttemptStatus.RESERVED.value,
+        )
+        .values(status=AttemptStatus.DIALING.value, updated_at=now)
+    )
+    return bool(getattr(moved, "rowcount", 0))

@@ -1,0 +1,129 @@
+"""One dispatch tick: claim what is due, reserve each contact, pace and place it.
+
+Many workers may tick at once on PostgreSQL (claims skip each other's rows); on SQLite run one.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from dialer import metrics
+from dialer.clock import Clock, monotonic
+from dialer.compliance import RulePacks
+from dialer.db.engine import transaction
+from dialer.dispatch.claim import LEASE, claim_due, give_back
+from dialer.dispatch.place import Placement, place
+from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
+from dialer.logging import get_logger
+from dialer.pacing import Pacer
+from dialer.telephony import Telephony
+
+log = get_logger(__name__)
+DEFAULT_BATCH = 50
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    reserved: int = 0
+    blocked: int = 0
+    planned: int = 0
+    skipped: int = 0
+    placed: int = 0
+    released: int = 0
+    refused: int = 0
+    ambiguous: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Dispatcher:
+    """What a worker needs to tick; built once per process."""
+
+    sessions: sessionmaker[Session]
+    telephony: Telephony
+    pacer: Pacer
+    packs: RulePacks
+    clock: Clock
+    base_url: str
+    batch_size: int = DEFAULT_BATCH
+    lease: timedelta = LEASE  # how long a claim holds a debt if the worker dies
+
+    def tick(self, stop: threading.Event | None = None) -> TickReport:
+        """Claim a batch and work through it; on `stop`, hand back what is left."""
+        started = monotonic()
+        report = TickReport()
+        with transaction(self.sessions) as session:
+            claims = claim_due(
+                session, now=self.clock.now(), limit=self.batch_size, lease=self.lease
+            )
+        report.claimed = len(claims)
+        limits_cache: LimitsCache = {}  # admin limits, read once per tick
+        for index, claim in enumerate(claims):
+            if stop is not None and stop.is_set():
+                with transaction(self.sessions) as session:
+                    give_back(session, claims[index:], now=self.clock.now())
+                break
+            with transaction(self.sessions) as session:
+                outcome = reserve(
+                    session,
+                    claim=claim,
+                    now=self.clock.now(),
+                    packs=self.packs,
+                    limits_cache=limits_cache,
+                )
+            self._count(report, outcome)
+            if outcome.reservation is not None:
+                placement = place(
+                    outcome.reservation,
+                    sessions=self.sessions,
+                    telephony=self.telephony,
+                    pacer=self.pacer,
+                    base_url=self.base_url,
+                    clock=self.clock,
+                )
+                self._placed(report, placement, outcome)
+        report.seconds = monotonic() - started
+        metrics.TICK_SECONDS.observe(report.seconds)
+        if claims:
+            log.info("dispatch_tick", **{k: v for k, v in vars(report).items() if v})
+        return report
+
+    def _count(self, report: TickReport, outcome: Outcome) -> None:
+        if outcome.reservation is not None:
+            report.reserved += 1
+        elif outcome.blocked_reasons:
+            report.blocked += 1
+            for reason in outcome.blocked_reasons:
+                report.reasons[reason] = report.reasons.get(reason, 0) + 1
+                metrics.BLOCKS.labels(reason=reason).inc()
+        elif outcome.skipped:
+            report.skipped += 1
+        else:
+            report.planned += 1
+
+    def _placed(self, report: TickReport, placement: Placement, outcome: Outcome) -> None:
+        assert outcome.reservation is not None
+        channel = outcome.reservation.channel.value
+        metrics.PACING_WAIT.observe(placement.pacing_wait)
+        metrics.PLACEMENTS.labels(channel=channel, result=placement.result).inc()
+        if placement.result == "placed":
+            report.placed += 1
+        elif placement.result == "released":
+            report.released += 1
+        elif placement.result == "refused":
+            report.refused += 1
+        else:
+            report.ambiguous += 1
+        log.info(
+            "attempt_dispatched",
+            result=placement.result,
+            attempt_id=placement.attempt_id,
+            channel=channel,
+            to=outcome.reservation.to,
+        )

@@ -1,0 +1,215 @@
+"""Admin contact limits: versioned per scope, combined per contact (the strictest wins).
+
+Scopes: `global` (scope_key ""), `state` ("US-MA", "CN-ZJ" or a bare state code), and
+`campaign` (the campaign id). A campaign's own hours (its definition) count as campaign limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dialer.case_record import add_audit_entry
+from dialer.compliance.facts import AdminLimits, TimeRange
+from dialer.compliance.packs import RulePacks
+from dialer.db.models import Campaign, ContactLimitVersion
+from dialer.errors import InputError
+
+SCOPES = ("global", "state", "campaign")
+_HOURS = ("call_hours", "sms_hours")
+_CAPS = ("max_calls_per_day", "max_calls_per_week", "max_sms_per_day", "max_sms_per_week")
+
+
+def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLimits:
+    """The stored / YAML form ({"call_hours": {"start": "09:00", "end": "20:00"}, ...})."""
+    known = set(_HOURS) | set(_CAPS) | {"no_contact_on_holidays"}
+    unknown = set(data) - known
+    if unknown:
+        raise InputError(f"{where}: unknown limit(s) {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key in _HOURS:
+        if data.get(key) is not None:
+            window = data[key]
+            try:
+                values[key] = TimeRange(_clock(window["start"]), _clock(window["end"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InputError(f"{where}.{key}: needs start and end like 09:00") from exc
+    for key in _CAPS:
+        if data.get(key) is not None:
+            if not isinstance(data[key], int) or data[key] < 0:
+                raise InputError(f"{where}.{key}: must be a whole number >= 0")
+            values[key] = data[key]
+    values["no_contact_on_holidays"] = bool(data.get("no_contact_on_holidays", False))
+    return AdminLimits(**values)
+
+
+def limits_to_dict(limits: AdminLimits) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in _HOURS:
+        window: TimeRange | None = getattr(limits, key)
+        if window is not None:
+            out[key] = {"start": window.start.strftime("%H:%M"), "end": _end(window.end)}
+    for key in _CAPS:
+        if getattr(limits, key) is not None:
+            out[key] = getattr(limits, key)
+    if limits.no_contact_on_holidays:
+        out["no_contact_on_holidays"] = True
+    return out
+
+
+def strictest(first: AdminLimits, second: AdminLimits) -> AdminLimits:
+    """The intersection: the narrower hours, the lower caps, holidays off if either says so."""
+    merged: dict[str, Any] = {}
+    for spec in fields(AdminLimits):
+        a, b = getattr(first, spec.name), getattr(second, spec.name)
+        if spec.name in _HOURS:
+            merged[spec.name] = _narrower(a, b)
+        elif spec.name in _CAPS:
+            merged[spec.name] = b if a is None else a if b is None else min(a, b)
+        else:
+            merged[spec.name] = bool(a or b)
+    return replace(first, **merged)
+
+
+def _narrower(a: TimeRange | None, b: TimeRange | None) -> TimeRange | None:
+    if a is None or b is None:
+        return a or b
+    start = max(a.start, b.start)
+    end = min(a.end, b.end)
+    return TimeRange(start, max(start, end))
+
+
+def _clock(text: str) -> time:
+    hours, minutes = (int(part) for part in str(text).split(":"))
+    if hours == 24 and minutes == 0:
+        return time(23, 59, 59)
+    return time(hours, minutes)
+
+
+def _end(moment: time) -> str:
+    return "24:00" if moment == time(23, 59, 59) else moment.strftime("%H:%M")
+
+
+def latest_version(
+    session: Session, *, scope: str, scope_key: str, as_of: datetime | None = None
+) -> ContactLimitVersion | None:
+    query = select(ContactLimitVersion).where(
+        ContactLimitVersion.scope == scope, ContactLimitVersion.scope_key == scope_key
+    )
+    if as_of is not None:
+        query = query.where(ContactLimitVersion.created_at <= as_of)
+    return session.scalars(query.order_by(ContactLimitVersion.version.desc()).limit(1)).first()
+
+
+def current_limits(
+    session: Session,
+    *,
+    campaign_id: int | None,
+    state: str | None,
+    as_of: datetime | None = None,
+) -> AdminLimits:
+    """global ∩ state ∩ campaign (stored versions and the campaign's own hours).
+
+    Read on every reservation (a few indexed rows), so an admin's change applies at once.
+    `as_of` gives the limits that were in force at that moment (re-audits).
+    """
+    result = AdminLimits()
+    keys: list[tuple[str, str]] = [("global", "")]
+    if state:
+        keys.append(("state", state))
+        if "-" in state:
+            keys.append(("state", state.split("-", 1)[1]))
+    if campaign_id is not None:
+        keys.append(("campaign", str(campaign_id)))
+    for scope, key in keys:
+        version = latest_version(session, scope=scope, scope_key=key, as_of=as_of)
+        if version is not None:
+            result = strictest(result, limits_from_dict(version.limits))
+    if campaign_id is not None:
+        result = strictest(result, campaign_hours(session, campaign_id))
+    return result
+
+
+def campaign_hours(session: Session, campaign_id: int) -> AdminLimits:
+    definition = session.scalar(select(Campaign.definition).where(Campaign.id == campaign_id))
+    hours = (definition or {}).get("hours") or {}
+    return limits_from_dict(
+        {"call_hours": hours.get("call"), "sms_hours": hours.get("sms")}, where="campaign.hours"
+    )
+
+
+def save_limits(
+    session: Session,
+    *,
+    scope: str,
+    scope_key: str,
+    limits: dict[str, Any],
+    actor: str,
+    reason: str | None,
+    packs: RulePacks,
+    now: datetime,
+) -> ContactLimitVersion:
+    """Validate against the rule packs (limits may only tighten the law), version, audit."""
+    if scope not in SCOPES:
+        raise InputError(f"scope must be one of {', '.join(SCOPES)}")
+    parsed = limits_from_dict(limits)
+    country, state = _scope_place(scope, scope_key)
+    check_limits(
+        parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
+    )
+    previous = latest_version(session, scope=scope, scope_key=scope_key)
+    number = (
+        session.scalar(
+            select(func.max(ContactLimitVersion.version)).where(
+                ContactLimitVersion.scope == scope, ContactLimitVersion.scope_key == scope_key
+            )
+        )
+        or 0
+    ) + 1
+    version = ContactLimitVersion(
+        scope=scope,
+        scope_key=scope_key,
+        version=number,
+        limits=limits_to_dict(parsed),
+        created_at=now,
+        created_by=actor,
+        reason=reason,
+    )
+    session.add(version)
+    add_audit_entry(
+        session,
+        at=now,
+        actor=actor,
+        action="contact_limits.save",
+        entity="contact_limits",
+        entity_id=f"{scope}:{scope_key}",
+        before=previous.limits if previous else None,
+        after=version.limits,
+        reason=reason,
+    )
+    session.flush()
+    return version
+
+
+def check_limits(
+    limits: AdminLimits, *, packs: RulePacks, countries: tuple[str, ...], state: str | None = None
+) -> None:
+    """Raise LimitTooLooseError (an InputError) when a limit is looser than the law allows."""
+    from dialer.compliance import validate_limits
+
+    for country in countries:
+        validate_limits(limits, country=country, state=state, packs=packs)
+
+
+def _scope_place(scope: str, scope_key: str) -> tuple[str | None, str | None]:
+    """(country, state) a scope's limits must respect; None: every country / no state."""
+    if scope != "state" or not scope_key:
+        return None, None
+    if "-" in scope_key:
+        country, state = scope_key.upper().split("-", 1)
+        return country, state
+    return "US", scope_key.upper()

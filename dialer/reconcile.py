@@ -1,0 +1,233 @@
+"""Reconciliation: resolve attempts a crash or a lost answer left without a known fate.
+
+- `reserved` for too long: the worker died before asking Twilio (a create is only sent after
+  the attempt is committed as `dialing`), so nothing was sent: release it and re-plan.
+- `dialing` for too long: the create may or may not have reached Twilio. Ask Twilio (calls or
+  messages to that number from that sender since the reservation): found -> adopt its SID and
+  status; not found -> nothing was placed: release it. Never dial again blindly.
+- placed but with no final status after a long while (lost callbacks): fetch it and apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from dialer import metrics
+from dialer.attempts import apply_sms_status, is_terminal
+from dialer.callbacks.calls import apply_call_status_event
+from dialer.callbacks.events import CallStatusEvent
+from dialer.callbacks.replanning import mark_debt_for_replanning
+from dialer.db.engine import transaction
+from dialer.db.models import ContactAttempt
+from dialer.dispatch.place import release_attempt
+from dialer.logging import get_logger
+from dialer.telephony import Telephony, TelephonyError
+from dialer.telephony.ports import ProviderCall, ProviderMessage
+from dialer.telephony.recovery import CLOCK_SKEW
+from dialer.vocabulary import AttemptStatus, Channel, Outcome
+
+log = get_logger(__name__)
+STUCK_AFTER = timedelta(seconds=120)  # longer than a pacing wait plus a create's timeout
+LOST_AFTER = timedelta(minutes=30)
+BATCH = 200
+_OPEN = (
+    AttemptStatus.QUEUED,
+    AttemptStatus.INITIATED,
+    AttemptStatus.RINGING,
+    AttemptStatus.IN_PROGRESS,
+    AttemptStatus.SENDING,
+    AttemptStatus.SENT,
+)
+
+
+@dataclass
+class ReconcileReport:
+    released: int = 0  # nothing had been sent
+    adopted: int = 0  # the provider had it: SID stored
+    finalized: int = 0  # a lost final status was fetched and applied
+    unresolved: int = 0  # the provider could not be asked; tried again next run
+
+
+def reconcile(
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    *,
+    now: datetime,
+    stuck_after: timedelta = STUCK_AFTER,
+    lost_after: timedelta = LOST_AFTER,
+) -> ReconcileReport:
+    report = ReconcileReport()
+    for attempt_id in _ids(
+        sessions,
+        (AttemptStatus.RESERVED, AttemptStatus.DIALING),
+        before=now - stuck_after,
+        column=ContactAttempt.reserved_at,
+    ):
+        _resolve_stuck(sessions, telephony, attempt_id, now=now, report=report)
+    for attempt_id in _ids(
+        sessions, _OPEN, before=now - lost_after, column=ContactAttempt.placed_at
+    ):
+        _refresh(sessions, telephony, attempt_id, now=now, report=report)
+    if report.released or report.adopted or report.finalized or report.unresolved:
+        log.info("reconciled", **vars(report))
+    return report
+
+
+def _ids(
+    sessions: sessionmaker[Session],
+    statuses: tuple[AttemptStatus, ...],
+    *,
+    before: datetime,
+    column: InstrumentedAttribute[datetime | None],
+) -> list[int]:
+    with transaction(sessions) as session:
+        return list(
+            session.scalars(
+                select(ContactAttempt.id)
+                .where(ContactAttempt.status.in_([s.value for s in statuses]), column < before)
+                .order_by(ContactAttempt.id)
+                .limit(BATCH)
+            )
+        )
+
+
+def _resolve_stuck(
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    attempt_id: int,
+    *,
+    now: datetime,
+    report: ReconcileReport,
+) -> None:
+    with transaction(sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
+        if attempt is None or attempt.status not in (AttemptStatus.RESERVED, AttemptStatus.DIALING):
+            return
+        if attempt.status == AttemptStatus.RESERVED.value:
+            _release(session, attempt, now=now, why="reserved but never sent (worker stopped)")
+            report.released += 1
+            return
+        try:
+            found = _lookup(session, telephony, attempt)
+        except TelephonyError:
+            report.unresolved += 1
+            return
+        if found is None:
+            _release(session, attempt, now=now, why="not found at the provider")
+            report.released += 1
+            return
+        attempt.provider_sid, attempt.placed_at = found.sid, found.created_at or now
+        attempt.status, attempt.updated_at = AttemptStatus.QUEUED.value, now
+        _apply(session, attempt, found, now=now)
+        metrics.RECONCILED.labels(result="found").inc()
+        report.adopted += 1
+
+
+def _release(session: Session, attempt: ContactAttempt, *, now: datetime, why: str) -> None:
+    release_attempt(session, attempt.id, now=now, retry_at=now, error=f"reconciled: {why}")
+    metrics.RECONCILED.labels(result="not_placed").inc()
+
+
+def _lookup(
+    session: Session, telephony: Telephony, attempt: ContactAttempt
+) -> ProviderCall | ProviderMessage | None:
+    """The provider's record for this attempt: the oldest match no other attempt owns."""
+    since = (attempt.reserved_at or attempt.attempted_at) - CLOCK_SKEW
+    to, from_ = attempt.to_number or "", attempt.from_number or ""
+    found: list[ProviderCall] | list[ProviderMessage]
+    if attempt.channel == Channel.SMS.value:
+        found = telephony.find_messages(to=to, from_=from_, created_after=since)
+    else:
+        found = telephony.find_calls(to=to, from_=from_, created_after=since)
+    if not found:
+        return None
+    taken = set(
+        session.scalars(
+            select(ContactAttempt.provider_sid).where(
+                ContactAttempt.provider_sid.in_([item.sid for item in found])
+            )
+        )
+    )
+    fresh = [item for item in found if item.sid not in taken]
+    return min(fresh, key=lambda item: (item.created_at or since, item.sid)) if fresh else None
+
+
+def _refresh(
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    attempt_id: int,
+    *,
+    now: datetime,
+    report: ReconcileReport,
+) -> None:
+    with transaction(sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
+        if attempt is None or attempt.provider_sid is None:
+            return
+        try:
+            item: ProviderCall | ProviderMessage = (
+                telephony.fetch_message(attempt.provider_sid)
+                if attempt.channel == Channel.SMS.value
+                else telephony.fetch_call(attempt.provider_sid)
+            )
+        except TelephonyError:
+            report.unresolved += 1
+            return
+        if _apply(session, attempt, item, now=now):
+            metrics.RECONCILED.labels(result="final_status").inc()
+            report.finalized += 1
+
+
+def _apply(
+    session: Session,
+    attempt: ContactAttempt,
+    item: ProviderCall | ProviderMessage,
+    *,
+    now: datetime,
+) -> bool:
+    """Apply the provider's status; True when it made the attempt final."""
+    was_final = is_terminal(AttemptStatus(attempt.status))
+    if isinstance(item, ProviderCall):
+        apply_call_status_event(
+            session,
+            CallStatusEvent(
+                attempt_id=attempt.id,
+                call_sid=item.sid,
+                status=item.status,
+                duration=item.duration,
+                error_code=item.error_code,
+                answered_by=item.answered_by,
+                timestamp=item.end_time,
+            ),
+            now=now,
+        )
+    else:
+        after = apply_sms_status(AttemptStatus(attempt.status), item.status)
+        attempt.status, attempt.updated_at = after.value, now
+        if is_terminal(after) and not was_final:
+            attempt.outcome = _SMS_OUTCOME.get(after, Outcome.FAILED).value
+            attempt.ended_at = item.sent_at or now
+            attempt.error_code = attempt.error_code or item.error_code
+            if attempt.debt_id is not None:
+                mark_debt_for_replanning(session, attempt.debt_id, now)
+    session.flush()
+    final = is_terminal(AttemptStatus(attempt.status)) and not was_final
+    if final:
+        outcome = attempt.outcome or attempt.status
+        metrics.ATTEMPTS.labels(channel=attempt.channel, outcome=outcome).inc()
+    return final
+
+
+_SMS_OUTCOME = {
+    AttemptStatus.DELIVERED: Outcome.DELIVERED,
+    AttemptStatus.UNDELIVERED: Outcome.UNDELIVERED,
+    AttemptStatus.FAILED: Outcome.FAILED,
+    AttemptStatus.CANCELED: Outcome.FAILED,
+}
+
+
+__all__ = ["ReconcileReport", "reconcile"]

@@ -1,0 +1,126 @@
+"""Reconciliation of attempts a crash or a lost answer left without a known fate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from dialer.campaigns import enrol, get_campaign
+from dialer.db.engine import transaction
+from dialer.db.models import ContactAttempt, Debt
+from dialer.dispatch.claim import claim_due
+from dialer.dispatch.reserve import reserve
+from dialer.reconcile import reconcile
+from tests.integration.dispatch.conftest import make_campaign
+from tests.integration.dispatch.portfolio import insert_portfolio
+
+MA = [("US", "MA", "617")]
+
+
+def _reserve_one(services, packs):
+    """A reservation whose worker then died: the attempt is committed as `reserved`."""
+    make_campaign(
+        services,
+        packs,
+        steps=[
+            {
+                "kind": "ivr",
+                "script": "reminder_ivr",
+                "max_attempts": 2,
+                "retry": {"no_answer": "4h"},
+            },
+        ],
+    )
+    (person,) = insert_portfolio(services.engine, count=1, now=services.clock.now(), places=MA)
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "test-campaign"), now=services.clock.now())
+    with transaction(services.sessions) as session:
+        (claim,) = claim_due(session, now=services.clock.now(), limit=10)
+    with transaction(services.sessions) as session:
+        outcome = reserve(session, claim=claim, now=services.clock.now(), packs=packs)
+    assert outcome.reservation is not None
+    return person, outcome.reservation
+
+
+def _attempt(services, attempt_id):
+    with transaction(services.sessions) as session:
+        return session.get(ContactAttempt, attempt_id)
+
+
+def _set_status(services, attempt_id, status):
+    with transaction(services.sessions) as session:
+        session.execute(
+            sa.update(ContactAttempt).where(ContactAttempt.id == attempt_id).values(status=status)
+        )
+
+
+def test_reserved_attempt_of_a_dead_worker_is_released_and_replanned(services, packs, fake, clock):
+    person, reservation = _reserve_one(services, packs)
+    assert reconcile(services.sessions, fake, now=clock.now()).released == 0  # not stale yet
+
+    clock.advance(timedelta(minutes=3))
+    report = reconcile(services.sessions, fake, now=clock.now())
+
+    assert report.released == 1
+    attempt = _attempt(services, reservation.attempt_id)
+    assert (attempt.status, attempt.outcome) == ("not_placed", None)
+    with transaction(services.sessions) as session:
+        debt = session.get(Debt, person.debt_id)
+        assert debt.next_contact_at == clock.now()
+        assert debt.step_attempts == 0
+    assert fake.placed == []
+
+
+def test_dialing_attempt_found_at_the_provider_is_adopted_not_redialed(
+    services, packs, fake, clock
+):
+    person, reservation = _reserve_one(services, packs)
+    _set_status(services, reservation.attempt_id, "dialing")
+    call = fake.place_call(  # the create reached Twilio but its answer was lost
+        to=person.number,
+        from_=reservation.from_,
+        answer_url="x",
+        status_url="x",
+        amd_url=None,
+        timeout_seconds=30,
+        machine_detection=True,
+    )
+    clock.advance(timedelta(minutes=3))
+
+    report = reconcile(services.sessions, fake, now=clock.now())
+
+    assert report.adopted == 1
+    attempt = _attempt(services, reservation.attempt_id)
+    assert attempt.provider_sid == call.sid
+    assert attempt.status == "queued"
+    assert len(fake.placed) == 1
+
+
+def test_dialing_attempt_unknown_to_the_provider_is_released(services, packs, fake, clock):
+    _, reservation = _reserve_one(services, packs)
+    _set_status(services, reservation.attempt_id, "dialing")
+    clock.advance(timedelta(minutes=3))
+
+    assert reconcile(services.sessions, fake, now=clock.now()).released == 1
+    assert _attempt(services, reservation.attempt_id).status == "not_placed"
+    assert fake.placed == []
+
+
+def test_lost_final_status_is_fetched_and_applied(services, packs, fake, clock, dispatcher):
+    _reserve_one(services, packs)
+    with transaction(services.sessions) as session:
+        session.execute(sa.update(Debt).values(next_contact_at=clock.now()))
+        session.execute(sa.delete(ContactAttempt))
+    dispatcher.tick()
+    (placed,) = fake.placed
+    fake.set_call_status(placed.call.sid, "no-answer")
+    clock.advance(timedelta(minutes=31))
+
+    report = reconcile(services.sessions, fake, now=clock.now())
+
+    assert report.finalized == 1
+    with transaction(services.sessions) as session:
+        attempt = session.scalar(sa.select(ContactAttempt))
+        assert (attempt.status, attempt.outcome) == ("no_answer", "no_answer")
+        assert session.scalar(sa.select(Debt.next_contact_at)) == clock.now()

@@ -1,0 +1,62 @@
+"""Campaign files: validation with clear errors (file, field, reason)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dialer.campaigns.definition import parse_duration
+from dialer.campaigns.loader import load_definition, parse_definition
+from dialer.errors import InputError
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "config" / "campaigns"
+
+BASE = {
+    "name": "c1",
+    "caller_ids": {"numbers": ["+16175550100"]},
+    "steps": [{"kind": "sms", "template": "reminder_friendly"}],
+}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_examples_are_valid(path):
+    definition = load_definition(path)
+    assert definition.steps[-1].kind == "escalate"
+
+
+def test_error_names_the_file_the_field_and_the_reason(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: c1\ncaller_ids: {numbers: ['617-555']}\n"
+        "steps:\n  - {kind: sms}\n  - {kind: ivr, script: reminder_ivr, retry: {busy: soon}}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_definition(bad)
+    message = str(caught.value)
+    assert f"{bad}: caller_ids.numbers: '617-555' is not an E.164 number" in message
+    assert f"{bad}: steps.0: an sms step needs a template" in message
+    assert "steps.1.retry: 'soon' is not a duration" in message
+
+
+def test_escalation_must_be_last_and_name_its_target():
+    steps = [{"kind": "escalate", "escalate_to": "legal"}, BASE["steps"][0]]
+    with pytest.raises(InputError, match="must be the last step"):
+        parse_definition({**BASE, "steps": steps}, source="x")
+    with pytest.raises(InputError, match="escalate_to"):
+        parse_definition({**BASE, "steps": [{"kind": "escalate"}]}, source="x")
+
+
+def test_unknown_keys_and_bad_hours_are_refused():
+    with pytest.raises(InputError, match="x: colour: Extra inputs are not permitted"):
+        parse_definition({**BASE, "colour": "red"}, source="x")
+    with pytest.raises(InputError, match=r"hours\.call\.start"):
+        parse_definition({**BASE, "hours": {"call": {"start": "9am", "end": "20:00"}}}, source="x")
+
+
+def test_durations():
+    assert parse_duration("30m") == timedelta(minutes=30)
+    assert parse_duration("2d") == timedelta(days=2)
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration("1 week")

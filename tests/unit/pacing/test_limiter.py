@@ -1,0 +1,59 @@
+"""The pacer: never more than the rate in any one-second window; blocks until a slot."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from dialer.pacing import Pacer, PacingConfig, rate_item
+from dialer.vocabulary import Channel
+
+
+def max_in_window(stamps, window=1.0):
+    ordered, best, low = sorted(stamps), 0, 0
+    for high, moment in enumerate(ordered):
+        while ordered[low] <= moment - window:
+            low += 1
+        best = max(best, high - low + 1)
+    return best
+
+
+def pacer(cps=20.0, sms=2.0):
+    return Pacer(
+        PacingConfig(calls_per_second=cps, sms_per_second=sms, namespace=uuid.uuid4().hex),
+        account="AC1",
+    )
+
+
+def test_no_one_second_window_exceeds_the_rate():
+    limiter = pacer(cps=20)
+    start = time.monotonic()
+    stamps = []
+    while len(stamps) < 50:
+        assert limiter.acquire(Channel.CALL, sender="+1", timeout=5) is not None
+        stamps.append(time.monotonic())
+    assert max_in_window(stamps) <= 20
+    assert 2.0 <= stamps[-1] - start < 3.0  # 50 at 20/s: two full windows, then ten more
+
+
+def test_sms_is_paced_per_sender():
+    limiter = pacer(sms=2)
+    assert limiter.try_acquire(Channel.SMS, sender="+1A")
+    assert limiter.try_acquire(Channel.SMS, sender="+1A")
+    assert not limiter.try_acquire(Channel.SMS, sender="+1A")
+    assert limiter.try_acquire(Channel.SMS, sender="+1B")
+
+
+def test_acquire_gives_up_at_the_deadline_and_back_off_pauses():
+    limiter = pacer(cps=1)
+    assert limiter.acquire(Channel.CALL, sender="x", timeout=0.1) is not None
+    assert limiter.acquire(Channel.CALL, sender="x", timeout=0.1) is None
+    other = pacer(cps=100)
+    other.back_off(0.3)
+    assert not other.try_acquire(Channel.CALL, sender="x")
+    assert other.acquire(Channel.CALL, sender="x", timeout=1) >= 0.2
+
+
+def test_rates_below_one_per_second():
+    item = rate_item(0.5, namespace="n")
+    assert (item.amount, item.get_expiry()) == (1, 2)
