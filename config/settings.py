@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
 
+SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
@@ -56,7 +58,7 @@ class Settings(BaseSettings):
     @field_validator("twilio_account_sid")
     @classmethod
     def _sid_shape(cls, value: str) -> str:
-        if not (value.startswith("AC") and len(value) == 34):  # noqa: PLR2004
+        if not SID_PATTERN.fullmatch(value):
             msg = "must look like AC followed by 32 hex characters"
             raise ValueError(msg)
         return value

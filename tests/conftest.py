@@ -25,7 +25,9 @@ BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
 
 def pytest_report_header() -> str:
     pg = postgres_admin_url()
-    return f"database backends: {', '.join(BACKENDS)}" + ("" if pg else " (set DIALER_TEST_POSTGRES_URL for PostgreSQL)")
+    return f"database backends: {', '.join(BACKENDS)}" + (
+        "" if pg else " (set DIALER_TEST_POSTGRES_URL for PostgreSQL)"
+    )
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -59,13 +61,13 @@ def postgres_migrated_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest) -> str:
     """A migrated, empty database: every test using it runs on SQLite and on PostgreSQL."""
     url: str = request.getfixturevalue(f"{request.param}_migrated_url")
     engine = make_engine(url)
     empty_all_tables(engine)
     engine.dispose()
-    yield url
+    return url
 
 
 @pytest.fixture

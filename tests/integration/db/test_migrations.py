@@ -21,8 +21,15 @@ def test_models_and_migrations_do_not_drift(db_url: str) -> None:
 
 def _consumer(now: datetime) -> Consumer:
     return Consumer(
-        external_ref="C1", first_name="Ana", last_name="Diaz", language="es", country="US",
-        state="MA", postal_code="02139", created_at=now, updated_at=now,
+        external_ref="C1",
+        first_name="Ana",
+        last_name="Diaz",
+        language="es",
+        country="US",
+        state="MA",
+        postal_code="02139",
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -38,13 +45,20 @@ def test_times_come_back_aware_utc(services: Services) -> None:
 
 def test_negative_balance_is_refused_by_the_database(services: Services) -> None:
     now = datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
-    with pytest.raises(IntegrityError), transaction(services.sessions) as session:
+    with transaction(services.sessions) as session:
         consumer = _consumer(now)
         session.add(consumer)
-        session.flush()
-        session.add(
-            Debt(
-                external_ref="D1", consumer_id=consumer.id, creditor="ACME", balance=Decimal(-1),
-                currency="USD", jurisdiction="US-MA", created_at=now, updated_at=now,
-            )
-        )
+    debt = Debt(
+        external_ref="D1",
+        consumer_id=consumer.id,
+        creditor="ACME",
+        balance=Decimal(-1),
+        currency="USD",
+        jurisdiction="US-MA",
+        created_at=now,
+        updated_at=now,
+    )
+    with services.sessions() as session:
+        session.add(debt)
+        with pytest.raises(IntegrityError):
+            session.commit()
