@@ -21,13 +21,27 @@ def test_users_create_with_a_password_from_stdin_then_issue_a_token(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     runner = CliRunner()
-    created = runner.invoke(cli, ["users", "create", "carol", "--role", "agent", "--phone",
-                                  "+16175550123", "--password-stdin"],
-                            input="a-long-password-1\n")
+    created = runner.invoke(
+        cli,
+        [
+            "users",
+            "create",
+            "carol",
+            "--role",
+            "agent",
+            "--phone",
+            "+16175550123",
+            "--password-stdin",
+        ],
+        input="a-long-password-1\n",
+    )
     assert created.exit_code == 0, created.output
     assert "created carol (agent)" in created.output
-    duplicate = runner.invoke(cli, ["users", "create", "carol", "--role", "agent",
-                                    "--password-stdin"], input="a-long-password-1\n")
+    duplicate = runner.invoke(
+        cli,
+        ["users", "create", "carol", "--role", "agent", "--password-stdin"],
+        input="a-long-password-1\n",
+    )
     assert duplicate.exit_code == 2
     assert "taken" in duplicate.output
     issued = runner.invoke(cli, ["users", "token", "carol"])
