@@ -86,3 +86,12 @@ def _line(scenario_id: str, result: object) -> str:
     for problem in result.problems:
         text += f"\n       {problem}"
     return text
+
+
+def _register_explain() -> None:
+    from dialer.cli.explain import explain
+
+    compliance.add_command(explain)
+
+
+_register_explain()
