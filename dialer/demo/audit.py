@@ -16,13 +16,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from twilio.rest import Client
 
 from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
 from dialer.compliance import ConsumerFacts, PhoneFacts, ProposedContact, RulePacks, evaluate
 from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
 from dialer.limits import current_limits
-from dialer.telephony.twilio_gateway import RebasedHttpClient, to_call, to_message
+from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
 
 CHANGED_BY_OUTCOME = ("wrong_party", "failed")
@@ -51,19 +50,14 @@ class Seen:
 
 def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
     """Outbound calls (not agent legs) and outbound messages the provider accepted."""
-    client = Client(
-        account_sid,
-        auth_token,
-        http_client=RebasedHttpClient(api_base, timeout=30),
-        environment={"_": ""},
+    provider = TwilioTelephony.create(
+        account_sid=account_sid, auth_token=auth_token, api_base=api_base, timeout_seconds=30
     )
-    client.edge = None
-    client.region = None
     seen: list[Seen] = []
-    for call in (to_call(c) for c in client.calls.list(page_size=1000)):
+    for call in provider.call_log():
         if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):
             seen.append(Seen(call.sid, Channel.CALL, call.to, call.created_at or _never()))
-    for msg in (to_message(m) for m in client.messages.list(page_size=1000)):
+    for msg in provider.message_log():
         if (msg.direction or "outbound").startswith("outbound"):
             seen.append(Seen(msg.sid, Channel.SMS, msg.to, msg.created_at or _never()))
     return seen

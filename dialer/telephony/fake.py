@@ -164,6 +164,12 @@ class FakeTelephony:
             raise TelephonyError(21220, 400, "Call is not in-progress. Cannot redirect.")
         return call
 
+    def call_log(self) -> list[ProviderCall]:
+        return list(self.calls.values())
+
+    def message_log(self) -> list[ProviderMessage]:
+        return list(self.messages.values())
+
     def find_calls(self, *, to: str, from_: str, created_after: datetime) -> list[ProviderCall]:
         self._raise_next("find_calls")
         floor = created_after.replace(microsecond=0)

@@ -136,6 +136,15 @@ class TwilioTelephony:
         msgs = [to_message(m) for m in found]
         return [m for m in msgs if m.created_at is None or m.created_at >= _floor(created_after)]
 
+    def call_log(self) -> list[ProviderCall]:
+        """Every call on the account (the provider's own log, for audits)."""
+        return [to_call(c) for c in self._do(lambda: self._client.calls.list(page_size=1000))]
+
+    def message_log(self) -> list[ProviderMessage]:
+        """Every message on the account (the provider's own log, for audits)."""
+        found = self._do(lambda: self._client.messages.list(page_size=1000))
+        return [to_message(m) for m in found]
+
 
 def _floor(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
