@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=2.0, alias="DIALER_TICK_SECONDS", gt=0)
     calls_per_second: float = Field(default=1.0, alias="DIALER_CALLS_PER_SECOND", gt=0)
     twilio_timeout_seconds: float = Field(default=10.0, alias="DIALER_TWILIO_TIMEOUT", gt=0)
+    sms_per_second: float = Field(default=1.0, alias="DIALER_SMS_PER_SECOND", gt=0)
+    max_concurrent_calls: int | None = Field(
+        default=None, alias="DIALER_MAX_CONCURRENT_CALLS", ge=1
+    )
+    pacing_namespace: str = Field(default="dialer", alias="DIALER_PACING_NAMESPACE", min_length=1)
+    batch_size: int = Field(default=50, alias="DIALER_BATCH_SIZE", ge=1, le=10_000)
+    claim_lease_seconds: float = Field(default=300.0, alias="DIALER_CLAIM_LEASE_SECONDS", gt=0)
 
     @field_validator("twilio_account_sid")
     @classmethod
@@ -74,13 +81,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                value = "postgresql+psycopg://" + value.removeprefix(prefix)
+        if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
             msg = "only sqlite:/// and postgresql+psycopg:// URLs are supported"
             raise ValueError(msg)
-        if value.startswith("postgres://"):
-            return "postgresql+psycopg://" + value.removeprefix("postgres://")
-        if value.startswith("postgresql://"):
-            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
     @model_validator(mode="after")

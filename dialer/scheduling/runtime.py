@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,15 +28,13 @@ class Runtime:
 
 
 def pacing_config(settings: Settings) -> PacingConfig:
-    """CPS from settings; SMS rate and concurrency from DIALER_SMS_PER_SECOND and
-    DIALER_MAX_CONCURRENT_CALLS (read here, in the composition root)."""
-    concurrent = os.environ.get("DIALER_MAX_CONCURRENT_CALLS")
+    """The account's call rate, the per-sender SMS rate and the concurrent-call cap."""
     return PacingConfig(
         calls_per_second=settings.calls_per_second,
-        sms_per_second=float(os.environ.get("DIALER_SMS_PER_SECOND", "1")),
-        max_concurrent_calls=int(concurrent) if concurrent else None,
+        sms_per_second=settings.sms_per_second,
+        max_concurrent_calls=settings.max_concurrent_calls,
         storage_url=settings.redis_url,
-        namespace=os.environ.get("DIALER_PACING_NAMESPACE", "dialer"),
+        namespace=settings.pacing_namespace,
     )
 
 
@@ -66,7 +63,7 @@ def build_runtime(
         packs=packs,
         clock=services.clock,
         base_url=settings.public_base_url,
-        batch_size=batch_size or int(os.environ.get("DIALER_BATCH_SIZE", "50")),
-        lease=timedelta(seconds=float(os.environ.get("DIALER_CLAIM_LEASE_SECONDS", "300"))),
+        batch_size=batch_size or settings.batch_size,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
     )
     return Runtime(services, gateway, pacer, packs, dispatcher)
