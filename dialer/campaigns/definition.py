@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,6 +22,7 @@ _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
+@lru_cache(maxsize=256)
 def parse_duration(text: str) -> timedelta:
     """'30m', '4h', '2d', '45s' -> timedelta; anything else raises ValueError."""
     match = _DURATION.match(text)

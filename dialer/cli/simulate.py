@@ -70,6 +70,21 @@ def _read_limits(path: Path) -> AdminLimits:
     default=None,
     help="Processes (default: one per CPU, up to 4, for large portfolios).",
 )
+@click.option(
+    "--sample",
+    "sample_cases",
+    type=click.IntRange(1),
+    default=None,
+    help="Simulate only a seeded sample of this many cases and scale the counts up "
+    "(an estimate, labelled as such; default: every case).",
+)
+@click.option(
+    "--audit-sample",
+    type=click.IntRange(1),
+    default=None,
+    help="Contacts re-audited: a seeded sample of this many when there are more (default: 20,000).",
+)
+@click.option("--audit-all", is_flag=True, help="Re-audit every contact (slower).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def simulate(  # noqa: PLR0917 - click passes options positionally
     cases: int,
@@ -81,14 +96,18 @@ def simulate(  # noqa: PLR0917 - click passes options positionally
     cps: float,
     agents: int,
     workers: int | None,
+    sample_cases: int | None,
+    audit_sample: int | None,
+    audit_all: bool,
     as_json: bool,
 ) -> None:
     """Simulate DAYS of the campaign over a synthetic portfolio of CASES consumers.
 
-    Exit status 0 when the re-audit found no violation, 1 otherwise.
+    Every case is simulated; the re-audit checks a seeded sample of the contacts unless
+    --audit-all. Exit status 0 when the re-audit found no violation, 1 otherwise.
     """
     from dialer.simulate import Capacity, SimulationConfig, compare, run_simulation
-    from dialer.simulate.runner import DEFAULT_CAMPAIGN
+    from dialer.simulate.results import AUDIT_SAMPLE, DEFAULT_CAMPAIGN
     from dialer.simulate.text import render_comparison, render_result
 
     base = SimulationConfig(
@@ -98,6 +117,8 @@ def simulate(  # noqa: PLR0917 - click passes options positionally
         campaign=campaign_file or DEFAULT_CAMPAIGN,
         capacity=Capacity(calls_per_second=cps, agents=agents),
         workers=workers,
+        sample_cases=sample_cases,
+        audit_sample=None if audit_all else audit_sample or AUDIT_SAMPLE,
     )
     if compare_file is None:
         result = run_simulation(base, consumers=cases)

@@ -165,12 +165,21 @@ def located(
 @lru_cache(maxsize=100_000)
 def evaluation_zones(candidates: tuple[CandidateZone, ...]) -> tuple[ZoneInfo, ...]:
     """The distinct zones to check, with zones whose clocks always agree merged into one."""
-    chosen: dict[tuple[int, ...], ZoneInfo] = {}
+    chosen: dict[int, ZoneInfo] = {}
     for candidate in candidates:
         info = zone_info(candidate.zone)
         if info is not None:
-            chosen.setdefault(_signature(candidate.zone), info)
+            chosen.setdefault(_clock_class(candidate.zone), info)
     return tuple(chosen.values())
+
+
+_CLOCK_CLASSES: dict[tuple[int, ...], int] = {}
+
+
+@lru_cache(maxsize=512)
+def _clock_class(name: str) -> int:
+    """A small number shared by the zones whose clocks agree (hashing a signature is costly)."""
+    return _CLOCK_CLASSES.setdefault(_signature(name), len(_CLOCK_CLASSES))
 
 
 @lru_cache(maxsize=512)

@@ -3,7 +3,7 @@
 The same campaign planner (`dialer.campaigns.decide`), phone choice
 (`dialer.dispatch.choose.choose_contact`) and compliance engine as the live dialer, over the
 synthetic portfolio, with a seeded outcome model instead of Twilio. See `loop.py` for the
-design that makes 100,000 cases x 30 days fit in under a minute.
+design (every case simulated; 100,000 cases x 30 days in about a minute on 2 CPUs).
 """
 
 from __future__ import annotations
@@ -11,14 +11,8 @@ from __future__ import annotations
 from dialer.simulate.figures import Figures
 from dialer.simulate.loop import Capacity
 from dialer.simulate.model import OutcomeModel
-from dialer.simulate.runner import (
-    Comparison,
-    SimulationConfig,
-    SimulationResult,
-    compare,
-    preview_limits,
-    run_simulation,
-)
+from dialer.simulate.results import Comparison, SimulationConfig, SimulationResult
+from dialer.simulate.runner import compare, preview_limits, run_simulation
 
 __all__ = [
     "Capacity",

@@ -1,8 +1,9 @@
-"""The simulator's re-audit: every contact it made, evaluated again from the record alone.
+"""The simulator's re-audit: its contacts (all, or a seeded sample) evaluated again.
 
 For each attempt the consumer's facts are taken as they stood at that instant (the versions
 kept when an opt-out, dispute or wrong party changed them) and the history is cut to what
-happened strictly before it. Any contact the engine would block is a violation.
+happened strictly before it (within the window the live re-audit reads). Any contact the
+engine would block is a violation.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import bisect
 import random
 from datetime import datetime
 
-from dialer.compliance import AdminLimits, ConsumerFacts, RulePacks, evaluate
+from dialer.compliance import AdminLimits, ConsumerFacts, HistoryEntry, RulePacks, evaluate
 from dialer.simulate.figures import Figures
-from dialer.simulate.loop import AttemptRecord, CaseState
+from dialer.simulate.loop import AttemptRecord, CaseState, recent_history
 from dialer.simulate.population import SimCase
 
 MAX_VIOLATIONS_KEPT = 20
@@ -24,6 +25,11 @@ def facts_at(case: SimCase, state: CaseState, at: datetime) -> ConsumerFacts:
         return case.facts
     moments = [moment for moment, _ in state.versions]
     return state.versions[max(bisect.bisect_right(moments, at) - 1, 0)][1]
+
+
+def before(history: list[HistoryEntry], at: datetime) -> list[HistoryEntry]:
+    """What the record held just before `at`: the live window, strictly earlier entries."""
+    return [entry for entry in recent_history(history, at) if entry.at < at]
 
 
 def reaudit(
@@ -43,7 +49,7 @@ def reaudit(
         chosen = random.Random(seed).sample(records, sample)  # noqa: S311
     for record in chosen:
         case, state = cases[record.case], states[record.case]
-        history = [entry for entry in case.history if entry.at < record.at]
+        history = before(case.history, record.at)
         decision = evaluate(
             facts_at(case, state, record.at), history, record.proposed, limits=limits, packs=packs
         )

@@ -2,14 +2,15 @@
 
 The portfolio comes from `dialer.portfolio.write_portfolio` (the same generator the demo
 imports) and is validated row by row with the importer's own `validate_case_row`; nothing goes
-through a database, so 100,000 cases load in seconds.
+through a database. Each simulation process reads only its own share of the consumers (every
+n-th by position in the file), so the validation of 100,000 cases is split across the CPUs.
 """
 
 from __future__ import annotations
 
 import random
-import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
 
@@ -23,9 +24,11 @@ from dialer.importing.case_rows import (
 )
 from dialer.importing.csvio import CsvSource
 from dialer.importing.fields import DAY_NAMES, Window
-from dialer.vocabulary import Channel, DebtStage
+from dialer.simulate.follow import follow_rows
+from dialer.vocabulary import Channel, DebtStage, Direction
 
 SIM_DEBT = "D1"  # the simulator follows one debt per consumer (the first in the file)
+Keep = Callable[[int], bool]  # which consumers (by position in the file) to read
 
 
 @dataclass(slots=True)
@@ -37,6 +40,13 @@ class SimCase:
     debt_ref: str = ""
     stage: str = DebtStage.NEW.value
     history: list[HistoryEntry] = field(default_factory=list)
+    position: int = 0  # the consumer's position in the portfolio (seeds its outcome draws)
+
+    def fresh(self) -> SimCase:
+        """A copy to simulate on (a run changes facts, stage and history)."""
+        return SimCase(
+            self.key, self.facts, self.debt_ref, self.stage, list(self.history), self.position
+        )
 
 
 def facts_from_row(row: CaseRow) -> ConsumerFacts:
@@ -85,26 +95,81 @@ class Population:
         return self.total / max(len(self.cases), 1)
 
 
+@dataclass(frozen=True)
+class PortfolioFiles:
+    """A generated portfolio on disk: the cases CSV and its prior-contact history CSV."""
+
+    cases: Path
+    history: Path
+    consumers: int
+
+
+def portfolio_files(folder: Path, *, consumers: int) -> PortfolioFiles:
+    return PortfolioFiles(folder / "cases.csv", folder / "history.csv", consumers)
+
+
+def write_synthetic(files: PortfolioFiles, *, seed: int, start: datetime) -> None:
+    """The synthetic portfolio (with history ending at `start`) written to `files`."""
+    from dialer.portfolio import write_portfolio
+
+    write_portfolio(
+        files.cases,
+        consumers=files.consumers,
+        seed=seed,
+        history_path=files.history,
+        history_start=start,
+    )
+
+
+def sample_positions(*, consumers: int, sample: int | None, seed: int) -> frozenset[int] | None:
+    """A seeded uniform sample of consumer positions (None: every consumer)."""
+    if sample is None or sample >= consumers:
+        return None
+    return frozenset(random.Random(seed).sample(range(consumers), sample))  # noqa: S311
+
+
+def read_population(
+    files: PortfolioFiles, *, keep: Keep | None = None, finished: Callable[[], bool] | None = None
+) -> list[SimCase]:
+    """The valid cases among the consumers `keep` selects, with their prior contacts.
+
+    With `finished`, the files are still being written: they are read as they grow until
+    `finished()` says the writer is done.
+    """
+    cases, owners = _read(files.cases, keep=keep, finished=finished)
+    if finished is not None or files.history.exists():
+        attach_history(cases, files.history, owners=owners, finished=finished)
+    return cases
+
+
 def read_cases(path: Path) -> list[SimCase]:
     """Valid rows of a cases CSV, one SimCase per consumer (invalid rows are skipped)."""
     cases, _owners = _read(path, keep=None)
     return cases
 
 
-def _read(path: Path, *, keep: set[int] | None) -> tuple[list[SimCase], dict[str, tuple[str, str]]]:
-    """Cases (only the consumers whose position is in `keep`, when given) and debt owners."""
+def _rows(path: Path, finished: Callable[[], bool] | None) -> Iterator[tuple[int, dict[str, str]]]:
+    if finished is not None:
+        return follow_rows(path, finished)
     source = CsvSource(
         path, required=REQUIRED_COLUMNS, optional=CASE_COLUMNS, ignored=REJECT_COLUMNS
     )
+    return ((raw.line, raw.cells) for raw in source.rows())
+
+
+def _read(
+    path: Path, *, keep: Keep | None, finished: Callable[[], bool] | None = None
+) -> tuple[list[SimCase], dict[str, tuple[str, str]]]:
+    """Cases (only the consumers `keep` selects, when given) and their debts' owners."""
     cases: dict[str, SimCase] = {}
     owners: dict[str, tuple[str, str]] = {}  # debt_ref -> (consumer_ref, debt name for engine)
     seen: dict[str, int] = {}
-    for raw in source.rows():
-        ref = raw.cells.get("consumer_ref", "").strip()
+    for line, cells in _rows(path, finished):
+        ref = cells.get("consumer_ref", "").strip()
         position = seen.setdefault(ref, len(seen))
-        if keep is not None and position not in keep:
-            continue  # validating only the sampled consumers keeps 100,000 cases fast
-        row = validate_case_row(raw.line, raw.cells).row
+        if keep is not None and not keep(position):
+            continue  # another process (or the sample) has this consumer: not validated here
+        row = validate_case_row(line, cells).row
         if row is None:
             continue
         if row.consumer_ref in cases:
@@ -114,7 +179,7 @@ def _read(path: Path, *, keep: set[int] | None) -> tuple[list[SimCase], dict[str
             continue
         stage = (row.stage or DebtStage.NEW).value
         cases[row.consumer_ref] = SimCase(
-            row.consumer_ref, facts_from_row(row), row.debt_ref, stage
+            row.consumer_ref, facts_from_row(row), row.debt_ref, stage, position=position
         )
         owners[row.debt_ref] = (row.consumer_ref, SIM_DEBT)
     return list(cases.values()), owners
@@ -123,40 +188,68 @@ def _read(path: Path, *, keep: set[int] | None) -> tuple[list[SimCase], dict[str
 def synthetic_cases(
     *, consumers: int, seed: int, start: datetime, sample: int | None = None
 ) -> Population:
-    """The synthetic portfolio (with its prior contact history) as simulated cases.
+    """The synthetic portfolio (with its prior contact history) as simulated cases, in memory.
 
     With `sample` smaller than `consumers`, a seeded uniform sample of that many consumers is
     kept (the same sample for the same seed, so two limit variants see the same people).
     """
-    keep = None
-    if sample is not None and sample < consumers:
-        keep = set(random.Random(seed).sample(range(consumers), sample))  # noqa: S311
-    from dialer.portfolio import write_portfolio
+    import tempfile
 
+    keep = sample_positions(consumers=consumers, sample=sample, seed=seed)
     with tempfile.TemporaryDirectory(prefix="dialer-sim-") as folder:
-        cases_path = Path(folder) / "cases.csv"
-        history_path = Path(folder) / "history.csv"
-        write_portfolio(
-            cases_path,
-            consumers=consumers,
-            seed=seed,
-            history_path=history_path,
-            history_start=start,
-        )
-        cases, owners = _read(cases_path, keep=keep)
-        if history_path.exists():
-            attach_history(cases, history_path, owners=owners)
+        files = portfolio_files(Path(folder), consumers=consumers)
+        write_synthetic(files, seed=seed, start=start)
+        cases = read_population(files, keep=None if keep is None else keep.__contains__)
     return Population(cases, consumers if keep is not None else len(cases))
 
 
-def attach_history(cases: list[SimCase], path: Path, *, owners: dict[str, tuple[str, str]]) -> None:
+def attach_history(
+    cases: list[SimCase],
+    path: Path,
+    *,
+    owners: dict[str, tuple[str, str]],
+    finished: Callable[[], bool] | None = None,
+) -> None:
     """Prior contacts (made before this system) from a history CSV, onto their consumers."""
     from dialer.simulate.history import read_history
 
     by_key = {case.key: case for case in cases}
-    for consumer_ref, entry in read_history(path, owners=owners):
+    for consumer_ref, entry in read_history(path, owners=owners, finished=finished):
         case = by_key.get(consumer_ref)
         if case is not None:
             case.history.append(entry)
     for case in cases:
         case.history.sort(key=lambda entry: entry.at)
+        case.facts = _with_replies(case.facts, case.history)
+
+
+def _with_replies(facts: ConsumerFacts, history: list[HistoryEntry]) -> ConsumerFacts:
+    """Opt-outs texted in the past, applied to the phones as the history importer does.
+
+    The live dispatcher reads only the last `HISTORY_DAYS` of history; the opt-out itself is a
+    fact of the phone that outlives the message. A later opt-in (START) revokes the texted
+    SMS opt-outs before it (not those from the cases file, which are recorded at import).
+    """
+    from dialer.compliance import SmsIntent, read_inbound_sms
+
+    texted: dict[str, set[Channel]] = {}
+    for entry in history:
+        if entry.direction is Direction.INBOUND and entry.body and entry.from_:
+            reading = read_inbound_sms(entry.body)
+            if reading.intent is SmsIntent.OPT_OUT:
+                texted.setdefault(entry.from_, set()).update(reading.channels)
+            elif reading.intent is SmsIntent.OPT_IN:
+                texted.get(entry.from_, set()).discard(Channel.SMS)
+    if not texted:
+        return facts
+    return replace(
+        facts,
+        phones=tuple(
+            replace(
+                p,
+                sms_opted_out=p.sms_opted_out or Channel.SMS in texted.get(p.number, ()),
+                call_opted_out=p.call_opted_out or Channel.CALL in texted.get(p.number, ()),
+            )
+            for p in facts.phones
+        ),
+    )

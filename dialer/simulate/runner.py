@@ -1,17 +1,24 @@
-"""Running a simulation: load the portfolio once, split it into shards, merge the figures.
+"""Running a simulation: write the portfolio once, split it across processes, merge the figures.
 
 Cases never interact except through the account's capacity (calls and SMS per second,
 agents), so each shard gets an equal share of the capacity and runs in its own process
-(forked, so the portfolio is not copied through pipes). One shard per CPU, up to four.
+(forked; each process reads and validates only its own consumers from the portfolio files,
+so nothing large is copied or pickled). One shard per CPU, up to four. Every case of the
+portfolio is simulated unless a seeded sample is asked for (`sample_cases`); the re-audit
+checks every contact, or a seeded sample of `audit_sample` contacts (the report says which).
 """
 
 from __future__ import annotations
 
+import gc
+import math
 import multiprocessing
 import os
+import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -20,79 +27,23 @@ from dialer.compliance import AdminLimits, RulePacks, load_rule_packs
 from dialer.limits import limits_from_dict, strictest
 from dialer.simulate.audit import reaudit
 from dialer.simulate.figures import Figures
-from dialer.simulate.loop import Capacity, Shard
-from dialer.simulate.model import OutcomeModel
-from dialer.simulate.population import Population, SimCase, synthetic_cases
-
-DEFAULT_CAMPAIGN = Path(__file__).with_name("campaign.yaml")
-DEFAULT_START = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # a Monday, midnight on the US east coast
-PARALLEL_FROM = 5000  # cases; smaller runs stay in one process
-AUDIT_SAMPLE = 10000  # contacts re-audited per shard at most (a seeded sample beyond that)
-SAMPLE_CASES = 10000  # larger portfolios: a seeded sample of this many cases, scaled up
-
-
-@dataclass(frozen=True)
-class SimulationConfig:
-    days: int = 30
-    seed: int = 1
-    limits: AdminLimits = field(default_factory=AdminLimits)
-    campaign: Path = DEFAULT_CAMPAIGN
-    start: datetime = DEFAULT_START
-    model: OutcomeModel = field(default_factory=OutcomeModel)
-    capacity: Capacity = field(default_factory=Capacity)
-    workers: int | None = None  # None: one per CPU (up to 4) for large runs
-    audit_sample: int | None = AUDIT_SAMPLE
-    sample_cases: int | None = SAMPLE_CASES  # None: simulate every case exactly
-
-
-@dataclass
-class SimulationResult:
-    config: SimulationConfig
-    figures: Figures
-    seconds: float
-    shards: int
-    simulated_cases: int = 0  # fewer than figures.cases when a sample was scaled up
-
-    @property
-    def case_days_per_second(self) -> float:
-        return self.figures.cases * self.config.days / max(self.seconds, 1e-9)
-
-    @property
-    def sampled(self) -> bool:
-        return self.simulated_cases < self.figures.cases
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "days": self.config.days,
-            "seed": self.config.seed,
-            "seconds": self.seconds,
-            "shards": self.shards,
-            "figures": self.figures.to_dict(),
-        }
-
-
-@dataclass
-class Comparison:
-    """The same portfolio and seed under the current and the proposed limits."""
-
-    current: SimulationResult
-    proposed: SimulationResult
-    rows: list[tuple[str, int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        left, right = self.current.figures.headline(), self.proposed.figures.headline()
-        labels = list(left) + [label for label in right if label not in left]
-        self.rows = [(label, left.get(label, 0), right.get(label, 0)) for label in labels]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "current": self.current.to_dict(),
-            "proposed": self.proposed.to_dict(),
-            "rows": [
-                {"figure": label, "current": a, "proposed": b, "change": b - a}
-                for label, a, b in self.rows
-            ],
-        }
+from dialer.simulate.loop import Shard
+from dialer.simulate.population import (
+    Population,
+    PortfolioFiles,
+    SimCase,
+    portfolio_files,
+    read_population,
+    sample_positions,
+    synthetic_cases,
+    write_synthetic,
+)
+from dialer.simulate.results import (
+    PARALLEL_FROM,
+    Comparison,
+    SimulationConfig,
+    SimulationResult,
+)
 
 
 def campaign_limits(definition: CampaignDefinition) -> AdminLimits:
@@ -105,46 +56,198 @@ def campaign_limits(definition: CampaignDefinition) -> AdminLimits:
     return limits_from_dict(data, where=f"campaign {definition.name} hours")
 
 
-# Set before forking so the shard processes inherit the portfolio without pickling it.
-_SHARED: dict[str, Any] = {}
+@dataclass
+class _Job:
+    """What every shard process needs; set before forking, so it is inherited, not pickled."""
+
+    configs: list[SimulationConfig]
+    shards: int
+    share: float  # of the account's capacity, for all the shards together
+    packs: RulePacks
+    cases: list[SimCase] | None = None  # an in-memory population, or
+    files: PortfolioFiles | None = None  # the portfolio files each shard reads its part of
+    sample: frozenset[int] | None = None  # with files: only these consumer positions
+    written: Callable[[], bool] | None = None  # with files: has the parent finished them?
 
 
-def _run_shard(shard: int) -> Figures:
-    cases: list[SimCase] = _SHARED["cases"]
-    config: SimulationConfig = _SHARED["config"]
-    shards: int = _SHARED["shards"]
-    share: float = _SHARED["share"]
-    packs: RulePacks = _SHARED["packs"]
-    definition: CampaignDefinition = _SHARED["definition"]
-    mine = [
-        SimCase(c.key, c.facts, c.debt_ref, c.stage, list(c.history))
-        for i, c in enumerate(cases)
-        if i % shards == shard
-    ]
+@dataclass
+class _ShardRun:
+    figures: list[Figures]  # one per config
+    seconds: list[float]
+    loaded_at: float  # time.monotonic() (one clock for all processes) when its cases were read
+    cases: int
+
+
+_JOB: list[_Job] = []
+
+
+def _shard_cases(job: _Job, shard: int) -> list[SimCase]:
+    if job.cases is not None:
+        return [case for case in job.cases if case.position % job.shards == shard]
+    assert job.files is not None
+    sample = job.sample
+    return read_population(
+        job.files,
+        keep=lambda p: p % job.shards == shard and (sample is None or p in sample),
+        finished=job.written,
+    )
+
+
+def _run_shard(shard: int) -> _ShardRun:
+    job = _JOB[0]
+    cases = _shard_cases(job, shard)
+    loaded = time.monotonic()
+    gc.freeze()  # the portfolio lives to the end: no collector passes over it
+    try:
+        runs = [_run_variant(job, config, cases, shard) for config in job.configs]
+    finally:
+        gc.unfreeze()
+    return _ShardRun([figures for figures, _ in runs], [s for _, s in runs], loaded, len(cases))
+
+
+def _run_variant(
+    job: _Job, config: SimulationConfig, cases: list[SimCase], shard: int
+) -> tuple[Figures, float]:
+    started = time.monotonic()
+    mine = [case.fresh() for case in cases]
+    definition = load_definition(config.campaign)
     limits = strictest(config.limits, campaign_limits(definition))
     runner = Shard(
         cases=mine,
         definition=definition,
         limits=limits,
-        packs=packs,
+        packs=job.packs,
         model=config.model,
         capacity=config.capacity,
-        share=share / shards,
+        share=job.share / job.shards,
         seed=config.seed,
-        offset=shard * 10_000_000,
     )
     result = runner.run(start=config.start, days=config.days)
+    sample = config.audit_sample
     reaudit(
         cases=mine,
         states=runner.states,
         records=result.attempts,
         limits=limits,
-        packs=packs,
+        packs=job.packs,
         figures=result.figures,
-        sample=config.audit_sample,
+        sample=None if sample is None else math.ceil(sample / job.shards),
         seed=config.seed + shard,
     )
-    return result.figures
+    return result.figures, time.monotonic() - started
+
+
+def _shard_count(config: SimulationConfig, cases: int) -> int:
+    if config.workers:
+        return config.workers
+    return min(os.cpu_count() or 1, 4) if cases >= PARALLEL_FROM else 1
+
+
+def _execute(job: _Job, *, write: Callable[[], None] | None = None) -> list[_ShardRun]:
+    """Run the shards; `write` (the portfolio) runs in this process while they read it."""
+    context = multiprocessing.get_context("fork")
+    if job.shards == 1 or write is None:
+        if write is not None:
+            write()
+        return _in_shards(job, context)
+    done = context.Event()
+    job.written = done.is_set
+    _JOB[:] = [job]
+    try:
+        with context.Pool(job.shards) as pool:
+            pending = pool.map_async(_run_shard, range(job.shards))
+            try:
+                write()
+            finally:
+                done.set()
+            return pending.get()
+    finally:
+        _JOB.clear()
+
+
+def _in_shards(job: _Job, context: BaseContext) -> list[_ShardRun]:
+    _JOB[:] = [job]
+    try:
+        if job.shards == 1:
+            return [_run_shard(0)]
+        with context.Pool(job.shards) as pool:
+            return pool.map(_run_shard, range(job.shards))
+    finally:
+        _JOB.clear()
+
+
+def _run(
+    configs: list[SimulationConfig],
+    *,
+    population: Population | None,
+    consumers: int,
+    packs: RulePacks | None,
+) -> list[SimulationResult]:
+    """Every config over the same portfolio (generated here unless given) and shards."""
+    first = configs[0]
+    packs = packs or load_rule_packs()
+    started = time.monotonic()
+    if population is not None:
+        job = _Job(
+            configs,
+            _shard_count(first, len(population.cases)),
+            1 / population.scale,
+            packs,
+            cases=population.cases,
+        )
+        return _results(configs, job, _execute(job), total=population.total, started=started)
+    sample = sample_positions(consumers=consumers, sample=first.sample_cases, seed=first.seed)
+    simulated = consumers if sample is None else len(sample)
+    with tempfile.TemporaryDirectory(prefix="dialer-sim-") as folder:
+        files = portfolio_files(Path(folder), consumers=consumers)
+        job = _Job(
+            configs,
+            _shard_count(first, simulated),
+            simulated / consumers,
+            packs,
+            files=files,
+            sample=sample,
+        )
+
+        def write() -> None:
+            write_synthetic(files, seed=first.seed, start=first.start)
+
+        parts = _execute(job, write=write)
+    total = consumers if sample is not None else sum(part.cases for part in parts)
+    return _results(configs, job, parts, total=total, started=started)
+
+
+def _results(
+    configs: list[SimulationConfig],
+    job: _Job,
+    parts: list[_ShardRun],
+    *,
+    total: int,
+    started: float,
+) -> list[SimulationResult]:
+    simulated = sum(part.cases for part in parts)
+    portfolio = max(part.loaded_at for part in parts) - started  # written, then read
+    results = []
+    for index, config in enumerate(configs):
+        figures = Figures()
+        for part in parts:
+            figures.add(part.figures[index])
+        attempts = figures.total_attempts
+        if total > simulated:
+            figures = figures.scaled(total / max(simulated, 1), cases=total)
+        seconds = portfolio + max(part.seconds[index] for part in parts)
+        results.append(
+            SimulationResult(
+                config,
+                figures,
+                seconds,
+                job.shards,
+                simulated,
+                portfolio,
+                simulated_attempts=attempts,
+            )
+        )
+    return results
 
 
 def run_simulation(
@@ -156,52 +259,29 @@ def run_simulation(
 ) -> SimulationResult:
     """Simulate `config.days` of the campaign over `population` (or a fresh synthetic one).
 
+    Without a population, the synthetic portfolio of `consumers` is generated and every case
+    is simulated (or, with `config.sample_cases`, a seeded sample whose counts are scaled up).
     A population that is a sample of a larger portfolio gets the same share of the capacity,
     and its counts are scaled back up to the portfolio (see `population.synthetic_cases`).
     """
     started = time.monotonic()
-    population = population or load_population(config, consumers=consumers)
-    cases = population.cases
-    shards = config.workers or (min(os.cpu_count() or 1, 4) if len(cases) >= PARALLEL_FROM else 1)
-    _SHARED.update(
-        cases=cases,
-        config=config,
-        shards=shards,
-        share=1 / population.scale,
-        packs=packs or load_rule_packs(),
-        definition=load_definition(config.campaign),
-    )
-    try:
-        if shards == 1:
-            parts = [_run_shard(0)]
-        else:
-            with multiprocessing.get_context("fork").Pool(shards) as pool:
-                parts = pool.map(_run_shard, range(shards))
-    finally:
-        _SHARED.clear()
-    figures = Figures()
-    for part in parts:
-        figures.add(part)
-    if population.scale > 1:
-        figures = figures.scaled(population.scale, cases=population.total)
-    return SimulationResult(config, figures, time.monotonic() - started, shards, len(cases))
+    [result] = _run([config], population=population, consumers=consumers, packs=packs)
+    result.seconds = time.monotonic() - started
+    return result
 
 
 def load_population(config: SimulationConfig, *, consumers: int) -> Population:
-    """The synthetic portfolio with prior history ending at the simulated start."""
+    """The synthetic portfolio with prior history ending at the simulated start, in memory."""
     return synthetic_cases(
         consumers=consumers, seed=config.seed, start=config.start, sample=config.sample_cases
     )
 
 
 def compare(current: SimulationConfig, proposed: SimulationConfig, *, consumers: int) -> Comparison:
-    """Both runs on the same portfolio (loaded once) and the same seed."""
-    population = load_population(current, consumers=consumers)
-    packs = load_rule_packs()
-    return Comparison(
-        run_simulation(current, population=population, packs=packs),
-        run_simulation(proposed, population=population, packs=packs),
-    )
+    """Both runs on the same portfolio (written and read once) with the same seed."""
+    started = time.monotonic()
+    left, right = _run([current, proposed], population=None, consumers=consumers, packs=None)
+    return Comparison(left, right, seconds=time.monotonic() - started)
 
 
 def preview_limits(
