@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
@@ -172,21 +172,27 @@ def _phone_as_of(
 def _status_learned_later(
     session: Session, row: Phone, attempt: ContactAttempt, at: datetime
 ) -> bool:
-    """A number marked wrong party or invalid by the outcome of this contact or a later one."""
+    """The number was marked wrong party or invalid only after this contact was decided.
+
+    The phone's status has no timestamp of its own, so the moment it changed is the moment the
+    outcome that changed it arrived: the ending of the first contact whose outcome or error
+    says so (a contact's outcome is known when it ends, not when it was placed).
+    """
+    learned = func.coalesce(
+        ContactAttempt.ended_at, ContactAttempt.updated_at, ContactAttempt.attempted_at
+    )
     first = session.scalar(
-        select(ContactAttempt.attempted_at)
-        .where(
+        select(func.min(learned)).where(
             ContactAttempt.consumer_id == attempt.consumer_id,
             ContactAttempt.to_number == row.e164,
             (ContactAttempt.outcome.in_(CHANGED_BY_OUTCOME))
             | (ContactAttempt.error_code.is_not(None)),
         )
-        .order_by(ContactAttempt.attempted_at)
-        .limit(1)
     )
-    return (
-        first is not None and first >= attempt.attempted_at and first >= at - timedelta(seconds=5)
-    )
+    decided = attempt.reserved_at or attempt.attempted_at or at
+    if first is None:
+        return False  # no contact changed it: the status came with the case (import, agent)
+    return bool(first >= decided)
 
 
 def mask(number: str) -> str:

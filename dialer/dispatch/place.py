@@ -65,7 +65,11 @@ def place(
     base_url: str,
     clock: Clock,
 ) -> Placement:
-    waited = pacer.acquire(reservation.channel, sender=reservation.from_, timeout=PACING_TIMEOUT)
+    waited: float | None = 0.0  # a tick took the slot when it reserved
+    if not reservation.paced:
+        waited = pacer.acquire(
+            reservation.channel, sender=reservation.from_, timeout=PACING_TIMEOUT
+        )
     cap = pacer.config.max_concurrent_calls
     if waited is not None and cap is not None and reservation.channel is Channel.CALL:
         waited = _wait_for_a_line(sessions, cap=cap, waited=waited)

@@ -4,6 +4,8 @@ Lock the consumer, re-read the claimed debt, ask the planner what is next, load 
 the committed history, and evaluate. Allowed: the attempt is written as `reserved` (with the
 decision) and the debt leaves the queue. Blocked: the decision is recorded and the debt
 waits until the engine's next_allowed_at (or for ever, when the block is permanent).
+With a tick's `lanes`, the pacing slot is taken here, before the attempt is written: when the
+channel's lane has no slot the debt goes back to the queue with no attempt at all (deferred).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import caller_id, choose_contact
 from dialer.dispatch.claim import Claim
+from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.limits import current_limits
 from dialer.templates import MessageContext, render_sms
 from dialer.vocabulary import (
@@ -54,6 +57,7 @@ class Reservation:
     step_kind: StepKind
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
+    paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class Outcome:
     blocked_reasons: tuple[str, ...] = ()
     planned: str | None = None  # a plan that was not a contact (wait, advance, ...)
     skipped: bool = False  # the claim was lost (someone else changed the debt)
+    deferred: Channel | None = None  # the channel's lane had no slot: back in the queue
 
 
 def lock_consumer(session: Session, consumer_id: int) -> None:
@@ -80,8 +85,10 @@ def reserve(
     now: datetime,
     packs: RulePacks,
     limits_cache: LimitsCache | None = None,
+    lanes: Lanes | None = None,
 ) -> Outcome:
-    """One consumer's reservation; `limits_cache` shares limits within a tick (re-read per tick)."""
+    """One consumer's reservation; `limits_cache` shares limits within a tick (re-read per tick);
+    with `lanes` the pacing slot is taken here (or the debt is deferred)."""
     lock_consumer(session, claim.consumer_id)
     debt = session.get(Debt, claim.debt_id, populate_existing=True)
     if debt is None or debt.next_contact_at != claim.lease_until:
@@ -102,6 +109,7 @@ def reserve(
                 now=now,
                 packs=packs,
                 limits_cache=cache,
+                lanes=lanes,
             )
         apply_plan(session, debt=debt, plan=plan, now=now)
         if plan.action is not PlanAction.ADVANCE or debt.next_contact_at is None:
@@ -120,9 +128,12 @@ def _contact(
     now: datetime,
     packs: RulePacks,
     limits_cache: LimitsCache,
+    lanes: Lanes | None,
 ) -> Outcome:
     definition = CampaignDefinition.model_validate(campaign.definition)
     channel = step.channel or Channel.CALL
+    if lanes is not None and lanes.closed(channel, senders=possible_senders(definition.caller_ids)):
+        return _defer(debt, channel, now=now)
     facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
     history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
     key = (campaign.id, debt.jurisdiction)
@@ -145,6 +156,8 @@ def _contact(
         return Outcome(blocked_reasons=reasons)
     phone_id = next(p.id for p in phones if p.e164 == choice.phone.number)
     sender = caller_id(definition.caller_ids, choice.phone.number)
+    if lanes is not None and not lanes.take(channel, sender=sender):
+        return _defer(debt, channel, now=now)
     attempt = ContactAttempt(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
@@ -180,8 +193,15 @@ def _contact(
             step_kind=step.kind,
             reserved_at=now,
             body=attempt.body,
+            paced=lanes is not None,
         )
     )
+
+
+def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:
+    """The lane is saturated this tick: the debt is due again now, nothing was written."""
+    debt.next_contact_at = now
+    return Outcome(deferred=channel)
 
 
 def _sms_body(

@@ -1,11 +1,16 @@
 """One dispatch tick: claim what is due, reserve each contact, pace and place it.
 
+Each channel runs at its own rate: a contact whose pacing lane has no free slot is deferred
+(back in the queue, nothing written) and the lane is skipped for the rest of the tick, so the
+SMS lane never holds up the calls (see lanes.py).
+
 Many workers may tick at once on PostgreSQL (claims skip each other's rows); on SQLite run one.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,6 +21,7 @@ from dialer.clock import Clock, monotonic
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
 from dialer.dispatch.claim import LEASE, claim_due, give_back
+from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
 from dialer.logging import get_logger
@@ -33,6 +39,7 @@ class TickReport:
     blocked: int = 0
     planned: int = 0
     skipped: int = 0
+    deferred: int = 0  # the lane had no slot: back in the queue for a later tick
     placed: int = 0
     released: int = 0
     refused: int = 0
@@ -64,6 +71,7 @@ class Dispatcher:
             )
         report.claimed = len(claims)
         limits_cache: LimitsCache = {}  # admin limits, read once per tick
+        lanes = Lanes(self.pacer)  # pacing lanes saturated so far in this tick
         for index, claim in enumerate(claims):
             if stop is not None and stop.is_set():
                 with transaction(self.sessions) as session:
@@ -76,6 +84,7 @@ class Dispatcher:
                     now=self.clock.now(),
                     packs=self.packs,
                     limits_cache=limits_cache,
+                    lanes=lanes,
                 )
             self._count(report, outcome)
             if outcome.reservation is not None:
@@ -88,6 +97,8 @@ class Dispatcher:
                     clock=self.clock,
                 )
                 self._placed(report, placement, outcome)
+        if report.deferred and not report.placed:
+            _pause(stop)  # every lane met is full: let a slot free before the next claim
         report.seconds = monotonic() - started
         metrics.TICK_SECONDS.observe(report.seconds)
         if claims:
@@ -104,6 +115,8 @@ class Dispatcher:
                 metrics.BLOCKS.labels(reason=reason).inc()
         elif outcome.skipped:
             report.skipped += 1
+        elif outcome.deferred is not None:
+            report.deferred += 1
         else:
             report.planned += 1
 
@@ -127,3 +140,10 @@ class Dispatcher:
             channel=channel,
             to=outcome.reservation.to,
         )
+
+
+def _pause(stop: threading.Event | None) -> None:
+    if stop is None:
+        time.sleep(IDLE_PAUSE)
+    else:
+        stop.wait(IDLE_PAUSE)

@@ -109,10 +109,15 @@ class Pacer:
         if self._shared is not None:
             self._shared.clear(f"{self.config.namespace}/*")
 
-    def _item(self, channel: Channel, sender: str) -> tuple[RateLimitItem, tuple[str, ...]]:
+    def lane(self, channel: Channel, *, sender: str) -> tuple[str, ...]:
+        """The window a grant counts against: calls share the account, SMS are per sender."""
         if channel is Channel.CALL:
-            return self._calls, ("calls", self._account)
-        return self._sms, ("sms", self._account, sender)
+            return ("calls", self._account)
+        return ("sms", self._account, sender)
+
+    def _item(self, channel: Channel, sender: str) -> tuple[RateLimitItem, tuple[str, ...]]:
+        item = self._calls if channel is Channel.CALL else self._sms
+        return item, self.lane(channel, sender=sender)
 
     def _pause_left(self) -> float:
         return max(0.0, self._paused_until - self._monotonic())

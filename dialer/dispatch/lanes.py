@@ -1,0 +1,46 @@
+"""A tick's pacing lanes: each channel (and SMS sender) runs at its own rate, side by side.
+
+The slot is taken when the contact is reserved, never waited for: a lane with no free slot is
+saturated for the rest of the tick and its remaining debts go back to the queue untouched (no
+attempt row), so a slow lane (SMS at 1 per second per long code) never holds up a fast one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dialer.campaigns.definition import CallerIds
+from dialer.pacing import Pacer
+from dialer.vocabulary import Channel
+
+# With every lane it met saturated and nothing placed, a tick pauses this long before it
+# returns, so a worker does not re-claim the same debts in a busy loop (a moving window
+# frees its next slot within a second).
+IDLE_PAUSE = 0.2
+
+
+@dataclass
+class Lanes:
+    pacer: Pacer
+    saturated: set[tuple[str, ...]] = field(default_factory=set)
+
+    def take(self, channel: Channel, *, sender: str) -> bool:
+        """One slot now on the lane, or False (and the lane is saturated for this tick)."""
+        lane = self.pacer.lane(channel, sender=sender)
+        if lane in self.saturated:
+            return False
+        if self.pacer.try_acquire(channel, sender=sender):
+            return True
+        self.saturated.add(lane)
+        return False
+
+    def closed(self, channel: Channel, *, senders: Iterable[str]) -> bool:
+        """True when every lane the contact could use is saturated (checked before the facts)."""
+        lanes = {self.pacer.lane(channel, sender=sender) for sender in senders}
+        return bool(lanes) and lanes <= self.saturated
+
+
+def possible_senders(caller_ids: CallerIds) -> list[str]:
+    """Every number `choose.caller_id` may pick (local presence may pick any of them)."""
+    return list(caller_ids.numbers) if caller_ids.local_presence else list(caller_ids.numbers[:1])

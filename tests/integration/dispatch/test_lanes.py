@@ -1,0 +1,77 @@
+"""Each channel at its own rate in one tick: a slow SMS lane does not hold up the calls."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from dialer.campaigns import enrol, get_campaign
+from dialer.db.engine import transaction
+from dialer.db.models import ContactAttempt, Debt
+from dialer.pacing import Pacer, PacingConfig
+from tests.integration.dispatch.conftest import make_campaign
+from tests.integration.dispatch.portfolio import insert_portfolio
+
+MA = [("US", "MA", "617")]
+
+
+def _portfolio(services, packs, *, sms: int, calls: int):
+    """`sms` debts due on the SMS step, `calls` debts due on the IVR step (all due now)."""
+    make_campaign(services, packs)
+    people = insert_portfolio(
+        services.engine, count=sms + calls, now=services.clock.now(), places=MA
+    )
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "test-campaign"), now=services.clock.now())
+        on_call_step = [p.debt_id for p in people[sms:]]
+        session.execute(sa.update(Debt).where(Debt.id.in_(on_call_step)).values(step_index=1))
+    return people
+
+
+def _slow_sms_pacer(dispatcher, *, calls_per_second, sms_per_second):
+    dispatcher.pacer = Pacer(
+        PacingConfig(
+            calls_per_second=calls_per_second,
+            sms_per_second=sms_per_second,
+            namespace=f"t-{uuid.uuid4().hex[:8]}",
+        ),
+        account="AC-test",
+    )
+
+
+def test_calls_run_at_their_rate_while_sms_wait_for_theirs(services, packs, dispatcher, fake):
+    people = _portfolio(services, packs, sms=8, calls=8)
+    _slow_sms_pacer(dispatcher, calls_per_second=5, sms_per_second=1)
+
+    report = dispatcher.tick()
+
+    assert report.claimed == 16
+    assert (len(fake.placed), len(fake.sent)) == (5, 1)  # each lane filled, none overfilled
+    assert (report.placed, report.deferred, report.released) == (6, 10, 0)
+    assert report.seconds < 1.0  # nobody waited for the SMS lane
+    with transaction(services.sessions) as session:
+        attempts = list(session.scalars(sa.select(ContactAttempt)))
+        debts = {d.id: d for d in session.scalars(sa.select(Debt))}
+    assert len(attempts) == 6  # a deferred contact leaves no attempt row behind
+    contacted = {a.debt_id for a in attempts}
+    waiting = [debts[p.debt_id] for p in people if p.debt_id not in contacted]
+    assert len(waiting) == 10
+    assert all(d.next_contact_at == services.clock.now() for d in waiting)  # due again now
+    assert all(d.step_attempts == 0 for d in waiting)
+
+    again = dispatcher.tick()  # within the same second: both lanes are still full
+
+    assert (again.claimed, again.placed, again.deferred) == (10, 0, 10)
+    assert (len(fake.placed), len(fake.sent)) == (5, 1)
+
+
+def test_a_saturated_sms_lane_leaves_the_call_lane_its_full_rate(services, packs, dispatcher, fake):
+    _portfolio(services, packs, sms=10, calls=10)
+    _slow_sms_pacer(dispatcher, calls_per_second=1000, sms_per_second=1)
+
+    report = dispatcher.tick()
+
+    assert len(fake.placed) == 10  # every due call, at once
+    assert len(fake.sent) == 1
+    assert (report.placed, report.deferred) == (11, 9)
