@@ -26,6 +26,7 @@ from dialer.db.migrate import upgrade
 from dialer.demo.audit import AuditResult, provider_log, reaudit
 from dialer.demo.live import CLEAR, panel, progress_line
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
+from dialer.demo.replies import ConsumerReplies
 from dialer.demo.report import ReportData, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
 from dialer.errors import DialerError
@@ -78,7 +79,10 @@ def run_demo(options: DemoOptions) -> int:
             api_base = _start_stack(
                 options, env=env, workdir=workdir, children=children, api_base=api_base
             )
-            _watch(sessions, duration=options.duration, stack=f"emulator {api_base}")
+            replies = ConsumerReplies(api_base, seed=options.seed) if api_base else None
+            _watch(
+                sessions, duration=options.duration, stack=f"emulator {api_base}", replies=replies
+            )
         except KeyboardInterrupt:
             interrupted = True
             say("\ninterrupted: stopping the processes and writing the report")
@@ -247,12 +251,20 @@ def _need(ok: bool, child: Child) -> None:
         raise DemoFailed(f"the {child.name} process did not start:\n{child.log_tail()}")
 
 
-def _watch(sessions: sessionmaker[Session], *, duration: float, stack: str) -> None:
+def _watch(
+    sessions: sessionmaker[Session],
+    *,
+    duration: float,
+    stack: str,
+    replies: ConsumerReplies | None,
+) -> None:
     tty = sys.stdout.isatty()
     start, last = monotonic(), -PROGRESS_EVERY
     while (elapsed := monotonic() - start) < duration:
         with sessions() as session:
             snap = take_snapshot(session)
+            if replies is not None:
+                replies.reply_to_new_deliveries(session)
         if tty:
             sys.stdout.write(
                 CLEAR + panel(snap, elapsed=elapsed, duration=duration, stack=stack) + "\n"
