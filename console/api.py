@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from console.authz import api_requires, api_user
 from console.context import now, packs, unit_of_work
-from console.limits_editor import check_against_law
+from console.limits_editor import account_calls_per_second, check_against_law
 from console.openapi import SPEC
 from dialer.accounts import Permission
 from dialer.campaigns import list_campaigns, set_status
@@ -211,6 +211,7 @@ def save() -> ResponseReturnValue:
             reason=reason,
             packs=packs(),
             now=now(),
+            account_calls_per_second=account_calls_per_second(),
         )
         return jsonify(
             scope=scope, scope_key=key, version=version.version, limits=version.limits

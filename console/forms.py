@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    FloatField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -97,6 +98,14 @@ class LimitsForm(FlaskForm):
     max_sms_per_day = IntegerField(_l("SMS per day"), validators=[Optional(), NumberRange(min=0)])
     max_sms_per_week = IntegerField(_l("SMS per week"), validators=[Optional(), NumberRange(min=0)])
     no_contact_on_holidays = BooleanField(_l("No contact on public holidays"))
+    calls_per_second = FloatField(
+        _l("Calls per second"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Must be above 0."))],
+    )
+    max_concurrent_calls = IntegerField(
+        _l("Concurrent calls at most"),
+        validators=[Optional(), NumberRange(min=1, message=_l("At least 1."))],
+    )
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
 

@@ -1,14 +1,16 @@
 """The telephony gateway and pacer the console uses for manual calls (built once per app).
 
-Tests put their own (a FakeTelephony) in app.extensions["dialer.telephony"].
+Tests put their own (a FakeTelephony) in app.extensions["dialer.telephony"]. The pacer shares
+the workers' call window and applies the admin's pacing limits each time it is handed out.
 """
 
 from __future__ import annotations
 
 from flask import current_app
 
+from console.context import unit_of_work
+from dialer.limits import current_pacing
 from dialer.pacing import Pacer
-from dialer.pacing.limiter import PacingConfig
 from dialer.telephony import Telephony
 from webhooks.extension import services
 
@@ -33,15 +35,14 @@ def telephony() -> Telephony:
 
 
 def pacer() -> Pacer:
+    from dialer.scheduling.runtime import pacing_config
+
     found = current_app.extensions.get(_PACER)
     if found is None:
         settings = services().settings
-        found = Pacer(
-            PacingConfig(
-                calls_per_second=settings.calls_per_second, storage_url=settings.redis_url
-            ),
-            account=settings.twilio_account_sid,
-        )
+        found = Pacer(pacing_config(settings), account=settings.twilio_account_sid)
         current_app.extensions[_PACER] = found
     assert isinstance(found, Pacer)
+    with unit_of_work() as db:
+        found.apply_admin(current_pacing(db))
     return found

@@ -10,13 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
-from console.context import now, packs, unit_of_work
+from console.context import app_services, now, packs, unit_of_work
 from console.forms import LimitsForm
 from dialer.accounts import Permission
 from dialer.compliance import validate_limits
 from dialer.errors import InputError, LimitTooLooseError
 from dialer.limits import latest_version, limits_from_dict, save_limits
 from dialer.limits_preview import LimitsPreview, preview_limits
+from dialer.pacing import PACING_KEYS, check_pacing
 
 bp = Blueprint("limits", __name__)
 
@@ -48,6 +49,7 @@ def editor() -> ResponseReturnValue:
                         reason=form.reason.data or None,
                         packs=packs(),
                         now=now(),
+                        account_calls_per_second=account_calls_per_second(),
                     )
                 else:
                     preview = preview_limits(
@@ -66,7 +68,12 @@ def editor() -> ResponseReturnValue:
     with unit_of_work() as db:
         versions = _recent(db)
     return render_template(
-        "limits.html", form=form, refusal=refusal, preview=preview, versions=versions
+        "limits.html",
+        form=form,
+        refusal=refusal,
+        preview=preview,
+        versions=versions,
+        account_cps=account_calls_per_second(),
     ), status
 
 
@@ -89,14 +96,25 @@ def form_limits(form: LimitsForm) -> dict[str, Any]:
             out[field.name] = int(field.data)
     if form.no_contact_on_holidays.data:
         out["no_contact_on_holidays"] = True
+    if form.calls_per_second.data is not None:
+        out["calls_per_second"] = float(form.calls_per_second.data)
+    if form.max_concurrent_calls.data is not None:
+        out["max_concurrent_calls"] = int(form.max_concurrent_calls.data)
     return out
+
+
+def account_calls_per_second() -> float:
+    """What the Twilio account allows (DIALER_CALLS_PER_SECOND): an admin may only lower it."""
+    return app_services().settings.calls_per_second
 
 
 def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -> None:
     """LimitTooLooseError names the rule and its value; checked for every country (or the
-    scoped state), so the refusal shows before anything is previewed or saved."""
+    scoped state), so the refusal shows before anything is previewed or saved. Pacing limits
+    are refused outside the global scope and above the account's call rate."""
     try:
         parsed = limits_from_dict(proposed)
+        check_pacing(proposed, scope=scope, account_calls_per_second=account_calls_per_second())
     except (InputError, ValueError) as exc:
         raise InputError(str(exc)) from exc
     state = scope_key.split("-", 1)[-1] if scope == "state" and scope_key else None
@@ -124,6 +142,8 @@ def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
     ):
         field.data = stored.get(field.name)
     form.no_contact_on_holidays.data = bool(stored.get("no_contact_on_holidays"))
+    for key in PACING_KEYS:
+        getattr(form, key).data = stored.get(key)
 
 
 def _recent(db: Any) -> list[Any]:  # noqa: ANN401

@@ -64,6 +64,18 @@ _LIMITS_BODY = {
                 "max_sms_per_day": {"type": "integer", "minimum": 0},
                 "max_sms_per_week": {"type": "integer", "minimum": 0},
                 "no_contact_on_holidays": {"type": "boolean"},
+                "calls_per_second": {
+                    "type": "number",
+                    "minimum": 0,
+                    "exclusiveMinimum": True,
+                    "description": "global scope only: lowers the account's call rate; at "
+                    "most DIALER_CALLS_PER_SECOND (refused above it); applies from the next tick",
+                },
+                "max_concurrent_calls": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "global scope only: calls in progress at once at most",
+                },
             },
         },
     },

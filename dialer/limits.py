@@ -2,6 +2,10 @@
 
 Scopes: `global` (scope_key ""), `state` ("US-MA", "CN-ZJ" or a bare state code), and
 `campaign` (the campaign id). A campaign's own hours (its definition) count as campaign limits.
+
+The global scope may also hold the account's pacing limits (`calls_per_second`,
+`max_concurrent_calls`, see dialer/pacing/admin.py): versioned and audited with the rest, but
+never part of AdminLimits (the compliance engine does not see them); `current_pacing` reads them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from dialer.compliance.facts import AdminLimits, TimeRange
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Campaign, ContactLimitVersion
 from dialer.errors import InputError
+from dialer.pacing.admin import (
+    PACING_KEYS,
+    PacingLimits,
+    check_pacing,
+    pacing_from_dict,
+    pacing_to_dict,
+)
 
 SCOPES = ("global", "state", "campaign")
 _HOURS = ("call_hours", "sms_hours")
@@ -25,8 +36,10 @@ _CAPS = ("max_calls_per_day", "max_calls_per_week", "max_sms_per_day", "max_sms_
 
 
 def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLimits:
-    """The stored / YAML form ({"call_hours": {"start": "09:00", "end": "20:00"}, ...})."""
-    known = set(_HOURS) | set(_CAPS) | {"no_contact_on_holidays"}
+    """The stored / YAML form ({"call_hours": {"start": "09:00", "end": "20:00"}, ...}).
+
+    Pacing keys are known but are not contact limits: see `current_pacing`."""
+    known = set(_HOURS) | set(_CAPS) | set(PACING_KEYS) | {"no_contact_on_holidays"}
     unknown = set(data) - known
     if unknown:
         raise InputError(f"{where}: unknown limit(s) {', '.join(sorted(unknown))}")
@@ -134,6 +147,14 @@ def current_limits(
     return result
 
 
+def current_pacing(session: Session) -> PacingLimits:
+    """The admin's pacing limits in force (the newest global version: one indexed row)."""
+    version = latest_version(session, scope="global", scope_key="")
+    if version is None:
+        return PacingLimits()
+    return pacing_from_dict(version.limits, where="global limits")
+
+
 def campaign_hours(session: Session, campaign_id: int) -> AdminLimits:
     definition = session.scalar(select(Campaign.definition).where(Campaign.id == campaign_id))
     hours = (definition or {}).get("hours") or {}
@@ -152,11 +173,17 @@ def save_limits(
     reason: str | None,
     packs: RulePacks,
     now: datetime,
+    account_calls_per_second: float | None = None,
 ) -> ContactLimitVersion:
-    """Validate against the rule packs (limits may only tighten the law), version, audit."""
+    """Validate against the rule packs (limits may only tighten the law), version, audit.
+
+    Pacing limits are accepted in the global scope only, and a call rate only up to
+    `account_calls_per_second` (what the Twilio account allows: settings.calls_per_second).
+    """
     if scope not in SCOPES:
         raise InputError(f"scope must be one of {', '.join(SCOPES)}")
     parsed = limits_from_dict(limits)
+    pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
     country, state = _scope_place(scope, scope_key)
     check_limits(
         parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
@@ -174,7 +201,7 @@ def save_limits(
         scope=scope,
         scope_key=scope_key,
         version=number,
-        limits=limits_to_dict(parsed),
+        limits=limits_to_dict(parsed) | pacing_to_dict(pacing),
         created_at=now,
         created_by=actor,
         reason=reason,

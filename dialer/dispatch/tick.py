@@ -24,6 +24,7 @@ from dialer.dispatch.claim import LEASE, claim_due, give_back
 from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
+from dialer.limits import current_pacing
 from dialer.logging import get_logger
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
@@ -66,6 +67,7 @@ class Dispatcher:
         started = monotonic()
         report = TickReport()
         with transaction(self.sessions) as session:
+            self._refresh_pacing(session)
             claims = claim_due(
                 session, now=self.clock.now(), limit=self.batch_size, lease=self.lease
             )
@@ -104,6 +106,15 @@ class Dispatcher:
         if claims:
             log.info("dispatch_tick", **{k: v for k, v in vars(report).items() if v})
         return report
+
+    def _refresh_pacing(self, session: Session) -> None:
+        """An admin's change of the call rate or concurrent-call cap applies from this tick."""
+        if self.pacer.apply_admin(current_pacing(session)):
+            log.info(
+                "pacing_changed",
+                calls_per_second=self.pacer.config.calls_per_second,
+                max_concurrent_calls=self.pacer.config.max_concurrent_calls,
+            )
 
     def _count(self, report: TickReport, outcome: Outcome) -> None:
         if outcome.reservation is not None:

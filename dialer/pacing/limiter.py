@@ -1,8 +1,14 @@
 """Pacing: calls per second per Twilio account and messages per second per sender.
 
-A moving window: no 1-second window ever holds more grants than the rate. In one process the
-`limits` library's in-memory moving window does it; when several processes share one account
+A moving window: no 1-second window ever holds more grants than the rate. In one process an
+in-memory moving window does it (memory_window.py); when several processes share one account
 (REDIS_URL set) an atomic Redis script timed by the Redis server does (see redis_window.py).
+
+The rate is passed with every hit, not baked into the key, so all processes of an account share
+one window whatever rate each one currently runs at: when an admin lowers the rate
+(`apply_admin`, each tick) the grants made at the old rate still count, and while processes
+change over each admits only while the window holds fewer than its own limit, so the shared
+window never exceeds the higher of the two rates (never the account's configured rate).
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
+from dialer.pacing.admin import PacingLimits, effective_config
+from dialer.pacing.memory_window import MemoryMovingWindow
 from dialer.pacing.redis_window import RedisMovingWindow
 from dialer.vocabulary import Channel
 
@@ -50,12 +56,11 @@ class Pacer:
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.config = config
-        self._storage = storage_from_string("memory://")
-        self._limiter = MovingWindowRateLimiter(self._storage)
+        self.base = config  # what the account allows (settings)
+        self.config = config  # in force now: the base narrowed by the admin pacing limits
+        self.admin = PacingLimits()
+        self._memory = MemoryMovingWindow(monotonic)
         self._shared = RedisMovingWindow(config.storage_url) if config.storage_url else None
-        self._calls = rate_item(config.calls_per_second, namespace=config.namespace)
-        self._sms = rate_item(config.sms_per_second, namespace=config.namespace)
         self._account = account
         self._sleep = sleep
         self._monotonic = monotonic
@@ -67,23 +72,30 @@ class Pacer:
     def shared(self) -> bool:
         return bool(self.config.storage_url)
 
+    def apply_admin(self, admin: PacingLimits) -> bool:
+        """Run at the account's rate and cap narrowed by `admin`; True if that changed them."""
+        if admin == self.admin:
+            return False
+        self.admin = admin
+        before, self.config = self.config, effective_config(self.base, admin)
+        return (before.calls_per_second, before.max_concurrent_calls) != (
+            self.config.calls_per_second,
+            self.config.max_concurrent_calls,
+        )
+
     def try_acquire(self, channel: Channel, *, sender: str) -> bool:
         """Take one slot now if the window has room (atomic in Redis)."""
         if self._monotonic() < self._paused_until:
             return False
         item, key = self._item(channel, sender)
-        if self._shared is not None:
-            granted, value = self._shared.hit(
-                "/".join((item.namespace, *key)), limit=item.amount, window=item.get_expiry()
-            )
-            if granted:
-                self.last_grant = value
-            else:
-                self._next_free = self._monotonic() + value
-            return granted
-        granted = bool(self._limiter.hit(item, *key))
+        window = self._shared or self._memory
+        granted, value = window.hit(
+            "/".join((item.namespace, *key)), limit=item.amount, window=item.get_expiry()
+        )
         if granted:
-            self.last_grant = time.time()
+            self.last_grant = value if self._shared is not None else time.time()
+        else:
+            self._next_free = self._monotonic() + value
         return granted
 
     def acquire(self, channel: Channel, *, sender: str, timeout: float) -> float | None:
@@ -95,9 +107,7 @@ class Pacer:
             waited = self._monotonic() - start
             if waited >= timeout:
                 return None
-            self._sleep(
-                min(self._pause_left() or self._retry_in(channel, sender), timeout - waited)
-            )
+            self._sleep(min(self._pause_left() or self._retry_in(), timeout - waited))
 
     def back_off(self, seconds: float) -> None:
         """After a 429 from the provider: this process takes no slot for `seconds`."""
@@ -105,7 +115,7 @@ class Pacer:
 
     def clear(self) -> None:
         """Forget every window of this namespace (tests and benchmarks)."""
-        self._storage.reset()
+        self._memory.clear()
         if self._shared is not None:
             self._shared.clear(f"{self.config.namespace}/*")
 
@@ -116,16 +126,13 @@ class Pacer:
         return ("sms", self._account, sender)
 
     def _item(self, channel: Channel, sender: str) -> tuple[RateLimitItem, tuple[str, ...]]:
-        item = self._calls if channel is Channel.CALL else self._sms
-        return item, self.lane(channel, sender=sender)
+        rate = (
+            self.config.calls_per_second if channel is Channel.CALL else self.config.sms_per_second
+        )
+        return rate_item(rate, namespace=self.config.namespace), self.lane(channel, sender=sender)
 
     def _pause_left(self) -> float:
         return max(0.0, self._paused_until - self._monotonic())
 
-    def _retry_in(self, channel: Channel, sender: str) -> float:
-        if self._shared is not None:
-            return min(_LONGEST, max(_STEP, self._next_free - self._monotonic()))
-        item, key = self._item(channel, sender)
-        stats = self._limiter.get_window_stats(item, *key)
-        until_reset = float(stats.reset_time) - time.time()
-        return min(_LONGEST, max(_STEP, until_reset))
+    def _retry_in(self) -> float:
+        return min(_LONGEST, max(_STEP, self._next_free - self._monotonic()))

@@ -28,7 +28,10 @@ class Runtime:
 
 
 def pacing_config(settings: Settings) -> PacingConfig:
-    """The account's call rate, the per-sender SMS rate and the concurrent-call cap."""
+    """The account's call rate, the per-sender SMS rate and the concurrent-call cap.
+
+    These are what the Twilio account allows; an admin may lower the call rate and the cap
+    (global contact limits), which `Dispatcher.tick` applies to the pacer at each tick."""
     return PacingConfig(
         calls_per_second=settings.calls_per_second,
         sms_per_second=settings.sms_per_second,

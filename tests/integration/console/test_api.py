@@ -11,6 +11,8 @@ from dialer.accounts import issue_api_token
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.db.models import ContactLimitVersion, User
+from dialer.limits import current_pacing
+from dialer.pacing import PacingLimits
 from tests.integration.console.seed import Seeded
 
 
@@ -96,3 +98,44 @@ def test_every_api_route_is_in_the_openapi_document(app: Flask, seeded: Seeded) 
             served |= {(path, m) for m in rule.methods or () if m not in {"HEAD", "OPTIONS"}}
     assert served == documented
     assert app.test_client().get("/api/v1/openapi.json").json["openapi"].startswith("3.")
+
+
+def test_the_api_saves_pacing_limits_and_refuses_them_out_of_bounds(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    client = app.test_client()
+    headers = token_for(services, seeded.admin_id)
+    account = services.settings.calls_per_second
+    above = client.post(
+        "/api/v1/limits",
+        headers=headers,
+        json={"scope": "global", "limits": {"calls_per_second": account + 4}},
+    )
+    assert above.status_code == 422
+    assert f"{account + 4:g}" in above.json["message"]
+    assert f"limit of {account:g}" in above.json["message"]
+    in_state = client.post(
+        "/api/v1/limits",
+        headers=headers,
+        json={"scope": "state", "scope_key": "US-MA", "limits": {"max_concurrent_calls": 2}},
+    )
+    assert in_state.status_code == 422
+    assert "global scope" in in_state.json["message"]
+    lower = {"calls_per_second": account / 2, "max_concurrent_calls": 2}
+    preview = client.post(
+        "/api/v1/limits/preview", headers=headers, json={"scope": "global", "limits": lower}
+    )
+    assert preview.status_code == 200
+    saved = client.post(
+        "/api/v1/limits",
+        headers=headers,
+        json={"scope": "global", "limits": lower, "reason": "carrier asked"},
+    )
+    assert saved.status_code == 201
+    assert saved.json["limits"] == lower
+    with transaction(services.sessions) as session:
+        assert current_pacing(session) == PacingLimits(account / 2, 2)
+    documented = SPEC["paths"]["/limits"]["post"]["requestBody"]["content"]["application/json"]
+    properties = documented["schema"]["properties"]["limits"]["properties"]
+    assert properties["calls_per_second"]["type"] == "number"
+    assert properties["max_concurrent_calls"]["minimum"] == 1
