@@ -25,8 +25,20 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    engine = make_engine(settings.database_url)
+# The web process: connections are opened lazily, so a large pool only keeps what the busiest
+# moment needed (a smaller pool than the worker's threads opens and closes a connection per
+# request); a pool that is never idle for long needs no ping before each checkout.
+WEB_POOL_SIZE = 32
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, web: bool = False
+) -> Services:
+    """`web=True` for the web process: a pool sized for threaded workers, no pre-ping."""
+    if web:
+        engine = make_engine(settings.database_url, pool_size=WEB_POOL_SIZE, pre_ping=False)
+    else:
+        engine = make_engine(settings.database_url)
     return Services(
         settings=settings,
         engine=engine,

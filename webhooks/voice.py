@@ -8,6 +8,7 @@ from flask import Blueprint, Response
 from sqlalchemy.orm import Session
 
 from dialer.callbacks import APPLIERS, EventKind, ivr
+from dialer.callbacks.ending import apply_ending
 from dialer.callbacks.events import CallStatusEvent, VoiceRequest
 from dialer.callbacks.progress import apply_progress
 from dialer.callbacks.steps import VoiceStep
@@ -44,7 +45,10 @@ def acknowledge(kind: EventKind) -> Response:
     event = TwilioRequest.from_flask().event(kind)
     if kind is EventKind.CALL_STATUS:
         status = CallStatusEvent.from_payload(event.payload)
-        if apply_progress(svc.engine, event, status, now=now) is not None:
+        direct = apply_progress(svc.engine, event, status, now=now) or apply_ending(
+            svc.engine, event, status, now=now
+        )
+        if direct is not None:
             return Response(status=204)
     applier = APPLIERS[kind]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,23 @@ from dialer.db.models import ContactAttempt
 from dialer.vocabulary import AttemptStatus, Outcome
 
 
-def settle_outcome(attempt: ContactAttempt) -> None:
+class CallRecord(Protocol):
+    """The attempt columns the status machine reads and writes (a ContactAttempt, or the
+    plain copy the direct path in `ending` works on)."""
+
+    status: str
+    outcome: str | None
+    answered_by: str | None
+    identity_confirmed: bool
+    last_sequence: int | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: int | None
+    sip_response_code: int | None
+    error_code: int | None
+
+
+def settle_outcome(attempt: CallRecord) -> None:
     """(Re)compute the outcome of an ended call from what is known (order-independent)."""
     status = AttemptStatus(attempt.status)
     if not is_terminal(status):
@@ -31,7 +48,7 @@ def settle_outcome(attempt: ContactAttempt) -> None:
     attempt.outcome = outcome.value if outcome else None
 
 
-def _record_details(attempt: ContactAttempt, event: CallStatusEvent, *, at: datetime) -> None:
+def _record_details(attempt: CallRecord, event: CallStatusEvent, *, at: datetime) -> None:
     reported = parse_call_status(event.status)
     if event.sequence is not None:
         attempt.last_sequence = max(attempt.last_sequence or -1, event.sequence)
@@ -50,25 +67,46 @@ def _first(current: int | None, reported: int | None) -> int | None:
     return current if current is not None else reported
 
 
-def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> None:
-    """Once per call: timeline line, agent released, debt handed back to the planner."""
+def advance_call(attempt: CallRecord, event: CallStatusEvent, *, now: datetime) -> bool:
+    """Apply a status callback to the attempt's columns; True when this callback ended the call
+    (then `call_ended` follows, once per call)."""
+    before = AttemptStatus(attempt.status)
+    after = apply_call_status(before, event.status)
+    attempt.status = after.value
+    _record_details(attempt, event, at=event.timestamp or now)
     settle_outcome(attempt)
+    return is_terminal(after) and not is_terminal(before)
+
+
+CALL_ENDED = "call_ended"
+
+
+def ended_summary(attempt: CallRecord) -> str:
     seconds = f" after {attempt.duration_seconds} s" if attempt.duration_seconds else ""
+    return f"Call ended: {attempt.outcome or attempt.status}{seconds}"
+
+
+def ended_detail(attempt: CallRecord) -> dict[str, Any]:
+    return {
+        "status": attempt.status,
+        "outcome": attempt.outcome,
+        "answered_by": attempt.answered_by,
+        "sip_response_code": attempt.sip_response_code,
+        "error_code": attempt.error_code,
+    }
+
+
+def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> None:
+    """Once per call, after `advance_call`: timeline line, agent released, debt replanned."""
     add_case_event(
         session,
         consumer_id=attempt.consumer_id,
         debt_id=attempt.debt_id,
         attempt_id=attempt.id,
         at=now,
-        kind="call_ended",
-        summary=f"Call ended: {attempt.outcome or attempt.status}{seconds}",
-        detail={
-            "status": attempt.status,
-            "outcome": attempt.outcome,
-            "answered_by": attempt.answered_by,
-            "sip_response_code": attempt.sip_response_code,
-            "error_code": attempt.error_code,
-        },
+        kind=CALL_ENDED,
+        summary=ended_summary(attempt),
+        detail=ended_detail(attempt),
     )
     release_agent(session, attempt_id=attempt.id, now=now)
     if attempt.debt_id is not None:
@@ -79,15 +117,10 @@ def apply_call_status_event(
     session: Session, event: CallStatusEvent, *, now: datetime
 ) -> ContactAttempt:
     attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
-    before = AttemptStatus(attempt.status)
-    after = apply_call_status(before, event.status)
-    attempt.status = after.value
-    _record_details(attempt, event, at=event.timestamp or now)
+    ended = advance_call(attempt, event, now=now)
     attempt.updated_at = now
-    if is_terminal(after) and not is_terminal(before):
+    if ended:
         call_ended(session, attempt, now=now)
-    else:
-        settle_outcome(attempt)
     return attempt
 
 

@@ -16,15 +16,18 @@ KEY SHARE on the attempt is taken at the end of the statement, when the row lock
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
+    ColumnElement,
+    Dialect,
     Engine,
     Integer,
+    String,
     Update,
     and_,
     bindparam,
@@ -33,18 +36,18 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 
 from dialer.attempts import advance, is_terminal, parse_call_status, rank
-from dialer.callbacks.events import CallStatusEvent, EventKind
+from dialer.callbacks.events import CallStatusEvent
 from dialer.db.base import Base
-from dialer.db.models import ContactAttempt, ProviderEvent
-from dialer.ledger.store import IncomingEvent
+from dialer.db.engine import DriverError, DriverStatement, driver_connection
+from dialer.db.models import ContactAttempt
+from dialer.ledger.store import IncomingEvent, stored_event_cte, stored_event_params
 from dialer.vocabulary import AttemptStatus
 
 NOT_APPLICABLE = "call status not applicable in one statement"
@@ -88,24 +91,20 @@ def one_statement_status(event: CallStatusEvent) -> AttemptStatus | None:
     return reported
 
 
+def one_of(column: ColumnElement[str], values: Iterable[str]) -> ColumnElement[bool]:
+    """`column IN ('a', 'b')` with the values written into the SQL, so the statement compiles
+    once (a list of bound values is re-rendered on every execution)."""
+    written = []
+    for value in values:
+        assert "'" not in value, value  # the domain's own status words
+        written.append(literal_column(f"'{value}'", String))
+    return column.in_(written)
+
+
 @cache
 def _statement(reported: AttemptStatus, *, with_sid: bool, answered_by: bool) -> Select[Any]:
     attempt = _ATTEMPTS
-    ledger = (
-        insert(ProviderEvent)
-        .values(
-            dedupe_key=bindparam("p_dedupe_key"),
-            kind=bindparam("p_kind"),
-            provider_sid=bindparam("p_event_sid"),
-            payload=bindparam("p_payload", type_=ProviderEvent.payload.type),
-            received_at=bindparam("p_now", type_=attempt.c.updated_at.type),
-            applied_at=bindparam("p_now", type_=attempt.c.updated_at.type),
-            attempt_id=bindparam("p_attempt_id"),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(ProviderEvent.id)
-        .cte("stored")
-    )
+    ledger = stored_event_cte()
     update = _attempt_update(reported, with_sid=with_sid, answered_by=answered_by)
     update = update.where(exists(select(ledger.c.id)))
     moved = update.returning(attempt.c.id).cte("moved")
@@ -116,11 +115,19 @@ def _statement(reported: AttemptStatus, *, with_sid: bool, answered_by: bool) ->
     return select(event_id.label("event_id"), moved_id.label("attempt_id"), cast(refused, Integer))
 
 
+@cache
+def _compiled(
+    reported: AttemptStatus, *, with_sid: bool, answered_by: bool, dialect: Dialect
+) -> DriverStatement:
+    statement = _statement(reported, with_sid=with_sid, answered_by=answered_by)
+    return DriverStatement(statement, dialect)
+
+
 def _attempt_update(reported: AttemptStatus, *, with_sid: bool, answered_by: bool) -> Update:
     attempt = _ATTEMPTS
     values: dict[str, Any] = {
         "status": case(
-            (attempt.c.status.in_(_behind(reported)), literal(reported.value)),
+            (one_of(attempt.c.status, _behind(reported)), literal(reported.value)),
             else_=attempt.c.status,
         ),
         "last_sequence": case(
@@ -133,7 +140,7 @@ def _attempt_update(reported: AttemptStatus, *, with_sid: bool, answered_by: boo
     }
     guards = [
         attempt.c.id == bindparam("p_attempt_id"),
-        attempt.c.status.in_([s.value for s in _ranked_open_statuses()]),
+        one_of(attempt.c.status, [s.value for s in _ranked_open_statuses()]),
     ]
     if with_sid:
         sid = bindparam("p_sid", type_=attempt.c.provider_sid.type)
@@ -158,15 +165,14 @@ def apply_progress(
     reported = one_statement_status(status)
     if reported is None or engine.dialect.name != "postgresql":
         return None
-    statement = _statement(
-        reported, with_sid=bool(status.call_sid), answered_by=bool(status.answered_by)
+    statement = _compiled(
+        reported,
+        with_sid=bool(status.call_sid),
+        answered_by=bool(status.answered_by),
+        dialect=engine.dialect,
     )
     params = {
-        "p_dedupe_key": event.dedupe_key[:200],
-        "p_kind": EventKind.CALL_STATUS.value,
-        "p_event_sid": event.provider_sid,
-        "p_payload": event.payload,
-        "p_now": now,
+        **stored_event_params(event, now=now),
         "p_attempt_id": status.attempt_id,
         "p_sequence": status.sequence,
         "p_sid": status.call_sid or None,
@@ -174,12 +180,9 @@ def apply_progress(
         "p_answered_at": status.timestamp or now,
     }
     try:
-        with engine.connect() as connection:
-            row = _autocommit(connection).execute(statement, params).one()
-    except DBAPIError:
+        with driver_connection(engine, autocommit=True) as driver:
+            row = statement.execute(driver, params)
+    except DriverError:
         return None  # rolled back as a whole: nothing was stored
-    return Progress.DUPLICATE if row.event_id is None else Progress.APPLIED
-
-
-def _autocommit(connection: Connection) -> Connection:
-    return connection.execution_options(isolation_level="AUTOCOMMIT")
+    assert row is not None
+    return Progress.DUPLICATE if row[0] is None else Progress.APPLIED

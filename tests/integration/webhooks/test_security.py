@@ -31,6 +31,7 @@ def test_valid_signature_is_accepted_and_applied(twilio: Twilio, services: Servi
     case = make_case(services.sessions, now=services.clock.now())
     response = twilio.post(f"/twilio/voice/status?attempt={case.attempt_id}", DATA)
     assert response.status_code == 204
+    assert "Set-Cookie" not in response.headers  # a callback gets no session
     assert _status(services, case.attempt_id) == "ringing"
     assert _events(services) == 1
 
