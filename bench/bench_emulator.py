@@ -11,6 +11,7 @@ their own rates with these numbers to know the emulator is not their bottleneck.
 from __future__ import annotations
 
 import argparse
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -118,6 +119,9 @@ def main() -> None:
     print(f"emulator throughput with {args.threads} client threads, {args.seconds:.0f} s each:")
     for name, value in results.items():
         print(f"  {name:26s} {value:8.0f} req/s")
+    figures = {name: {"value": round(value), "unit": "req/s"} for name, value in results.items()}
+    notes = f"{args.threads} client threads on the same machine, {args.seconds:.0f} s per operation"
+    print("RESULT " + json.dumps({"bench": "emulator", "figures": figures, "notes": notes}))
 
 
 if __name__ == "__main__":
