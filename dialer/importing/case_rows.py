@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from dialer.importing import reference
 from dialer.importing.fields import (
@@ -94,6 +95,33 @@ def _text(max_length: int, *, required: bool = False) -> Callable[[str], str | N
     return lambda text: parse_text(text, max_length=max_length, required=required)
 
 
+_REF = _text(64, required=True)
+_NAME = _text(100, required=True)
+_CREDITOR = _text(200, required=True)
+_TEXT_100 = _text(100)
+_TEXT_200 = _text(200)
+
+
+@lru_cache(maxsize=1024)
+def _language(text: str) -> Language:
+    return parse_enum(text, Language, default=Language.EN)
+
+
+@lru_cache(maxsize=1024)
+def _stage(text: str) -> DebtStage | None:
+    return parse_enum(text, DebtStage) if text else None
+
+
+@lru_cache(maxsize=1024)
+def _phone_type(text: str) -> PhoneType | None:
+    return parse_enum(text, PhoneType) if text else None
+
+
+def _zone(text: str) -> str | None:
+    return reference.check_time_zone(text) if text else None
+
+
+@lru_cache(maxsize=1024)
 def _country(text: str) -> str:
     upper = text.upper()
     if upper not in reference.DEFAULT_CURRENCY:
@@ -109,11 +137,13 @@ def _currency(text: str) -> str | None:
     return text.upper() or None
 
 
+@lru_cache(maxsize=1024)
 def _flags(text: str) -> frozenset[ConsumerFlag]:
     names = [name.strip() for name in text.replace(",", ";").split(";") if name.strip()]
     return frozenset(parse_enum(name, ConsumerFlag) for name in names)
 
 
+@lru_cache(maxsize=1024)
 def _opt_outs(text: str) -> frozenset[Channel]:
     names = {name.strip().lower() for name in text.replace(",", ";").split(";") if name.strip()}
     if "all" in names:
@@ -124,23 +154,23 @@ def _opt_outs(text: str) -> frozenset[Channel]:
 def validate_case_row(line: int, cells: Mapping[str, str]) -> RowCheck:
     """Check one row of the cases CSV; every problem is reported with its line and column."""
     c = Cells(line, cells)
-    consumer_ref = c.take("consumer_ref", _text(64, required=True))
-    debt_ref = c.take("debt_ref", _text(64, required=True))
-    first_name = c.take("first_name", _text(100, required=True))
-    last_name = c.take("last_name", _text(100, required=True))
-    language = c.take("language", lambda t: parse_enum(t, Language, default=Language.EN))
+    consumer_ref = c.take("consumer_ref", _REF)
+    debt_ref = c.take("debt_ref", _REF)
+    first_name = c.take("first_name", _NAME)
+    last_name = c.take("last_name", _NAME)
+    language = c.take("language", _language)
     country = c.take("country", _country)
-    creditor = c.take("creditor", _text(200, required=True))
+    creditor = c.take("creditor", _CREDITOR)
     balance = c.take("balance", parse_amount)
     currency = c.take("currency", _currency)
     days_past_due = c.take("days_past_due", parse_count)
-    stage = c.take("stage", lambda t: parse_enum(t, DebtStage) if t else None)
+    stage = c.take("stage", _stage)
     flags = c.take("flags", _flags)
     windows = c.take("inconvenient_times", parse_windows)
-    zone = c.take("confirmed_timezone", lambda t: reference.check_time_zone(t) if t else None)
-    city = c.take("city", _text(100))
-    address = c.take("address", _text(200))
-    attorney_name = c.take("attorney_name", _text(100))
+    zone = c.take("confirmed_timezone", _zone)
+    city = c.take("city", _TEXT_100)
+    address = c.take("address", _TEXT_200)
+    attorney_name = c.take("attorney_name", _TEXT_100)
     state = postal_code = attorney_phone = None
     phones: tuple[CasePhone, ...] = ()
     if country is not None:
@@ -221,7 +251,7 @@ def _phones(c: Cells, country: str) -> tuple[CasePhone, ...]:
             _no_number_details(c, n)
             continue
         e164 = c.take(column, lambda t: reference.parse_phone(t, country))
-        kind = c.take(f"{column}_type", lambda t: parse_enum(t, PhoneType) if t else None)
+        kind = c.take(f"{column}_type", _phone_type)
         consent = c.take(f"{column}_consent", parse_bool)
         opt_outs = c.take(f"{column}_opt_out", _opt_outs)
         if e164 is None or consent is None or opt_outs is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -28,6 +29,10 @@ _DEBT_FIELDS = (
     "consumer_id", "creditor", "balance", "currency", "days_past_due", "stage", "jurisdiction",
 )  # fmt: skip
 _PHONE_FIELDS = ("phone_type", "consent", "consent_source", "consent_at", "sms_capable", "position")
+# The fields' values as a tuple, compared with the stored row's columns after id and key(s).
+_consumer_fields = itemgetter(*_CONSUMER_FIELDS)
+_phone_fields = itemgetter(*_PHONE_FIELDS)
+_debt_fields = itemgetter(*_DEBT_FIELDS)
 
 
 @dataclass(slots=True)
@@ -77,7 +82,7 @@ class CaseWriter(NoteWriter):
         for ref, row in latest.items():
             values = self._consumer_values(row, zones.get(ref), found.get(ref))
             old = found.get(ref)
-            if old is not None and all(getattr(old, k) == values[k] for k in _CONSUMER_FIELDS):
+            if old is not None and tuple(old)[2:] == _consumer_fields(values):
                 self.counts.consumers_unchanged += 1
                 continue
             if old is None:
@@ -85,18 +90,17 @@ class CaseWriter(NoteWriter):
             else:
                 self.counts.consumers_updated += 1
             pending.append({"external_ref": ref, **values, "created_at": self.now})
-        upsert(
+        written = upsert(
             self.connection, consumers, pending, keys=("external_ref",),
-            update=(*_CONSUMER_FIELDS, "updated_at"),
+            update=(*_CONSUMER_FIELDS, "updated_at"), returning=("id", "external_ref"),
         )  # fmt: skip
-        created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
-        ids.update(
-            (r.external_ref, r.id)
-            for r in existing_by(
+        if written is None:
+            created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
+            written = existing_by(
                 self.connection, consumers, key="external_ref", values=created,
                 columns=("id", "external_ref"),
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        ids.update((r.external_ref, r.id) for r in written)
         return ids
 
     def _consumer_values(
@@ -135,7 +139,11 @@ class CaseWriter(NoteWriter):
         for row in rows:
             old = found.get(row.debt_ref)
             values = _debt_values(row, consumer_ids[row.consumer_ref], old)
-            changed = [k for k in _DEBT_FIELDS if old is None or getattr(old, k) != values[k]]
+            changed = (
+                []
+                if old is None or tuple(old)[2:] == _debt_fields(values)
+                else [k for k in _DEBT_FIELDS if getattr(old, k) != values[k]]
+            )
             if old is not None and not changed:
                 self.counts.debts_unchanged += 1
                 continue
@@ -147,18 +155,17 @@ class CaseWriter(NoteWriter):
                 {"external_ref": row.debt_ref, **values, "created_at": self.now,
                  "updated_at": self.now}
             )  # fmt: skip
-        upsert(
+        written = upsert(
             self.connection, debts, pending, keys=("external_ref",),
-            update=(*_DEBT_FIELDS, "updated_at"),
+            update=(*_DEBT_FIELDS, "updated_at"), returning=("id", "external_ref"),
         )  # fmt: skip
-        created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
-        ids.update(
-            (r.external_ref, r.id)
-            for r in existing_by(
+        if written is None:
+            created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
+            written = existing_by(
                 self.connection, debts, key="external_ref", values=created,
                 columns=("id", "external_ref"),
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        ids.update((r.external_ref, r.id) for r in written)
         insert_rows(self.connection, table("case_events"), self._events(events, consumer_ids, ids))
         return ids
 
@@ -207,20 +214,22 @@ class CaseWriter(NoteWriter):
                 "sms_capable": phone.phone_type is not PhoneType.LANDLINE,
                 "position": phone.position,
             }
-            if old is not None and all(getattr(old, k) == values[k] for k in _PHONE_FIELDS):
+            if old is not None and tuple(old)[3:] == _phone_fields(values):
                 continue
             self.counts.phones_created += old is None
             self.counts.phones_updated += old is not None
             pending.append({"consumer_id": consumer_id, "e164": e164, **values})
-        upsert(self.connection, phones, pending, keys=("consumer_id", "e164"), update=_PHONE_FIELDS)
-        with_new = {p["consumer_id"] for p in pending if (p["consumer_id"], p["e164"]) not in ids}
-        ids.update(
-            ((r.consumer_id, r.e164), r.id)
-            for r in existing_by(
-                self.connection, phones, key="consumer_id", values=with_new,
-                columns=("id", "consumer_id", "e164"),
-            )
+        written = upsert(
+            self.connection, phones, pending, keys=("consumer_id", "e164"),
+            update=_PHONE_FIELDS, returning=("id", "consumer_id", "e164"),
         )  # fmt: skip
+        if written is None:
+            new = {p["consumer_id"] for p in pending if (p["consumer_id"], p["e164"]) not in ids}
+            written = existing_by(
+                self.connection, phones, key="consumer_id", values=new,
+                columns=("id", "consumer_id", "e164"),
+            )  # fmt: skip
+        ids.update(((r.consumer_id, r.e164), r.id) for r in written)
         return ids
 
 

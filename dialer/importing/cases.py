@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from dialer.clock import Clock
+from dialer.importing.background import BackgroundWriter
 from dialer.importing.case_rows import (
     OPTIONAL_COLUMNS,
     REJECT_COLUMNS,
@@ -17,6 +18,7 @@ from dialer.importing.case_rows import (
     validate_case_row,
 )
 from dialer.importing.case_store import CaseCounts, CaseWriter
+from dialer.importing.collector import fewer_collections
 from dialer.importing.csvio import CsvSource, SourceRow
 from dialer.importing.fields import RowIssue
 from dialer.importing.runner import (
@@ -49,15 +51,25 @@ class CaseImportSummary:
 
 
 class _CaseSink:
+    """Hands batches to the writer thread; case rows have no late (database-found) problems."""
+
     def __init__(self, writer: CaseWriter | None) -> None:
-        self.writer = writer
+        self.background = BackgroundWriter(writer.write) if writer is not None else None
 
     def write(
         self, batch: Sequence[Pending[CaseRow]], *, persist: bool
     ) -> list[tuple[Pending[CaseRow], list[RowIssue]]]:
-        if persist and self.writer is not None:
-            self.writer.write([pending.row for pending in batch])
+        if persist and self.background is not None:
+            self.background.submit([pending.row for pending in batch])
         return []
+
+    def finish(self) -> None:
+        if self.background is not None:
+            self.background.finish()
+
+    def stop(self) -> None:
+        if self.background is not None:
+            self.background.stop()
 
 
 class _DuplicateCheck:
@@ -87,25 +99,41 @@ def import_cases(
     reporter: ImportReporter | None = None,
 ) -> CaseImportSummary:
     """Validate and (unless dry-run) import the file in one pass and one transaction."""
+    with fewer_collections():
+        return _import_cases(engine, path, clock=clock, options=options, reporter=reporter)
+
+
+def _import_cases(
+    engine: Engine,
+    path: Path,
+    *,
+    clock: Clock,
+    options: ImportOptions | None,
+    reporter: ImportReporter | None,
+) -> CaseImportSummary:
     options = options or ImportOptions()
     source = CsvSource(
         path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, ignored=REJECT_COLUMNS
     )
     if options.dry_run:
-        run = _run(source, None, options, reporter)
+        run = _run(source, _CaseSink(None), options, reporter)
         return CaseImportSummary(path.name, run.run(), CaseCounts(), False, True)
     with engine.connect() as connection:
         transaction = connection.begin()
+        sink = _CaseSink(None)
         try:
             writer = CaseWriter(connection, now=clock.now(), file_name=path.name)
-            run = _run(source, writer, options, reporter)
+            sink = _CaseSink(writer)
+            run = _run(source, sink, options, reporter)
             tally = run.run()
+            sink.finish()
             committed = run.should_commit
             if committed:
                 transaction.commit()
             else:
                 transaction.rollback()
         except BaseException:
+            sink.stop()
             transaction.rollback()
             raise
     counts = writer.counts if committed else CaseCounts()
@@ -114,14 +142,14 @@ def import_cases(
 
 def _run(
     source: CsvSource,
-    writer: CaseWriter | None,
+    sink: _CaseSink,
     options: ImportOptions,
     reporter: ImportReporter | None,
 ) -> ImportRun[CaseRow]:
     return ImportRun(
         source,
         validate=_DuplicateCheck(),
-        sink=_CaseSink(writer),
+        sink=sink,
         options=options,
         reporter=reporter or SilentReporter(),
     )

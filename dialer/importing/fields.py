@@ -101,6 +101,8 @@ def parse_clock(text: str) -> str:
 
 def parse_windows(text: str) -> tuple[Window, ...]:
     """'18:00-21:00' or 'mon,tue 09:00-12:00;sat 08:00-10:00' (items separated by ';')."""
+    if not text:
+        return ()
     windows: list[Window] = []
     for item in (part.strip() for part in text.split(";")):
         if not item:
@@ -176,11 +178,13 @@ class Cells:
         self.warnings: list[RowIssue] = []
 
     def raw(self, column: str) -> str:
-        return (self.cells.get(column) or "").strip()
+        text = self.cells.get(column)
+        return text.strip() if text else ""
 
     def take(self, column: str, parse: Callable[[str], _T]) -> _T | None:
+        text = self.cells.get(column)
         try:
-            return parse(self.raw(column))
+            return parse(text.strip() if text else "")
         except FieldError as exc:
             self.errors.append(RowIssue(self.line, column, str(exc)))
             return None

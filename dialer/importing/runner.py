@@ -17,7 +17,7 @@ from dialer.importing.csvio import CsvSource, RejectsFile, SourceRow
 from dialer.importing.fields import RowIssue
 
 T = TypeVar("T")
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000
 PROGRESS_EVERY = 2000
 
 

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from enum import Enum
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
-from psycopg.types.json import Jsonb
-from sqlalchemy import JSON, Column, Connection, Row, Table, any_, literal, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Connection,
+    DateTime,
+    Row,
+    Table,
+    any_,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dialer.db.base import Base
+from dialer.db.base import Base, UTCDateTime
+
+_dumps = json.JSONEncoder().encode
 
 
 def table(name: str) -> Table:
@@ -25,23 +40,25 @@ def upsert(
     *,
     keys: Sequence[str],
     update: Collection[str],
-) -> None:
+    returning: Sequence[str] = (),
+) -> list[Row[Any]] | None:
     """Insert rows, updating `update` columns of rows whose `keys` already exist.
 
-    No RETURNING: without it both drivers use their native executemany (psycopg pipelines
-    it), with one short statement text; ids are then read back with `existing_by`.
+    PostgreSQL returns the `returning` columns of every row written (one statement from the
+    staging table); SQLite returns None (its executemany has no RETURNING): the caller reads
+    the ids back with `existing_by`.
     """
     if not rows:
-        return
+        return []
     if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, target, rows, keys=keys, update=update)
-        return
+        return _copy_upsert(connection, target, rows, keys=keys, update=update, returning=returning)
     statement = sqlite.insert(target)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: statement.excluded[name] for name in update},
     )
     connection.execute(statement, list(rows))
+    return None
 
 
 def insert_rows(connection: Connection, target: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -104,16 +121,22 @@ def _copy(
     defaults = _defaults(target)
     json_columns = _json_columns(target)
     given = [name for name in columns if name in rows[0]]
-    missing = [defaults.get(name) for name in columns if name not in rows[0]]
+    missing = tuple(defaults.get(name) for name in columns if name not in rows[0])
     wrap = [name in json_columns for name in given]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{table_name}" ({names}) FROM STDIN') as copy:
+        write_row = copy.write_row
+        if not any(wrap):
+            pick = itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
+            for row in rows:
+                write_row(pick(row) + missing)
+            return
         for row in rows:
             values = [row[name] for name in given]
             for index, is_json in enumerate(wrap):
                 if is_json and values[index] is not None:
-                    values[index] = Jsonb(values[index])
-            copy.write_row(values + missing)
+                    values[index] = _dumps(values[index])  # text input to a JSON column
+            write_row((*values, *missing))
 
 
 def _copy_upsert(
@@ -123,7 +146,8 @@ def _copy_upsert(
     *,
     keys: Sequence[str],
     update: Collection[str],
-) -> None:
+    returning: Sequence[str],
+) -> list[Row[Any]]:
     columns = _columns(target, rows)
     names = ", ".join(f'"{name}"' for name in columns)
     stage = f"import_stage_{target.name}_{len(columns)}"
@@ -136,10 +160,13 @@ def _copy_upsert(
     _copy(connection, target, stage, columns, rows)
     conflict = ", ".join(f'"{name}"' for name in keys)
     assignments = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in update)
-    connection.exec_driver_sql(
+    returned = ", ".join(f'"{name}"' for name in returning)
+    result = connection.exec_driver_sql(
         f'INSERT INTO "{target.name}" ({names}) SELECT {names} FROM "{stage}" '  # noqa: S608
         f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+        + (f" RETURNING {returned}" if returning else "")
     )
+    return list(result.all()) if returning else []
 
 
 def existing_by(
@@ -163,5 +190,12 @@ def existing_by(
         condition = key_column == any_(literal(listed, type_=_array_of(key_column)))
     else:
         condition = key_column.in_(listed)
-    query = select(*(target.c[name] for name in columns)).where(condition)
+    query = select(*(_selected(connection, target.c[name]) for name in columns)).where(condition)
     return list(connection.execute(query).all())
+
+
+def _selected(connection: Connection, column: Column[Any]) -> ColumnElement[Any]:
+    """PostgreSQL returns aware times already: skip UTCDateTime's per-row conversion to UTC."""
+    if connection.dialect.name == "postgresql" and isinstance(column.type, UTCDateTime):
+        return type_coerce(column, DateTime(timezone=True)).label(column.name)
+    return column

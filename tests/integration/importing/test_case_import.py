@@ -122,3 +122,19 @@ def test_batches_commit_together(services, write_csv, count) -> None:
     assert not summary.committed
     assert summary.tally.rejected == 1
     assert count("consumers") == 0  # the first two batches were rolled back too
+
+
+def test_timeline_events_and_flags_keep_their_structured_detail(services, write_csv) -> None:
+    rows = [case_row(1, attorney_name="Li Lawyer"), case_row(2)]
+    path = write_csv("cases.csv", rows)
+    summary = import_cases(services.engine, path, clock=services.clock)
+    assert summary.committed
+    events = sa.table("case_events", sa.column("kind"), sa.column("detail", sa.JSON))
+    flags = sa.table("consumer_flags", sa.column("flag"), sa.column("detail", sa.JSON))
+    with services.engine.connect() as connection:
+        details = [row.detail for row in connection.execute(sa.select(events.c.detail))]
+        flag = connection.execute(sa.select(flags.c.flag, flags.c.detail)).one()
+    assert sorted(d["line"] for d in details) == [2, 3]
+    assert all(d["file"] == "cases.csv" and d["changed"] == [] for d in details)
+    assert flag.flag == "attorney_represented"
+    assert flag.detail["attorney_name"] == "Li Lawyer"
