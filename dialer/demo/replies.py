@@ -34,7 +34,12 @@ class ConsumerReplies:
         self._last_id = 0
         self.sent = 0
 
-    def reply_to_new_deliveries(self, session: Session) -> None:
+    def pick(self, session: Session) -> list[tuple[str, str, str]]:
+        """(consumer number, our number, body) for a seeded share of the new deliveries.
+
+        Only reads: the replies are sent after the session is closed, because the web app
+        that receives them needs the database (on SQLite a held transaction would stall it).
+        """
         rows = session.execute(
             select(
                 ContactAttempt.id,
@@ -51,11 +56,17 @@ class ConsumerReplies:
             )
             .order_by(ContactAttempt.id)
         ).all()
+        chosen = []
         for attempt_id, consumer_number, our_number, language in rows:
             self._last_id = max(self._last_id, attempt_id)
             if consumer_number and our_number and self._rng.random() < self._share:
                 body = self._rng.choice(REPLIES.get(language, REPLIES["en"]))
-                self._send(consumer_number, our_number, body)
+                chosen.append((consumer_number, our_number, body))
+        return chosen
+
+    def send(self, replies: list[tuple[str, str, str]]) -> None:
+        for consumer_number, our_number, body in replies:
+            self._send(consumer_number, our_number, body)
 
     def _send(self, consumer_number: str, our_number: str, body: str) -> None:
         with contextlib.suppress(requests.RequestException):

@@ -263,8 +263,9 @@ def _watch(
     while (elapsed := monotonic() - start) < duration:
         with sessions() as session:
             snap = take_snapshot(session)
-            if replies is not None:
-                replies.reply_to_new_deliveries(session)
+            picked = replies.pick(session) if replies is not None else []
+        if replies is not None:
+            replies.send(picked)
         if tty:
             sys.stdout.write(
                 CLEAR + panel(snap, elapsed=elapsed, duration=duration, stack=stack) + "\n"
