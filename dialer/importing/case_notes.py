@@ -32,6 +32,7 @@ class NoteWriter:
 
     connection: Connection
     now: datetime
+    stamp: datetime | str  # `now`, or its text for PostgreSQL's COPY
     file_name: str
     counts: NoteCounts
 
@@ -60,7 +61,7 @@ class NoteWriter:
         }  # fmt: skip
         new = [
             {"phone_id": phone_id, "channel": channel, "source": IMPORT_SOURCE,
-             "detail": f"from {self.file_name}", "opted_out_at": self.now, "revoked_at": None}
+             "detail": f"from {self.file_name}", "opted_out_at": self.stamp, "revoked_at": None}
             for phone_id, channel in sorted(wanted - present)
         ]  # fmt: skip
         insert_rows(self.connection, opt_outs, new)
@@ -88,7 +89,7 @@ class NoteWriter:
             if r.cleared_at is None
         }  # fmt: skip
         new = [
-            {"consumer_id": c, "debt_id": d, "flag": f, "learned_at": self.now,
+            {"consumer_id": c, "debt_id": d, "flag": f, "learned_at": self.stamp,
              "source": IMPORT_SOURCE, "detail": detail, "cleared_at": None, "cleared_reason": None}
             for (c, d, f), detail in wanted.items()
             if (c, d, f) not in present
@@ -114,7 +115,7 @@ class NoteWriter:
         }  # fmt: skip
         new = [
             {"consumer_id": c, "start": s, "end": e, "days": d, "source": IMPORT_SOURCE,
-             "stated_at": self.now}
+             "stated_at": self.stamp}
             for c, s, e, d in sorted(wanted - present, key=str)
         ]  # fmt: skip
         insert_rows(self.connection, windows, new)

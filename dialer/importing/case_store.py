@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row
 
 from dialer.importing.case_notes import IMPORT_SOURCE, NoteCounts, NoteWriter
 from dialer.importing.case_rows import CaseRow
+from dialer.importing.debt_events import debt_event_rows, debt_events
 from dialer.importing.upsert import existing_by, insert_rows, table, upsert
 from dialer.vocabulary import DebtStage, PhoneType
 
@@ -55,6 +56,8 @@ class CaseWriter(NoteWriter):
     def __init__(self, connection: Connection, *, now: datetime, file_name: str) -> None:
         self.connection = connection
         self.now = now
+        # COPY (PostgreSQL) parses a time from text far faster than psycopg formats a datetime.
+        self.stamp = now.isoformat() if connection.dialect.name == "postgresql" else now
         self.file_name = file_name
         self.counts = CaseCounts()
 
@@ -89,7 +92,7 @@ class CaseWriter(NoteWriter):
                 self.counts.consumers_created += 1
             else:
                 self.counts.consumers_updated += 1
-            pending.append({"external_ref": ref, **values, "created_at": self.now})
+            pending.append({"external_ref": ref, **values, "created_at": self.stamp})
         written = upsert(
             self.connection, consumers, pending, keys=("external_ref",),
             update=(*_CONSUMER_FIELDS, "updated_at"), returning=("id", "external_ref"),
@@ -107,7 +110,7 @@ class CaseWriter(NoteWriter):
         self, row: CaseRow, zone: str | None, old: Row[Any] | None
     ) -> dict[str, Any]:
         """The row's values; a blank confirmed zone keeps the one known (from any row or before)."""
-        zone_at = self.now
+        zone_at: datetime | str = self.stamp  # a new zone: compared values differ anyway
         if old is not None and (zone is None or zone == old.confirmed_timezone):
             zone, zone_at = old.confirmed_timezone, old.confirmed_timezone_at  # keep what we knew
         return {
@@ -121,7 +124,7 @@ class CaseWriter(NoteWriter):
             "address_line": row.address,
             "confirmed_timezone": zone,
             "confirmed_timezone_at": zone_at if zone else None,
-            "updated_at": self.now,
+            "updated_at": self.stamp,
         }
 
     def _debts(self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]) -> dict[str, int]:
@@ -136,6 +139,7 @@ class CaseWriter(NoteWriter):
         ids = {ref: r.id for ref, r in found.items()}
         pending: list[dict[str, Any]] = []
         events: list[tuple[CaseRow, str, list[str]]] = []
+        in_database = self.connection.dialect.name == "postgresql"
         for row in rows:
             old = found.get(row.debt_ref)
             values = _debt_values(row, consumer_ids[row.consumer_ref], old)
@@ -147,17 +151,18 @@ class CaseWriter(NoteWriter):
             if old is not None and not changed:
                 self.counts.debts_unchanged += 1
                 continue
-            kind = "imported" if old is None else "updated"
             self.counts.debts_created += old is None
             self.counts.debts_updated += old is not None
-            events.append((row, kind, changed if old is not None else []))
-            pending.append(
-                {"external_ref": row.debt_ref, **values, "created_at": self.now,
-                 "updated_at": self.now}
-            )  # fmt: skip
+            values.update(external_ref=row.debt_ref, created_at=self.stamp, updated_at=self.stamp)
+            if in_database:  # the event is built from the staging table (see debt_events)
+                values.update(event_line=row.line, event_changed=None if old is None else changed)
+            else:
+                events.append((row, "imported" if old is None else "updated", changed))
+            pending.append(values)
         written = upsert(
             self.connection, debts, pending, keys=("external_ref",),
             update=(*_DEBT_FIELDS, "updated_at"), returning=("id", "external_ref"),
+            staged=debt_events(now=self.now, file_name=self.file_name) if in_database else None,
         )  # fmt: skip
         if written is None:
             created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
@@ -166,28 +171,11 @@ class CaseWriter(NoteWriter):
                 columns=("id", "external_ref"),
             )  # fmt: skip
         ids.update((r.external_ref, r.id) for r in written)
-        insert_rows(self.connection, table("case_events"), self._events(events, consumer_ids, ids))
+        event_rows = debt_event_rows(
+            events, consumer_ids=consumer_ids, debt_ids=ids, now=self.now, file_name=self.file_name
+        )
+        insert_rows(self.connection, table("case_events"), event_rows)
         return ids
-
-    def _events(
-        self,
-        events: list[tuple[CaseRow, str, list[str]]],
-        consumer_ids: dict[str, int],
-        debt_ids: dict[str, int],
-    ) -> list[dict[str, Any]]:
-        return [
-            {
-                "consumer_id": consumer_ids[row.consumer_ref],
-                "debt_id": debt_ids[row.debt_ref],
-                "attempt_id": None,
-                "at": self.now,
-                "kind": kind,
-                "summary": _event_summary(row, kind, changed, self.file_name),
-                "detail": {"file": self.file_name, "line": row.line, "changed": changed},
-                "actor": IMPORT_SOURCE,
-            }
-            for row, kind, changed in events
-        ]
 
     def _phones(
         self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]
@@ -210,7 +198,7 @@ class CaseWriter(NoteWriter):
                 "phone_type": phone.phone_type.value,
                 "consent": phone.consent,
                 "consent_source": kept.consent_source if kept is not None else IMPORT_SOURCE,
-                "consent_at": kept.consent_at if kept is not None else self.now,
+                "consent_at": kept.consent_at if kept is not None else self.stamp,
                 "sms_capable": phone.phone_type is not PhoneType.LANDLINE,
                 "position": phone.position,
             }
@@ -244,9 +232,3 @@ def _debt_values(row: CaseRow, consumer_id: int, old: Row[Any] | None) -> dict[s
         "stage": str(stage),
         "jurisdiction": row.jurisdiction,
     }
-
-
-def _event_summary(row: CaseRow, kind: str, changed: list[str], file_name: str) -> str:
-    if kind == "imported":
-        return f"Imported from {file_name} (line {row.line}): {row.creditor}"
-    return f"Updated from {file_name} (line {row.line}): {', '.join(changed)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from operator import itemgetter
@@ -20,6 +21,7 @@ from sqlalchemy import (
     any_,
     literal,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,17 +43,22 @@ def upsert(
     keys: Sequence[str],
     update: Collection[str],
     returning: Sequence[str] = (),
+    staged: Staged | None = None,
 ) -> list[Row[Any]] | None:
     """Insert rows, updating `update` columns of rows whose `keys` already exist.
 
     PostgreSQL returns the `returning` columns of every row written (one statement from the
     staging table); SQLite returns None (its executemany has no RETURNING): the caller reads
-    the ids back with `existing_by`.
+    the ids back with `existing_by`. On PostgreSQL, `staged` adds staging-only columns (given
+    in the rows, not written to `target`) and runs its statement on the staging table after
+    the upsert; SQLite ignores it (the rows must then not hold those columns).
     """
     if not rows:
         return []
     if connection.dialect.name == "postgresql":
-        return _copy_upsert(connection, target, rows, keys=keys, update=update, returning=returning)
+        return _copy_upsert(
+            connection, target, rows, keys=keys, update=update, returning=returning, staged=staged
+        )
     statement = sqlite.insert(target)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
@@ -59,6 +66,19 @@ def upsert(
     )
     connection.execute(statement, list(rows))
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Staging-only columns (name, SQL type) and a statement run on the staging table.
+
+    `statement` is SQL text with `{stage}` for the staging table's name and `:name` parameters
+    bound from `params`.
+    """
+
+    columns: tuple[tuple[str, str], ...]
+    statement: str
+    params: dict[str, Any]
 
 
 def insert_rows(connection: Connection, target: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -117,11 +137,12 @@ def _copy(
     rows: Sequence[dict[str, Any]],
 ) -> None:
     """COPY rows (dicts with the same keys) into table_name, which has target's columns."""
-    names = ", ".join(f'"{name}"' for name in columns)
     defaults = _defaults(target)
     json_columns = _json_columns(target)
     given = [name for name in columns if name in rows[0]]
-    missing = tuple(defaults.get(name) for name in columns if name not in rows[0])
+    absent = [name for name in columns if name not in rows[0]]
+    missing = tuple(defaults.get(name) for name in absent)
+    names = ", ".join(f'"{name}"' for name in (*given, *absent))
     wrap = [name in json_columns for name in given]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{table_name}" ({names}) FROM STDIN') as copy:
@@ -147,17 +168,22 @@ def _copy_upsert(
     keys: Sequence[str],
     update: Collection[str],
     returning: Sequence[str],
+    staged: Staged | None,
 ) -> list[Row[Any]]:
-    columns = _columns(target, rows)
+    extra = staged.columns if staged is not None else ()
+    carried = {name for name, _ in extra}
+    columns = [name for name in _columns(target, rows) if name not in carried]
     names = ", ".join(f'"{name}"' for name in columns)
-    stage = f"import_stage_{target.name}_{len(columns)}"
-    # Identifiers below come from the models' metadata, never from the file.
+    stage = f"import_stage_{target.name}_{len(columns)}_{len(extra)}"
+    staged_names = "".join(f', NULL::{kind} AS "{name}"' for name, kind in extra)
+    # Identifiers and types below come from the models' metadata and this package's constants,
+    # never from the file.
     connection.exec_driver_sql(
         f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
-        f'SELECT {names} FROM "{target.name}" WITH NO DATA'
+        f'SELECT {names}{staged_names} FROM "{target.name}" WITH NO DATA'
     )
     connection.exec_driver_sql(f'TRUNCATE "{stage}"')
-    _copy(connection, target, stage, columns, rows)
+    _copy(connection, target, stage, [*columns, *(name for name, _ in extra)], rows)
     conflict = ", ".join(f'"{name}"' for name in keys)
     assignments = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in update)
     returned = ", ".join(f'"{name}"' for name in returning)
@@ -166,7 +192,10 @@ def _copy_upsert(
         f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
         + (f" RETURNING {returned}" if returning else "")
     )
-    return list(result.all()) if returning else []
+    written = list(result.all()) if returning else []
+    if staged is not None:
+        connection.execute(text(staged.statement.format(stage=f'"{stage}"')), staged.params)
+    return written
 
 
 def existing_by(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from dialer.db.base import UTCDateTime
 from dialer.importing import ImportOptions, import_cases
 from tests.integration.importing.conftest import case_row
 
@@ -138,3 +139,55 @@ def test_timeline_events_and_flags_keep_their_structured_detail(services, write_
     assert all(d["file"] == "cases.csv" and d["changed"] == [] for d in details)
     assert flag.flag == "attorney_represented"
     assert flag.detail["attorney_name"] == "Li Lawyer"
+
+
+def test_timeline_events_name_the_file_line_creditor_and_changed_fields(
+    services, write_csv
+) -> None:
+    rows = [case_row(1, creditor="Acme Bank"), case_row(2, creditor="Zed Loans"), case_row(3)]
+    import_cases(services.engine, write_csv("cases.csv", rows), clock=services.clock)
+    rows[0]["balance"] = "150.25"
+    rows[0]["days_past_due"] = "60"
+    rows[2]["stage"] = "agent"
+    import_cases(services.engine, write_csv("update.csv", rows), clock=services.clock)
+    query = sa.text(
+        "SELECT e.kind, e.summary, e.detail, e.actor, e.at, d.external_ref, c.external_ref"
+        " FROM case_events e JOIN debts d ON d.id = e.debt_id"
+        " JOIN consumers c ON c.id = e.consumer_id AND c.id = d.consumer_id ORDER BY e.id"
+    ).columns(detail=sa.JSON, at=UTCDateTime())
+    with services.engine.connect() as connection:
+        events = [tuple(row) for row in connection.execute(query)]
+    now = services.clock.now()
+    file_ = {"file": "cases.csv", "changed": []}
+    assert [e[:4] for e in events] == [
+        ("imported", "Imported from cases.csv (line 2): Acme Bank", {**file_, "line": 2}, "import"),
+        ("imported", "Imported from cases.csv (line 3): Zed Loans", {**file_, "line": 3}, "import"),
+        ("imported", "Imported from cases.csv (line 4): Acme Bank", {**file_, "line": 4}, "import"),
+        ("updated", "Updated from update.csv (line 2): balance, days_past_due",
+         {"file": "update.csv", "line": 2, "changed": ["balance", "days_past_due"]}, "import"),
+        ("updated", "Updated from update.csv (line 4): stage",
+         {"file": "update.csv", "line": 4, "changed": ["stage"]}, "import"),
+    ]  # fmt: skip
+    assert [e[5:] for e in events] == [("D1", "C1"), ("D2", "C2"), ("D3", "C3"), ("D1", "C1"),
+                                       ("D3", "C3")]  # fmt: skip
+    assert all(e[4] == now for e in events)
+
+
+def test_imported_records_carry_the_import_time(services, write_csv) -> None:
+    row = case_row(1, confirmed_timezone="America/New_York", phone1_opt_out="sms")
+    import_cases(services.engine, write_csv("cases.csv", [row]), clock=services.clock)
+    times = {
+        "consumers": ("created_at", "updated_at", "confirmed_timezone_at"),
+        "debts": ("created_at", "updated_at"),
+        "phones": ("consent_at",),
+        "opt_outs": ("opted_out_at",),
+    }
+    with services.engine.connect() as connection:
+        stored = {
+            (name, column): connection.execute(
+                sa.text(f"SELECT {column} FROM {name}").columns(**{column: UTCDateTime()})
+            ).scalar_one()
+            for name, columns in times.items()
+            for column in columns
+        }
+    assert set(stored.values()) == {services.clock.now()}
