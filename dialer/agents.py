@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Update, select, update
 from sqlalchemy.orm import Session
 
 from dialer.db.models import User
@@ -74,11 +74,23 @@ def release_agent(
 ) -> int | None:
     """The call ended: the agent reserved for it goes to `to` (wrap-up by default)."""
     statement = (
-        update(User)
-        .where(User.current_attempt_id == attempt_id)
-        .values(availability=to, current_attempt_id=None, availability_changed_at=now)
+        release_statement(attempt_id, now=now, to=to)
         .returning(User.id)
         .execution_options(synchronize_session=False)
     )
     released: int | None = session.execute(statement).scalar_one_or_none()
     return released
+
+
+def release_statement(
+    attempt_id: int | ColumnElement[int],
+    *,
+    now: datetime | ColumnElement[datetime],
+    to: AgentAvailability = AgentAvailability.WRAP_UP,
+) -> Update:
+    """The UPDATE that frees the agent bridged to `attempt_id` (also chained by direct paths)."""
+    return (
+        update(User)
+        .where(User.current_attempt_id == attempt_id)
+        .values(availability=to.value, current_attempt_id=None, availability_changed_at=now)
+    )

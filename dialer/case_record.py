@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.db.models import AuditEntry, CaseEvent
+from dialer.db.models import AuditEntry, CaseEvent, ConsumerFlagRecord
+from dialer.vocabulary import ConsumerFlag
 
 
 def add_case_event(
@@ -62,3 +64,39 @@ def add_audit_entry(
     )
     session.add(entry)
     return entry
+
+
+def add_flag(
+    session: Session,
+    *,
+    consumer_id: int,
+    debt_id: int | None,
+    flag: ConsumerFlag,
+    learned_at: datetime,
+    source: str,
+    detail: dict[str, Any] | None = None,
+) -> ConsumerFlagRecord:
+    """Record a flag with when and how it was learned; an active identical flag is kept as is."""
+    active = session.scalar(
+        select(ConsumerFlagRecord).where(
+            ConsumerFlagRecord.consumer_id == consumer_id,
+            ConsumerFlagRecord.debt_id.is_(None)
+            if debt_id is None
+            else ConsumerFlagRecord.debt_id == debt_id,
+            ConsumerFlagRecord.flag == flag.value,
+            ConsumerFlagRecord.cleared_at.is_(None),
+        )
+    )
+    if active is not None:
+        return active
+    record = ConsumerFlagRecord(
+        consumer_id=consumer_id,
+        debt_id=debt_id,
+        flag=flag.value,
+        learned_at=learned_at,
+        source=source,
+        detail=detail or {},
+    )
+    session.add(record)
+    session.flush()
+    return record

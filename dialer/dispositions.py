@@ -17,11 +17,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_record import add_audit_entry, add_case_event
+from dialer.case_record import add_audit_entry, add_case_event, add_flag
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, consumer_zone
 from dialer.db.models import (
-    ConsumerFlagRecord,
     ContactAttempt,
     Debt,
     Disposition,
@@ -231,16 +230,15 @@ def _flag(
     now: datetime,
     actor: str,
 ) -> None:
-    record = ConsumerFlagRecord(
+    record = add_flag(
+        session,
         consumer_id=debt.consumer_id,
         debt_id=debt.id if per_debt else None,
-        flag=flag.value,
+        flag=flag,
         learned_at=now,
         source=f"agent:{actor}",
         detail={"debt_ref": debt.external_ref},
     )
-    session.add(record)
-    session.flush()
     add_audit_entry(
         session,
         at=now,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.case import CaseView
-from dialer.case_record import add_case_event
-from dialer.db.models import ConsumerFlagRecord, OptOut
+from dialer.case_record import add_case_event, add_flag
+from dialer.db.models import OptOut
 from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneStatus
 
 IVR = "ivr"
@@ -67,25 +67,15 @@ def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
 def record_dispute(session: Session, view: CaseView, *, now: datetime) -> None:
     """'This is not my debt': dispute flag on the debt, and contact about it paused."""
     debt = view.debt
-    active = session.scalar(
-        select(ConsumerFlagRecord.id).where(
-            ConsumerFlagRecord.consumer_id == view.consumer.id,
-            ConsumerFlagRecord.debt_id == (debt.id if debt else None),
-            ConsumerFlagRecord.flag == ConsumerFlag.DISPUTE_PENDING,
-            ConsumerFlagRecord.cleared_at.is_(None),
-        )
+    add_flag(
+        session,
+        consumer_id=view.consumer.id,
+        debt_id=debt.id if debt else None,
+        flag=ConsumerFlag.DISPUTE_PENDING,
+        learned_at=now,
+        source=IVR,
+        detail={"attempt_id": view.attempt.id},
     )
-    if active is None:
-        session.add(
-            ConsumerFlagRecord(
-                consumer_id=view.consumer.id,
-                debt_id=debt.id if debt else None,
-                flag=ConsumerFlag.DISPUTE_PENDING.value,
-                learned_at=now,
-                source=IVR,
-                detail={"attempt_id": view.attempt.id},
-            )
-        )
     if debt is not None:
         debt.next_contact_at = None
         debt.updated_at = now

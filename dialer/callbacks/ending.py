@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Dialect, Engine, Select, bindparam, exists, func, literal, select
 
+from dialer.agents import release_statement
 from dialer.attempts import parse_call_status
 from dialer.callbacks.calls import CALL_ENDED, advance_call, ended_detail, ended_summary
 from dialer.callbacks.events import CallStatusEvent
@@ -44,11 +45,10 @@ from dialer.db.base import Base
 from dialer.db.engine import DriverError, DriverStatement, driver_connection
 from dialer.db.models import CaseEvent, Consumer, ContactAttempt, Debt, User
 from dialer.ledger.store import IncomingEvent, stored_event_cte, stored_event_params
-from dialer.vocabulary import AgentAvailability, AttemptStatus
+from dialer.vocabulary import AttemptStatus
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]
-_USERS = Base.metadata.tables[User.__tablename__]
 _CONSUMERS = Base.metadata.tables[Consumer.__tablename__]
 _DEBTS = Base.metadata.tables[Debt.__tablename__]
 
@@ -213,19 +213,10 @@ def _ended_writes(moved: Any, *, now: Any, debt: bool) -> Any:  # noqa: ANN401 -
     noted = (
         _CASE_EVENTS.insert().from_select(columns, row).returning(_CASE_EVENTS.c.id).cte("noted")
     )
-    # What dialer.agents.release_agent does: the agent bridged to this call goes to wrap-up.
     released = (
-        _USERS.update()
-        .where(
-            _USERS.c.current_attempt_id == bindparam("p_attempt_id"),
-            exists(select(noted.c.id)),
-        )
-        .values(
-            availability=AgentAvailability.WRAP_UP.value,
-            current_attempt_id=None,
-            availability_changed_at=now,
-        )
-        .returning(_USERS.c.id)
+        release_statement(bindparam("p_attempt_id"), now=now)
+        .where(exists(select(noted.c.id)))
+        .returning(User.id)
         .cte("released")
     )
     released_count = select(func.count()).select_from(released).scalar_subquery()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -74,6 +76,9 @@ _REJECTS = click.option(
 )  # fmt: skip
 
 
+S = TypeVar("S", CaseImportSummary, HistoryImportSummary)
+
+
 @import_group.command("cases")
 @_FILE
 @_DRY
@@ -81,16 +86,7 @@ _REJECTS = click.option(
 @_REJECTS
 def cases_command(file: Path, dry_run: bool, skip_invalid: bool, rejects: Path | None) -> None:
     """Load or update consumers, phones and debts from FILE (one row per debt)."""
-    services = build_services(load_settings())
-    reporter = TerminalReporter()
-    try:
-        options = _options(file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects)
-        summary = import_cases(
-            services.engine, file, clock=services.clock, options=options, reporter=reporter
-        )
-    finally:
-        reporter.done()
-        services.close()
+    summary = _run(import_cases, file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects)
     _print_cases(summary)
     sys.exit(_status(summary))
 
@@ -102,18 +98,32 @@ def cases_command(file: Path, dry_run: bool, skip_invalid: bool, rejects: Path |
 @_REJECTS
 def history_command(file: Path, dry_run: bool, skip_invalid: bool, rejects: Path | None) -> None:
     """Load contacts made before this system took over (they count toward contact limits)."""
+    summary = _run(
+        import_history, file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects
+    )
+    _print_history(summary)
+    sys.exit(_status(summary))
+
+
+def _run(
+    importer: Callable[..., S],
+    file: Path,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+) -> S:
+    """One import with the process's settings, a terminal reporter, and everything closed."""
     services = build_services(load_settings())
     reporter = TerminalReporter()
     try:
         options = _options(file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects)
-        summary = import_history(
+        return importer(
             services.engine, file, clock=services.clock, options=options, reporter=reporter
         )
     finally:
         reporter.done()
         services.close()
-    _print_history(summary)
-    sys.exit(_status(summary))
 
 
 @import_group.command("generate")
