@@ -15,8 +15,8 @@ from console.context import ConsoleState, init_state
 from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
-from dialer.bootstrap import Services
 from dialer.compliance import load_rule_packs
+from webhooks.extension import services_of
 
 csrf = CSRFProtect()
 # Twilio signs its webhooks instead; the JSON API is authenticated by token, never by cookie.
@@ -67,12 +67,6 @@ def _error_page(exc: HTTPException) -> ResponseReturnValue:
             error=exc.name.lower().replace(" ", "_"), message=exc.description
         ), exc.code or 500
     return render_template("error.html", code=exc.code, message=exc.description), exc.code or 500
-
-
-def services_of(app: Flask) -> Services:
-    found = app.extensions["dialer"]
-    assert isinstance(found, Services)
-    return found
 
 
 def _protect_forms() -> None:

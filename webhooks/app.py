@@ -1,6 +1,15 @@
-"""The Flask app factory (the `web` process)."""
+"""The Flask app factory (the `web` process).
+
+Two Flask apps share one process and one Services object: the console (pages, API, health,
+metrics) and the Twilio webhooks. Requests under `/twilio/` go straight to the webhook app,
+which has none of the console's sessions, CSRF, sign-in or translations: Twilio carries no
+cookie, and a callback pays only for what it uses (signature check, ledger, case record).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -15,17 +24,43 @@ from webhooks import voice as twilio_voice
 from webhooks.extension import init_services
 from webhooks.security import install_proxy_fix
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 TWILIO_PREFIX = "/twilio/"
+MAX_TWILIO_BODY = 64 * 1024
 
 
-class _NoSessionForTwilio(SecureCookieSessionInterface):
-    """Twilio's callbacks carry no cookie and need no session: skip building and signing one
-    (the console's requests keep their signed cookie session)."""
+class _NoSession(SecureCookieSessionInterface):
+    """Twilio's callbacks carry no cookie and need no session: never build or sign one."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if request.path.startswith(TWILIO_PREFIX):
-            return self.make_null_session(app)
-        return super().open_session(app, request)
+        return self.make_null_session(app)
+
+
+class TwilioDispatcher:
+    """Send `/twilio/...` to the webhook app, anything else to the console, paths unchanged
+    (the signature covers the URL exactly as Twilio requested it)."""
+
+    def __init__(self, console_app: WSGIApplication, twilio_app: WSGIApplication) -> None:
+        self.console_app = console_app
+        self.twilio_app = twilio_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path: str = environ.get("PATH_INFO", "")
+        target = self.twilio_app if path.startswith(TWILIO_PREFIX) else self.console_app
+        return target(environ, start_response)
+
+
+def create_twilio_app(services: Services) -> Flask:
+    """The webhook app alone: the voice and SMS blueprints behind Twilio's signature."""
+    app = Flask("webhooks.twilio")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_TWILIO_BODY
+    app.session_interface = _NoSession()
+    init_services(app, services)
+    app.register_blueprint(twilio_voice.bp)
+    app.register_blueprint(twilio_sms.bp)
+    return app
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
@@ -34,13 +69,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         services = build_services(settings or load_settings(), web=True)
     app = Flask(__name__)
     app.config["SECRET_KEY"] = services.settings.secret_key.get_secret_value()
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    app.session_interface = _NoSessionForTwilio()
+    app.config["MAX_CONTENT_LENGTH"] = MAX_TWILIO_BODY
     init_services(app, services)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics_view.bp)
-    app.register_blueprint(twilio_voice.bp)
-    app.register_blueprint(twilio_sms.bp)
-    install_proxy_fix(app, services.settings.trusted_proxy_count)
     console.init_app(app)
+    twilio_app = create_twilio_app(services)
+    app.wsgi_app = TwilioDispatcher(app.wsgi_app, twilio_app)  # type: ignore[method-assign]
+    install_proxy_fix(app, services.settings.trusted_proxy_count)
     return app

@@ -14,6 +14,11 @@ def init_services(app: Flask, services: Services) -> None:
 
 
 def services() -> Services:
-    found = current_app.extensions[_KEY]
+    return services_of(current_app)
+
+
+def services_of(app: Flask) -> Services:
+    """The Services of `app`, outside a request."""
+    found = app.extensions[_KEY]
     assert isinstance(found, Services)
     return found

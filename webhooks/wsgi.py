@@ -1,7 +1,14 @@
-"""The gunicorn target: `gunicorn webhooks.wsgi:app` (the only import-time app object)."""
+"""The gunicorn target: `gunicorn webhooks.wsgi:app` (the only import-time app object).
+
+Each worker imports this module after the fork, builds its app and warms the webhook paths
+up before it takes its first request.
+"""
 
 from __future__ import annotations
 
+from dialer.callbacks.warmup import warm_up_direct_paths
 from webhooks.app import create_app
+from webhooks.extension import services_of
 
 app = create_app()
+warm_up_direct_paths(services_of(app).engine)

@@ -159,6 +159,20 @@ def _compiled(*, ended: bool, debt: bool, dialect: Dialect) -> DriverStatement:
     return DriverStatement(_statement(ended=ended, debt=debt), dialect)
 
 
+def compiled_count() -> int:
+    """Statements compiled so far in this process (all dialects)."""
+    return _compiled.cache_info().currsize
+
+
+def compile_all(dialect: Dialect) -> int:
+    """Compile the lock and every variant of the write now (a worker's start)."""
+    _lock(dialect)
+    for ended in (True, False):
+        for debt in (True, False):
+            _compiled(ended=ended, debt=debt, dialect=dialect)
+    return 5
+
+
 def _ended_params(call: EndingCall) -> dict[str, Any]:
     return {
         "e_consumer_id": call.consumer_id,

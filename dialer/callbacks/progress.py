@@ -72,19 +72,22 @@ def _ranked_open_statuses() -> tuple[AttemptStatus, ...]:
     return tuple(found)
 
 
-def _behind(reported: AttemptStatus) -> list[str]:
+@cache
+def _behind(reported: AttemptStatus) -> tuple[str, ...]:
     """The open statuses that `reported` moves an attempt past."""
-    return [
+    return tuple(
         s.value
         for s in _ranked_open_statuses()
         if s is not reported and advance(s, reported) is reported
-    ]
+    )
 
 
 def one_statement_status(event: CallStatusEvent) -> AttemptStatus | None:
     """The reported status when this callback can be applied in one statement, else None."""
     reported = parse_call_status(event.status)
     if reported is None or is_terminal(reported) or event.attempt_id is None:
+        return None
+    if not _behind(reported):  # moves nothing forward (`reserved` is ours, never Twilio's)
         return None
     if event.sequence is not None and event.sequence < 0:
         return None
@@ -121,6 +124,24 @@ def _compiled(
 ) -> DriverStatement:
     statement = _statement(reported, with_sid=with_sid, answered_by=answered_by)
     return DriverStatement(statement, dialect)
+
+
+def compiled_count() -> int:
+    """Statements compiled so far in this process (all dialects)."""
+    return _compiled.cache_info().currsize
+
+
+def compile_all(dialect: Dialect) -> int:
+    """Compile every variant of the statement now (a worker's start), not on a first callback."""
+    count = 0
+    for reported in _ranked_open_statuses():
+        if not _behind(reported):
+            continue
+        for with_sid in (True, False):
+            for answered_by in (True, False):
+                _compiled(reported, with_sid=with_sid, answered_by=answered_by, dialect=dialect)
+                count += 1
+    return count
 
 
 def _attempt_update(reported: AttemptStatus, *, with_sid: bool, answered_by: bool) -> Update:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dialer.bootstrap import Services
 from dialer.callbacks import APPLIERS, EventKind, dedupe_key, payload_of
+from dialer.callbacks.warmup import compiled_statements, warm_up_direct_paths
 from dialer.clock import FakeClock
 from dialer.db.models import CaseEvent, ProviderEvent
 from dialer.ledger import IncomingEvent, ingest
@@ -116,3 +117,21 @@ def test_the_webhook_leaves_what_the_orm_path_leaves(
             assert twilio.post(path, _form(live, *callback)).status_code == 204
             _through_the_orm(services, reference, callback)
     assert _record(services, live) == _record(services, reference)
+
+
+def test_a_worker_compiles_its_direct_paths_before_the_first_callback(
+    twilio: Twilio, services: Services, clock: FakeClock
+) -> None:
+    compiled = warm_up_direct_paths(services.engine)
+    if services.engine.dialect.name != "postgresql":
+        assert compiled == 0  # SQLite takes the ORM path: nothing to compile
+        return
+    assert compiled > 0
+    before = compiled_statements()
+    case = make_case(services.sessions, now=clock.now())
+    path = f"/twilio/voice/status?attempt={case.attempt_id}"
+    for callback in SCENARIOS["answered by a person"]:
+        clock.advance(timedelta(seconds=7))
+        assert twilio.post(path, _form(case, *callback)).status_code == 204
+    assert compiled_statements() == before  # no callback paid for a compilation
+    assert attempt_row(services.sessions, case.attempt_id).status == "completed"

@@ -113,3 +113,20 @@ def test_url_is_rebuilt_behind_a_trusted_proxy(db_url: str, clock) -> None:  # t
         assert _status(services, case.attempt_id) == "ringing"
     finally:
         services.close()
+
+
+def test_callbacks_never_see_the_consoles_session_or_csrf(
+    twilio: Twilio, services: Services
+) -> None:
+    """Twilio's paths are served by their own app: a cookie sent along is neither read nor
+    renewed, and the console's CSRF check (a form POST without a token) does not apply."""
+    case = make_case(services.sessions, now=services.clock.now())
+    twilio.client.set_cookie("dialer_session", "forged-or-stale", domain="localhost")
+    response = twilio.post(f"/twilio/voice/status?attempt={case.attempt_id}", DATA)
+    assert response.status_code == 204
+    assert "Set-Cookie" not in response.headers
+    assert _status(services, case.attempt_id) == "ringing"
+    # The console next door still refuses a form POST without its CSRF token.
+    assert twilio.client.post("/login", data={"username": "x"}).status_code == 400
+    # And a path that only starts like Twilio's is the console's: its own 404 page.
+    assert twilio.client.get("/twilio").status_code == 404
