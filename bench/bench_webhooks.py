@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,6 +38,8 @@ from dialer.db.engine import make_engine  # noqa: E402
 from tests.databases import fresh_postgres_database  # noqa: E402
 
 TOKEN = "bench-auth-token"
+# The web process's own settings (the Procfile's), for both servers.
+GUNICORN_CONFIG = ROOT / "config" / "gunicorn.conf.py"
 STATUSES = ("initiated", "ringing", "in-progress", "completed")
 
 
@@ -206,22 +209,59 @@ def sample_errors(url: str) -> None:
         print(f"unapplied events ({count}): {error[:1200]}")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children(proc: subprocess.Popen[bytes]) -> list[int]:
+    found = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return [int(pid) for pid in found]
+
+
+def postgres_backends() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def measured(
+    proc: subprocess.Popen[bytes], run: Callable[[], dict[str, float]]
+) -> dict[str, float]:
+    """`run`, with the CPU its server's workers and PostgreSQL spent per request."""
+    workers, database = children(proc), postgres_backends()
+    before = cpu_seconds(workers), cpu_seconds(database)
+    result = run()
+    spent = cpu_seconds(workers) - before[0], cpu_seconds(database) - before[1]
+    count = max(result["count"], 1)
+    return result | {"worker_cpu_ms": spent[0] * 1000 / count, "db_cpu_ms": spent[1] * 1000 / count}
+
+
 def gunicorn(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         target,
+        "--config",
+        str(GUNICORN_CONFIG),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         "2",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "8",
         "--log-level",
         "warning",
-        "--keep-alive",
-        "30",
     ]
     proc = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.monotonic() + 30
@@ -266,19 +306,25 @@ def main() -> None:
         try:
             half = len(jobs) // 2
             drive(port, jobs[-2000:], processes=1, threads=4, seconds=1.0)  # warm up
-            full = drive(
-                port,
-                jobs[:half],
-                processes=args.processes,
-                threads=args.threads,
-                seconds=args.seconds,
+            full = measured(
+                app,
+                lambda: drive(
+                    port,
+                    jobs[:half],
+                    processes=args.processes,
+                    threads=args.threads,
+                    seconds=args.seconds,
+                ),
             )
-            bare_run = drive(
-                bare_port,
-                jobs[:half],
-                processes=args.processes,
-                threads=args.threads,
-                seconds=args.seconds,
+            bare_run = measured(
+                bare,
+                lambda: drive(
+                    bare_port,
+                    jobs[:half],
+                    processes=args.processes,
+                    threads=args.threads,
+                    seconds=args.seconds,
+                ),
             )
             needed = int(args.rate * args.rate_seconds)
             fixed = drive(
@@ -301,6 +347,10 @@ def main() -> None:
     print(f"bare:     {bare_run['per_second']:.0f}/s (p99 {bare_run['p99_ms']:.1f} ms)")
     print(f"ratio:    {ratio:.2f}")
     print(
+        f"CPU per request: webhooks {full['worker_cpu_ms']:.2f} ms in gunicorn + "
+        f"{full['db_cpu_ms']:.2f} ms in PostgreSQL; bare {bare_run['worker_cpu_ms']:.2f} ms"
+    )
+    print(
         f"at {args.rate:.0f}/s: p50 {fixed['p50_ms']:.1f} ms, p99 {fixed['p99_ms']:.1f} ms, "
         f"{fixed['count']} sent, errors {fixed['errors']}"
     )
@@ -313,11 +363,19 @@ def main() -> None:
                 "peer": "bare_per_second",
             },
             "bare_per_second": {"value": round(bare_run["per_second"], 1), "unit": "req/s"},
+            "worker_cpu_ms_per_callback": {
+                "value": round(full["worker_cpu_ms"], 3),
+                "unit": "ms",
+                "peer": "bare_worker_cpu_ms",
+            },
+            "bare_worker_cpu_ms": {"value": round(bare_run["worker_cpu_ms"], 3), "unit": "ms"},
+            "postgres_cpu_ms_per_callback": {"value": round(full["db_cpu_ms"], 3), "unit": "ms"},
             "p99_ms_at_fixed_rate": {"value": round(fixed["p99_ms"], 2), "unit": "ms"},
             "errors": {"value": full["errors"] + fixed["errors"], "unit": "requests"},
         },
-        "notes": f"gunicorn 2 workers (gthread x8), PostgreSQL, Python load generator "
-        f"on the same {os.cpu_count()}-CPU machine; fixed rate {args.rate:.0f}/s",
+        "notes": "gunicorn 2 workers with config/gunicorn.conf.py (gthread x8), PostgreSQL, "
+        f"Python load generator on the same {os.cpu_count()}-CPU machine; "
+        f"fixed rate {args.rate:.0f}/s",
     }
     print("RESULT " + json.dumps(result))
 
