@@ -1,8 +1,10 @@
 """Signed call-status callbacks per second on PostgreSQL under gunicorn, against a bare Flask
-endpoint under the same gunicorn settings, and the p99 latency at a fixed 500/s.
+endpoint and a naive insert-and-update endpoint under the same gunicorn settings
+(`config/gunicorn.conf.py`), the CPU each spends per request, and the p99 latency at a fixed
+500/s.
 
     DIALER_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
-        .venv/bin/python bench/bench_webhooks.py [--seconds 8] [--connections 16]
+        .venv/bin/python bench/bench_webhooks.py [--seconds 8] [--processes 2] [--threads 8]
 
 Each callback is distinct (attempt x status x sequence), signed with the official
 RequestValidator, and goes through the whole path: signature check, ledger insert, attempt
@@ -290,7 +292,7 @@ def main() -> None:
     with fresh_postgres_database(admin) as url:
         migrate.upgrade(url)
         seed(url, attempts)
-        port, bare_port = free_port(), free_port()
+        port, bare_port, naive_port = free_port(), free_port(), free_port()
         base = f"http://127.0.0.1:{port}"
         env = dict(
             os.environ,
@@ -303,6 +305,7 @@ def main() -> None:
         jobs = requests_for(base, range(1, attempts + 1))
         app = gunicorn("webhooks.wsgi:app", port, env)
         bare = gunicorn("bench.bare_app:app", bare_port, env)
+        naive = gunicorn("bench.naive_app:app", naive_port, env)
         try:
             half = len(jobs) // 2
             drive(port, jobs[-2000:], processes=1, threads=4, seconds=1.0)  # warm up
@@ -326,6 +329,16 @@ def main() -> None:
                     seconds=args.seconds,
                 ),
             )
+            naive_run = measured(
+                naive,
+                lambda: drive(
+                    naive_port,
+                    jobs[:half],
+                    processes=args.processes,
+                    threads=args.threads,
+                    seconds=args.seconds,
+                ),
+            )
             needed = int(args.rate * args.rate_seconds)
             fixed = drive(
                 port,
@@ -335,7 +348,7 @@ def main() -> None:
                 rate=args.rate,
             )
         finally:
-            for proc in (app, bare):
+            for proc in (app, bare, naive):
                 proc.terminate()
                 proc.wait(timeout=10)
             sample_errors(url)
@@ -345,6 +358,11 @@ def main() -> None:
         f"p99 {full['p99_ms']:.1f} ms, errors {full['errors']})"
     )
     print(f"bare:     {bare_run['per_second']:.0f}/s (p99 {bare_run['p99_ms']:.1f} ms)")
+    print(
+        f"naive:    {naive_run['per_second']:.0f}/s (insert and update in one commit; "
+        f"{naive_run['worker_cpu_ms']:.2f} ms in gunicorn + {naive_run['db_cpu_ms']:.2f} ms "
+        f"in PostgreSQL per request, errors {naive_run['errors']})"
+    )
     print(f"ratio:    {ratio:.2f}")
     print(
         f"CPU per request: webhooks {full['worker_cpu_ms']:.2f} ms in gunicorn + "
@@ -370,6 +388,11 @@ def main() -> None:
             },
             "bare_worker_cpu_ms": {"value": round(bare_run["worker_cpu_ms"], 3), "unit": "ms"},
             "postgres_cpu_ms_per_callback": {"value": round(full["db_cpu_ms"], 3), "unit": "ms"},
+            "naive_per_second": {
+                "value": round(naive_run["per_second"], 1),
+                "unit": "req/s",
+                "peer": "bare_per_second",
+            },
             "p99_ms_at_fixed_rate": {"value": round(fixed["p99_ms"], 2), "unit": "ms"},
             "errors": {"value": full["errors"] + fixed["errors"], "unit": "requests"},
         },

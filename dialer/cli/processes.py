@@ -6,9 +6,11 @@ import os
 import sys
 import threading
 from datetime import datetime
+from pathlib import Path
 
 import click
 
+import config
 from config.settings import load_settings
 from dialer.clock import Clock, SystemClock
 from dialer.logging import configure_logging, get_logger
@@ -28,6 +30,10 @@ def _clock(start: str | None) -> Clock | None:
     return None if start is None else ShiftedClock(datetime.fromisoformat(start))
 
 
+# The web process's gunicorn settings, as in the Procfile.
+GUNICORN_CONFIG = Path(config.__file__).resolve().parent / "gunicorn.conf.py"
+
+
 @click.command("serve")
 @click.option("--port", type=int, default=None, help="Default: $PORT (as on Heroku), else 5000.")
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server process
@@ -40,6 +46,8 @@ def serve(port: int | None, host: str, workers: int | None) -> None:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(GUNICORN_CONFIG),
         "webhooks.wsgi:app",
         "--bind",
         f"{host}:{chosen}",
