@@ -211,16 +211,21 @@ def sample_errors(url: str) -> None:
         print(f"unapplied events ({count}): {error[:1200]}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU of these processes so far (Linux /proc)."""
-    total = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User plus system CPU of each of these processes so far (Linux /proc)."""
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended meanwhile
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings; a process started in between counts from zero."""
+    return sum(total - before.get(pid, 0.0) for pid, total in after.items())
 
 
 def children(proc: subprocess.Popen[bytes]) -> list[int]:
@@ -228,7 +233,7 @@ def children(proc: subprocess.Popen[bytes]) -> list[int]:
     return [int(pid) for pid in found]
 
 
-def postgres_backends() -> list[int]:
+def postgres_processes() -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -244,12 +249,16 @@ def measured(
     proc: subprocess.Popen[bytes], run: Callable[[], dict[str, float]]
 ) -> dict[str, float]:
     """`run`, with the CPU its server's workers and PostgreSQL spent per request."""
-    workers, database = children(proc), postgres_backends()
-    before = cpu_seconds(workers), cpu_seconds(database)
+    workers = cpu_seconds(children(proc))
+    database = cpu_seconds(postgres_processes())
     result = run()
-    spent = cpu_seconds(workers) - before[0], cpu_seconds(database) - before[1]
+    worker_cpu = spent(workers, cpu_seconds(children(proc)))
+    database_cpu = spent(database, cpu_seconds(postgres_processes()))
     count = max(result["count"], 1)
-    return result | {"worker_cpu_ms": spent[0] * 1000 / count, "db_cpu_ms": spent[1] * 1000 / count}
+    return result | {
+        "worker_cpu_ms": worker_cpu * 1000 / count,
+        "db_cpu_ms": database_cpu * 1000 / count,
+    }
 
 
 def gunicorn(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
