@@ -59,6 +59,7 @@ class DispositionForm(FlaskForm):
             SelectChoice(DispositionCode.WRONG_NUMBER.value, _l("Wrong number")),
             SelectChoice(DispositionCode.CALLBACK.value, _l("Callback")),
             SelectChoice(DispositionCode.CEASE_REQUEST.value, _l("Cease request")),
+            SelectChoice(DispositionCode.NO_CALLS_AT_WORK.value, _l("No calls at work")),
             SelectChoice(DispositionCode.REFUSED.value, _l("Refused")),
             SelectChoice(DispositionCode.NOTE.value, _l("Note")),
         ],

@@ -40,6 +40,7 @@ VOCABULARY = (
     N_("cease_communication"),
     N_("attorney_represented"),
     N_("dispute_pending"),
+    N_("workplace_prohibited"),
     N_("bankruptcy"),
     N_("deceased"),
     # dispositions
@@ -49,6 +50,7 @@ VOCABULARY = (
     N_("wrong_number"),
     N_("callback"),
     N_("cease_request"),
+    N_("no_calls_at_work"),
     N_("refused"),
     N_("note"),
     # campaign statuses

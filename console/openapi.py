@@ -93,6 +93,7 @@ _DISPOSITION_BODY = {
                 "wrong_number",
                 "callback",
                 "cease_request",
+                "no_calls_at_work",
                 "refused",
                 "note",
             ],

@@ -4,7 +4,9 @@ promise to pay -> promises_to_pay row, contact paused until after the date;
 paid -> stage resolved, nothing more due; dispute -> dispute_pending flag on the debt (the
 engine blocks); wrong number -> phone marked wrong_party; callback -> only a lawful local
 time is accepted (checked with the engine); cease -> cease_communication flag (the engine
-blocks everything); refused and notes are recorded. Each writes a timeline event.
+blocks everything); no calls at work -> workplace_prohibited flag (the engine blocks calls and
+texts to the consumer's work numbers); refused and notes are recorded. Each writes a timeline
+event.
 """
 
 from __future__ import annotations
@@ -38,8 +40,29 @@ class DispositionCode(StrEnum):
     WRONG_NUMBER = "wrong_number"
     CALLBACK = "callback"
     CEASE_REQUEST = "cease_request"
+    NO_CALLS_AT_WORK = "no_calls_at_work"
     REFUSED = "refused"
     NOTE = "note"
+
+
+# Dispositions that flag the consumer: the flag, whether it is on the debt only, the summary.
+_FLAGGING: dict[DispositionCode, tuple[ConsumerFlag, bool, str]] = {
+    DispositionCode.DISPUTE: (
+        ConsumerFlag.DISPUTE_PENDING,
+        True,
+        "Debt disputed: contact about this debt stops until the dispute is resolved",
+    ),
+    DispositionCode.CEASE_REQUEST: (
+        ConsumerFlag.CEASE_COMMUNICATION,
+        False,
+        "Consumer asked us to cease communication: all contact stops",
+    ),
+    DispositionCode.NO_CALLS_AT_WORK: (
+        ConsumerFlag.WORKPLACE_PROHIBITED,
+        False,
+        "Employer prohibits contact at work: no calls or texts to work numbers",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,26 +151,11 @@ def _apply(  # noqa: PLR0911 - one branch per disposition code reads best
     if code is DispositionCode.PAID:
         _set_stage(session, debt=debt, stage=DebtStage.RESOLVED, now=now, actor=actor)
         return "Paid in full: case resolved, no further contact"
-    if code is DispositionCode.DISPUTE:
-        _flag(
-            session,
-            debt=debt,
-            flag=ConsumerFlag.DISPUTE_PENDING,
-            per_debt=True,
-            now=now,
-            actor=actor,
-        )
-        return "Debt disputed: contact about this debt stops until the dispute is resolved"
-    if code is DispositionCode.CEASE_REQUEST:
-        _flag(
-            session,
-            debt=debt,
-            flag=ConsumerFlag.CEASE_COMMUNICATION,
-            per_debt=False,
-            now=now,
-            actor=actor,
-        )
-        return "Consumer asked us to cease communication: all contact stops"
+    flagged = _FLAGGING.get(code)
+    if flagged is not None:
+        flag, per_debt, summary = flagged
+        _flag(session, debt=debt, flag=flag, per_debt=per_debt, now=now, actor=actor)
+        return summary
     if code is DispositionCode.WRONG_NUMBER:
         return _wrong_number(session, debt=debt, attempt=attempt, entry=entry, now=now, actor=actor)
     if code is DispositionCode.CALLBACK:

@@ -49,6 +49,9 @@ class ConsumerFlag(StrEnum):
     DISPUTE_PENDING = "dispute_pending"
     BANKRUPTCY = "bankruptcy"
     DECEASED = "deceased"
+    # The consumer's employer prohibits communications at work: no calls or texts to work
+    # numbers (15 U.S.C. 1692c(a)(3)).
+    WORKPLACE_PROHIBITED = "workplace_prohibited"
 
 
 class DebtStage(StrEnum):

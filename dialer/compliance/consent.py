@@ -8,7 +8,7 @@ from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
 from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
 from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
-from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus
+from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus, PhoneType
 
 _OUTBOUND, _INBOUND = Direction.OUTBOUND, Direction.INBOUND
 _SMS = Channel.SMS
@@ -25,18 +25,21 @@ def check_flags(moment: Moment, rules: tuple[FlagRule, ...]) -> list[Block]:
     flags = moment.consumer.flags
     if not flags:
         return []
+    phone_type = moment.phone.type
     return [
-        _hard(
-            Reason(
-                rule.reason,
-                rule.id,
-                rule.citation,
-                f"the consumer's record is flagged {rule.flag.value}",
-            )
-        )
+        _hard(Reason(rule.reason, rule.id, rule.citation, _flag_message(rule, phone_type)))
         for rule in rules
-        if rule.flag in flags and moment.proposed.channel in rule.channels
+        if rule.flag in flags
+        and moment.proposed.channel in rule.channels
+        and (rule.phone_types is None or phone_type in rule.phone_types)
     ]
+
+
+def _flag_message(rule: FlagRule, phone_type: PhoneType) -> str:
+    message = f"the consumer's record is flagged {rule.flag.value}"
+    if rule.phone_types is not None:
+        message += f" and {phone_type.value} numbers are covered"
+    return message
 
 
 def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -> list[Block]:

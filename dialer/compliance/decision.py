@@ -22,6 +22,7 @@ class ReasonCode(StrEnum):
     DECEASED = "deceased"
     NO_CONSENT = "no_consent"
     INVALID_NUMBER = "invalid_number"
+    WORKPLACE_PROHIBITED = "workplace_prohibited"
 
 
 @dataclass(frozen=True, slots=True)

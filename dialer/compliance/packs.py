@@ -250,7 +250,13 @@ def _lockout(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
 def _flag(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
     flag = parse_enum(data.get("flag"), ConsumerFlag, f"{where}: flag")
     reason = parse_enum(data.get("reason", flag.value), ReasonCode, f"{where}: reason")
-    return FlagRule(**common, flag=flag, reason=reason, channels=_channels(data, where))
+    return FlagRule(
+        **common,
+        flag=flag,
+        reason=reason,
+        channels=_channels(data, where),
+        phone_types=_phone_types(data.get("phone_types"), f"{where}: phone_types"),
+    )
 
 
 def _consent(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
@@ -297,7 +303,7 @@ _PARSERS: dict[str, tuple[set[str], _Builder]] = {
         _cap,
     ),
     "lockout": ({"channels", "trigger", "days", "consent_exempt_days"}, _lockout),
-    "flag": ({"channels", "flag", "reason"}, _flag),
+    "flag": ({"channels", "flag", "reason", "phone_types"}, _flag),
     "consent": ({"channels", "modes", "phone_types"}, _consent),
     "opt_out": ({"channels", "automated_revocation"}, _opt_out),
     "invalid_number": (set(), _invalid),

@@ -61,6 +61,8 @@ class FlagRule(RuleBase):
     flag: ConsumerFlag
     reason: ReasonCode
     channels: frozenset[Channel]
+    # The flag blocks only contacts to numbers of these types (None: every number).
+    phone_types: frozenset[PhoneType] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,3 +170,30 @@ def test_a_callback_must_be_at_a_lawful_local_time(
         assert debt.next_contact_at.isoformat() == "2026-03-18T14:00:00+00:00"
         kinds = [e.kind for e in session.query(CaseEvent).all()]
         assert kinds == ["disposition.callback"]
+
+
+def test_no_calls_at_work_blocks_the_work_number_only(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    with transaction(services.sessions) as session:
+        phone = session.query(Phone).one()
+        phone.phone_type = "work"
+    summary = record(app, services, seeded, DispositionInput(code=DispositionCode.NO_CALLS_AT_WORK))
+    assert summary == "Employer prohibits contact at work: no calls or texts to work numbers"
+    allowed, reasons = call_now(app, services)
+    assert not allowed
+    assert "workplace_prohibited" in reasons
+    with transaction(services.sessions) as session:
+        flag = session.query(ConsumerFlagRecord).one()
+        assert (flag.flag, flag.debt_id) == ("workplace_prohibited", None)
+        session.add(
+            Phone(
+                consumer_id=phone.consumer_id,
+                e164="+16175550199",
+                phone_type="mobile",
+                consent=True,
+                status="valid",
+                position=1,
+            )
+        )
+    assert call_now(app, services) == (True, ())  # the mobile number may still be called

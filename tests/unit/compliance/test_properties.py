@@ -15,7 +15,7 @@ from dialer.compliance import (
     load_rule_packs,
 )
 from dialer.compliance.zones import zone_info
-from dialer.vocabulary import Channel, Outcome, PhoneType
+from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneType
 
 PACKS: RulePacks = load_rule_packs()
 CONSUMERS = [
@@ -99,3 +99,39 @@ def test_never_an_eighth_counted_call_in_seven_local_days(attempts) -> None:
         for day in set(counted):
             window = [d for d in counted if 0 <= (d - day).days < 7]
             assert len(window) <= 7
+
+
+US_STATES = ["CA", "CO", "FL", "MA", "NY", "TX", "WA"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(US_STATES),
+    st.sampled_from(list(PhoneType)),
+    st.booleans(),
+    st.sampled_from(list(Channel)),
+    instants,
+)
+def test_a_work_number_is_never_contacted_once_the_employer_prohibits_it(
+    state, other_type, consent, channel, at
+) -> None:
+    """Whatever the time, channel, consent or other numbers: the work number stays blocked,
+    and the flag alone never blocks a number that is not a work number."""
+    work = PhoneFacts("+13035550104", PhoneType.WORK, consent)
+    other = PhoneFacts("+13035550103", other_type, consent)
+    flagged = ConsumerFacts(
+        country="US",
+        state=state,
+        phones=(work, other),
+        flags=frozenset({ConsumerFlag.WORKPLACE_PROHIBITED}),
+    )
+    to_work = evaluate(flagged, [], ProposedContact(at, channel, work.number), packs=PACKS)
+    assert not to_work.allowed
+    assert "workplace_prohibited" in {r.code.value for r in to_work.reasons}
+    to_other = evaluate(flagged, [], ProposedContact(at, channel, other.number), packs=PACKS)
+    unflagged = ConsumerFacts(country="US", state=state, phones=(work, other))
+    same_without_flag = evaluate(
+        unflagged, [], ProposedContact(at, channel, other.number), packs=PACKS
+    )
+    if other_type is not PhoneType.WORK:
+        assert to_other.allowed == same_without_flag.allowed
