@@ -318,36 +318,22 @@ def main() -> None:
         try:
             half = len(jobs) // 2
             drive(port, jobs[-2000:], processes=1, threads=4, seconds=1.0)  # warm up
-            full = measured(
-                app,
-                lambda: drive(
-                    port,
-                    jobs[:half],
-                    processes=args.processes,
-                    threads=args.threads,
-                    seconds=args.seconds,
-                ),
-            )
-            bare_run = measured(
-                bare,
-                lambda: drive(
-                    bare_port,
-                    jobs[:half],
-                    processes=args.processes,
-                    threads=args.threads,
-                    seconds=args.seconds,
-                ),
-            )
-            naive_run = measured(
-                naive,
-                lambda: drive(
-                    naive_port,
-                    jobs[:half],
-                    processes=args.processes,
-                    threads=args.threads,
-                    seconds=args.seconds,
-                ),
-            )
+
+            def closed_loop(server: subprocess.Popen[bytes], at: int) -> dict[str, float]:
+                return measured(
+                    server,
+                    lambda: drive(
+                        at,
+                        jobs[:half],
+                        processes=args.processes,
+                        threads=args.threads,
+                        seconds=args.seconds,
+                    ),
+                )
+
+            full = closed_loop(app, port)
+            bare_run = closed_loop(bare, bare_port)
+            naive_run = closed_loop(naive, naive_port)
             needed = int(args.rate * args.rate_seconds)
             fixed = drive(
                 port,
