@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.desk import flash_done
-from console.forms import DispositionForm, EmptyForm, SearchForm
+from console.forms import DispositionForm, EmptyForm, FlagClearForm, SearchForm
 from console.gateway import pacer, telephony
 from dialer import agent_desk
 from dialer.accounts import Permission
@@ -25,6 +25,7 @@ from dialer.case_page import (
 from dialer.db.models import Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
+from dialer.flags import clear_flag
 from dialer.vocabulary import Channel
 
 bp = Blueprint("cases", __name__)
@@ -56,6 +57,7 @@ def show(debt_id: int) -> ResponseReturnValue:
             disposition=form,
             explanation=_explanation(db, debt_id),
             call_form=EmptyForm(),
+            clear_form=FlagClearForm(formdata=None),
         )
 
 
@@ -133,6 +135,38 @@ def call(debt_id: int) -> ResponseReturnValue:
         return redirect(url_for("desk.page"))
     flash(_("The call could not be placed (%(result)s).", result=placement.result), "error")
     return redirect(url_for("cases.show", debt_id=debt_id))
+
+
+@bp.post("/cases/<int:debt_id>/flags/<int:flag_id>/clear")
+@requires(Permission.ALL_CASES)
+def clear(debt_id: int, flag_id: int) -> ResponseReturnValue:
+    """A supervisor clears a flag (a dispute answered, an attorney no longer retained)."""
+    form = FlagClearForm()
+    back = url_for("cases.show", debt_id=debt_id)
+    if not form.validate_on_submit():
+        flash(_("Say why the flag no longer applies."), "error")
+        return redirect(back)
+    try:
+        with unit_of_work() as db:
+            debt = db.get(Debt, debt_id)
+            if debt is None:
+                abort(404)
+            record = clear_flag(
+                db,
+                consumer_id=debt.consumer_id,
+                flag_id=flag_id,
+                reason=form.reason.data or "",
+                actor=signed_in().username,
+                now=now(),
+            )
+            cleared = record.flag
+    except NotFoundError:
+        abort(404)
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    flash(_("Flag cleared: %(flag)s", flag=_(cleared)), "ok")
+    return redirect(back)
 
 
 @bp.get("/opt-outs")

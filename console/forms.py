@@ -151,3 +151,9 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Reference, name or phone"), validators=[Optional(), Length(max=100)])
+
+
+class FlagClearForm(FlaskForm):
+    reason = StringField(
+        _l("Why it no longer applies"), validators=[DataRequired(), Length(max=500)]
+    )

@@ -34,6 +34,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "cases.show": SIGNED_IN,
     "cases.disposition": SIGNED_IN,
     "cases.call": SIGNED_IN,
+    "cases.clear": SUPERVISORS,
     "cases.search": SUPERVISORS,
     "cases.opt_outs": SUPERVISORS,
     "dashboard.today_page": SUPERVISORS,
@@ -79,6 +80,7 @@ def fill(rule: str, seeded: Seeded) -> str:
         "campaign_id": seeded.campaign_id,
         "user_id": seeded.other_agent_id,
         "ref": "D-1001",
+        "flag_id": 1,
     }
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 
