@@ -157,3 +157,12 @@ class FlagClearForm(FlaskForm):
     reason = StringField(
         _l("Why it no longer applies"), validators=[DataRequired(), Length(max=500)]
     )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Who"), validators=[Optional(), Length(max=100)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    entity_id = StringField(_l("Record id"), validators=[Optional(), Length(max=64)])

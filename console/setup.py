@@ -9,7 +9,18 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from console import api, assets, auth, campaigns, cases, dashboard, desk, limits_editor, users
+from console import (
+    api,
+    assets,
+    audit,
+    auth,
+    campaigns,
+    cases,
+    dashboard,
+    desk,
+    limits_editor,
+    users,
+)
 from console.authz import login_manager
 from console.context import ConsoleState, init_state
 from console.filters import register_filters
@@ -52,7 +63,7 @@ def init_app(app: Flask) -> None:
             throttle=LoginThrottle(redis_url=settings.redis_url),
         ),
     )
-    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users):
+    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users, audit):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     for code in (400, 403, 404, 405):

@@ -41,10 +41,16 @@ class Permission(StrEnum):
     EDIT_CAMPAIGNS = "edit_campaigns"  # edit the definition
     LIMITS = "limits"  # view and change contact limits
     USERS = "users"  # create users, change roles, issue tokens
+    AUDIT = "audit"  # read the audit log (who changed what, when and why)
 
 
 _AGENT = frozenset({Permission.DESK, Permission.WORK_CASES})
-_SUPERVISOR = _AGENT | {Permission.ALL_CASES, Permission.DASHBOARD, Permission.RUN_CAMPAIGNS}
+_SUPERVISOR = _AGENT | {
+    Permission.ALL_CASES,
+    Permission.DASHBOARD,
+    Permission.RUN_CAMPAIGNS,
+    Permission.AUDIT,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: _AGENT,
     Role.SUPERVISOR: frozenset(_SUPERVISOR),

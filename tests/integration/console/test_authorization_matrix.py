@@ -47,6 +47,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "users.create": ADMINS,
     "users.update": ADMINS,
     "users.token": ADMINS,
+    "audit.index": SUPERVISORS,
     "api.openapi": ANYONE,
     "api.me": SIGNED_IN,
     "api.case": SIGNED_IN,
