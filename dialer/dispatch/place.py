@@ -70,16 +70,16 @@ def place(
         waited = pacer.acquire(
             reservation.channel, sender=reservation.from_, timeout=PACING_TIMEOUT
         )
-    cap = pacer.config.max_concurrent_calls
-    if waited is not None and cap is not None and reservation.channel is Channel.CALL:
-        waited = _wait_for_a_line(sessions, cap=cap, waited=waited)
+    cap = pacer.config.max_concurrent_calls if reservation.channel is Channel.CALL else None
+    dialing: bool | None = None
+    if waited is not None:
+        dialing, waited = _take_a_line(sessions, reservation, cap=cap, waited=waited, clock=clock)
     if waited is None:
         now = clock.now()
         release(sessions, reservation, now=now, retry_at=now, error="pacing timeout")
         return Placement(reservation.attempt_id, "released")
-    with transaction(sessions) as session:
-        if not _start_dialing(session, reservation.attempt_id, now=clock.now()):
-            return Placement(reservation.attempt_id, "released", pacing_wait=waited)
+    if not dialing:
+        return Placement(reservation.attempt_id, "released", pacing_wait=waited)
     try:
         sid = _create(reservation, telephony=telephony, base_url=base_url)
     except AmbiguousCreateError:
@@ -128,16 +128,45 @@ def calls_in_flight(session: Session) -> int:
     )
 
 
-def _wait_for_a_line(sessions: sessionmaker[Session], *, cap: int, waited: float) -> float | None:
-    """Wait while `cap` calls are in flight (a soft cap: workers check, then place)."""
+# Every process that starts a call takes this lock first (PostgreSQL, for the transaction).
+CALL_LINES_LOCK = 0x6469616C  # "dial"
+
+
+def _take_a_line(
+    sessions: sessionmaker[Session],
+    reservation: Reservation,
+    *,
+    cap: int | None,
+    waited: float,
+    clock: Clock,
+) -> tuple[bool, float | None]:
+    """Move the attempt to `dialing` once fewer than `cap` calls are in flight.
+
+    Counting and moving happen in one transaction that every worker serializes on (an
+    advisory lock on PostgreSQL; SQLite's BEGIN IMMEDIATE does the same), so two workers never
+    both take the last line: the cap is hard across processes. Returns (dialing, waited):
+    (False, waited) when the reconciler released the attempt meanwhile, waited None after
+    PACING_TIMEOUT with no free line.
+    """
     while True:
         with transaction(sessions) as session:
-            if calls_in_flight(session) < cap:
-                return waited
+            if cap is not None:
+                serialize_call_starts(session)
+                full = calls_in_flight(session) >= cap
+            else:
+                full = False
+            if not full:
+                return _start_dialing(session, reservation.attempt_id, now=clock.now()), waited
         if waited >= PACING_TIMEOUT:
-            return None
+            return False, None
         time.sleep(0.2)
         waited += 0.2
+
+
+def serialize_call_starts(session: Session) -> None:
+    """Until this transaction ends, no other process counts or starts calls (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CALL_LINES_LOCK)))
 
 
 def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) -> str:

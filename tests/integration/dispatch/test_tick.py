@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -193,3 +195,35 @@ def test_concurrent_call_cap_holds_new_calls_until_a_line_frees(
     assert len(fake.placed) == 2
     with transaction(services.sessions) as session:
         assert place_module.calls_in_flight(session) == 2
+
+
+def test_two_workers_never_exceed_the_concurrent_call_cap_together(
+    services, packs, dispatcher, fake, monkeypatch
+):
+    """Two workers tick at once against a cap of one line: counting and starting a call is
+    serialized across processes, so both cannot see the line free and take it."""
+    make_campaign(services, packs, steps=[{"kind": "ivr", "script": "reminder_ivr"}])
+    insert_portfolio(services.engine, count=8, now=services.clock.now(), places=MA)
+    _enrol(services)
+    monkeypatch.setattr(place_module, "PACING_TIMEOUT", 0.6)
+    count = place_module.calls_in_flight
+
+    def slow_count(session):  # widen the gap between counting the lines and taking one
+        found = count(session)
+        time.sleep(0.05)
+        return found
+
+    monkeypatch.setattr(place_module, "calls_in_flight", slow_count)
+    dispatcher.pacer.config = replace(dispatcher.pacer.config, max_concurrent_calls=1)
+    workers = [replace(dispatcher, batch_size=4) for _ in range(2)]  # two claims of 4 debts
+    reports = []
+    threads = [threading.Thread(target=lambda w=w: reports.append(w.tick())) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(r.placed for r in reports) == 1
+    assert len(fake.placed) == 1
+    with transaction(services.sessions) as session:
+        assert place_module.calls_in_flight(session) == 1
