@@ -30,7 +30,7 @@ def _condition(flags: tuple[str, ...]) -> str:
 
 def _replace_check(flags: tuple[str, ...]) -> None:
     name = op.f("ck_consumer_flags_flag_valid")
-    with op.batch_alter_table("consumer_flags", recreate="always") as batch:
+    with op.batch_alter_table("consumer_flags") as batch:  # SQLite: a copy; PostgreSQL: ALTER
         batch.drop_constraint(name, type_="check")
         batch.create_check_constraint(name, _condition(flags))
 
