@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.desk import flash_done
-from console.forms import DispositionForm, EmptyForm, FlagClearForm, SearchForm
+from console.forms import DispositionForm, EmptyForm, FlagAddForm, FlagClearForm, SearchForm
 from console.gateway import pacer, telephony
 from dialer import agent_desk
 from dialer.accounts import Permission
@@ -25,8 +25,8 @@ from dialer.case_page import (
 from dialer.db.models import Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
-from dialer.flags import clear_flag
-from dialer.vocabulary import Channel
+from dialer.flags import clear_flag, flag_by_hand
+from dialer.vocabulary import Channel, ConsumerFlag
 
 bp = Blueprint("cases", __name__)
 
@@ -58,6 +58,7 @@ def show(debt_id: int) -> ResponseReturnValue:
             explanation=_explanation(db, debt_id),
             call_form=EmptyForm(),
             clear_form=FlagClearForm(formdata=None),
+            add_flag_form=FlagAddForm(formdata=None),
         )
 
 
@@ -135,6 +136,36 @@ def call(debt_id: int) -> ResponseReturnValue:
         return redirect(url_for("desk.page"))
     flash(_("The call could not be placed (%(result)s).", result=placement.result), "error")
     return redirect(url_for("cases.show", debt_id=debt_id))
+
+
+@bp.post("/cases/<int:debt_id>/flags")
+@requires(Permission.ALL_CASES)
+def add_flag(debt_id: int) -> ResponseReturnValue:
+    """A supervisor sets a flag learned outside a call (a bankruptcy notice, an attorney's
+    letter, a written cease request): contact stops from this moment."""
+    form = FlagAddForm()
+    back = url_for("cases.show", debt_id=debt_id)
+    if not form.validate_on_submit():
+        flash(_("Choose the flag and say how it was learned."), "error")
+        return redirect(back)
+    try:
+        with unit_of_work() as db:
+            record = flag_by_hand(
+                db,
+                debt_id=debt_id,
+                flag=ConsumerFlag(form.flag.data),
+                note=form.note.data or "",
+                actor=signed_in().username,
+                now=now(),
+            )
+            added = record.flag
+    except NotFoundError:
+        abort(404)
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    flash(_("Flag set: %(flag)s", flag=_(added)), "ok")
+    return redirect(back)
 
 
 @bp.post("/cases/<int:debt_id>/flags/<int:flag_id>/clear")

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from dialer.dispositions import DispositionCode
+from dialer.vocabulary import ConsumerFlag
 
 
 class LoginForm(FlaskForm):
@@ -166,3 +167,21 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=100)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
     entity_id = StringField(_l("Record id"), validators=[Optional(), Length(max=64)])
+
+
+class FlagAddForm(FlaskForm):
+    flag = SelectField(
+        _l("Flag"),
+        choices=[
+            SelectChoice(ConsumerFlag.CEASE_COMMUNICATION.value, _l("Cease communication")),
+            SelectChoice(ConsumerFlag.ATTORNEY_REPRESENTED.value, _l("Attorney represented")),
+            SelectChoice(ConsumerFlag.DISPUTE_PENDING.value, _l("Dispute pending (this debt)")),
+            SelectChoice(ConsumerFlag.BANKRUPTCY.value, _l("Bankruptcy")),
+            SelectChoice(ConsumerFlag.DECEASED.value, _l("Deceased")),
+            SelectChoice(
+                ConsumerFlag.WORKPLACE_PROHIBITED.value, _l("Employer prohibits contact at work")
+            ),
+        ],
+        validators=[DataRequired()],
+    )
+    note = StringField(_l("How it was learned"), validators=[DataRequired(), Length(max=500)])

@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_record import add_audit_entry, add_case_event, add_flag
+from dialer.case_record import add_audit_entry, add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, consumer_zone
 from dialer.db.models import (
@@ -30,6 +30,7 @@ from dialer.db.models import (
     PromiseToPay,
 )
 from dialer.errors import InputError, NotFoundError
+from dialer.flags import record_flag
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, DebtStage, PhoneStatus
 
 
@@ -45,21 +46,18 @@ class DispositionCode(StrEnum):
     NOTE = "note"
 
 
-# Dispositions that flag the consumer: the flag, whether it is on the debt only, the summary.
-_FLAGGING: dict[DispositionCode, tuple[ConsumerFlag, bool, str]] = {
+# Dispositions that flag the consumer (a dispute: the debt only): the flag and the summary.
+_FLAGGING: dict[DispositionCode, tuple[ConsumerFlag, str]] = {
     DispositionCode.DISPUTE: (
         ConsumerFlag.DISPUTE_PENDING,
-        True,
         "Debt disputed: contact about this debt stops until the dispute is resolved",
     ),
     DispositionCode.CEASE_REQUEST: (
         ConsumerFlag.CEASE_COMMUNICATION,
-        False,
         "Consumer asked us to cease communication: all contact stops",
     ),
     DispositionCode.NO_CALLS_AT_WORK: (
         ConsumerFlag.WORKPLACE_PROHIBITED,
-        False,
         "Employer prohibits contact at work: no calls or texts to work numbers",
     ),
 }
@@ -153,8 +151,11 @@ def _apply(  # noqa: PLR0911 - one branch per disposition code reads best
         return "Paid in full: case resolved, no further contact"
     flagged = _FLAGGING.get(code)
     if flagged is not None:
-        flag, per_debt, summary = flagged
-        _flag(session, debt=debt, flag=flag, per_debt=per_debt, now=now, actor=actor)
+        flag, summary = flagged
+        source, reason = f"agent:{actor}", "agent disposition"
+        record_flag(
+            session, debt=debt, flag=flag, now=now, actor=actor, source=source, reason=reason
+        )
         return summary
     if code is DispositionCode.WRONG_NUMBER:
         return _wrong_number(session, debt=debt, attempt=attempt, entry=entry, now=now, actor=actor)
@@ -225,37 +226,6 @@ def _set_stage(
         entity_id=str(debt.id),
         before=before,
         after={"stage": stage.value, "next_contact_at": None},
-        reason="agent disposition",
-    )
-
-
-def _flag(
-    session: Session,
-    *,
-    debt: Debt,
-    flag: ConsumerFlag,
-    per_debt: bool,
-    now: datetime,
-    actor: str,
-) -> None:
-    record = add_flag(
-        session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id if per_debt else None,
-        flag=flag,
-        learned_at=now,
-        source=f"agent:{actor}",
-        detail={"debt_ref": debt.external_ref},
-    )
-    add_audit_entry(
-        session,
-        at=now,
-        actor=actor,
-        action="consumer.flag",
-        entity="consumer",
-        entity_id=str(debt.consumer_id),
-        before=None,
-        after={"flag": flag.value, "debt_id": record.debt_id},
         reason="agent disposition",
     )
 

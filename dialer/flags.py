@@ -1,4 +1,9 @@
-"""Clearing a consumer flag: the reason kept for auditors, and the debts planned again.
+"""Setting and clearing consumer flags, with how it was learned and why, for auditors.
+
+A flag set by hand (a bankruptcy notice or an attorney's letter arrives by mail) or by an
+agent's disposition is recorded with its source and an audit entry; the engine applies it
+from that moment. A dispute is recorded against the debt, every other flag against the
+consumer.
 
 A flag is never deleted: clearing it sets cleared_at and cleared_reason, the timeline and the
 audit log say who cleared it, when and why, and the engine stops applying it from that moment
@@ -15,12 +20,76 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.replanning import mark_debt_for_replanning
-from dialer.case_record import add_audit_entry, add_case_event
+from dialer.case_record import add_audit_entry, add_case_event, add_flag
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.errors import InputError, NotFoundError
-from dialer.vocabulary import CONTACTABLE_STAGES
+from dialer.vocabulary import CONTACTABLE_STAGES, ConsumerFlag
 
 MAX_CLEAR_REASON = 500
+MAX_NOTE = 500
+PER_DEBT_FLAGS = frozenset({ConsumerFlag.DISPUTE_PENDING})
+
+
+def record_flag(
+    session: Session,
+    *,
+    debt: Debt,
+    flag: ConsumerFlag,
+    now: datetime,
+    actor: str,
+    source: str,
+    reason: str,
+) -> ConsumerFlagRecord:
+    """Set `flag` for the debt's consumer (a dispute: for this debt) and audit it."""
+    record = add_flag(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id if flag in PER_DEBT_FLAGS else None,
+        flag=flag,
+        learned_at=now,
+        source=source,
+        detail={"debt_ref": debt.external_ref},
+    )
+    add_audit_entry(
+        session,
+        at=now,
+        actor=actor,
+        action="consumer.flag",
+        entity="consumer",
+        entity_id=str(debt.consumer_id),
+        before=None,
+        after={"flag": flag.value, "debt_id": record.debt_id},
+        reason=reason,
+    )
+    return record
+
+
+def flag_by_hand(
+    session: Session, *, debt_id: int, flag: ConsumerFlag, note: str, actor: str, now: datetime
+) -> ConsumerFlagRecord:
+    """A supervisor sets a flag learned outside a call; `note` says how it was learned."""
+    how = note.strip()
+    if not how:
+        raise InputError("say how the flag was learned (a letter, a court notice, a call)")
+    if len(how) > MAX_NOTE:
+        raise InputError(f"the note is longer than {MAX_NOTE} characters")
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no debt {debt_id}")
+    record = record_flag(
+        session, debt=debt, flag=flag, now=now, actor=actor, source=f"console:{actor}", reason=how
+    )
+    add_case_event(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=record.debt_id,
+        at=now,
+        kind="flag.added",
+        summary=f"Flag {flag.value} set: {how}",
+        detail={"flag_id": record.id, "flag": flag.value},
+        actor=actor,
+    )
+    return record
 
 
 def clear_flag(

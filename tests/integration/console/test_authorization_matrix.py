@@ -35,6 +35,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "cases.disposition": SIGNED_IN,
     "cases.call": SIGNED_IN,
     "cases.clear": SUPERVISORS,
+    "cases.add_flag": SUPERVISORS,
     "cases.search": SUPERVISORS,
     "cases.opt_outs": SUPERVISORS,
     "dashboard.today_page": SUPERVISORS,

@@ -80,3 +80,31 @@ def test_a_flag_is_not_cleared_without_a_reason_nor_by_an_agent(
         assert flag is not None
         assert flag.cleared_at is None
         assert session.query(AuditEntry).filter_by(action="consumer.flag.clear").count() == 0
+
+
+def test_a_supervisor_sets_a_flag_learned_by_mail_and_contact_stops(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    assert call_now(app, services)[0]
+    client = app.test_client()
+    login(client, "sam")
+    page = f"/cases/{seeded.debt_id}"
+    assert "Set flag" in client.get(page).text
+    action = f"/cases/{seeded.debt_id}/flags"
+    # Without saying how it was learned, nothing is set.
+    assert form_post(client, page, action, {"flag": "bankruptcy", "note": " "}).status_code == 302
+    assert call_now(app, services)[0]
+    note = "chapter 7 notice from the court, case 26-10001, received 2026-03-02"
+    assert form_post(client, page, action, {"flag": "bankruptcy", "note": note}).status_code == 302
+    allowed, reasons = call_now(app, services)
+    assert not allowed
+    assert "bankruptcy" in reasons
+    with transaction(services.sessions) as session:
+        flag = session.query(ConsumerFlagRecord).one()
+        assert (flag.flag, flag.debt_id, flag.source) == ("bankruptcy", None, "console:sam")
+        audit = session.query(AuditEntry).filter_by(action="consumer.flag").one()
+        assert (audit.actor, audit.reason) == ("sam", note)
+        assert session.query(CaseEvent).filter_by(kind="flag.added").count() == 1
+    agent = app.test_client()
+    login(agent, "ann")
+    assert form_post(agent, "/desk", action, {"flag": "deceased", "note": "x"}).status_code == 403
