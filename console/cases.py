@@ -3,9 +3,12 @@ and the opt-out list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
@@ -22,7 +25,7 @@ from dialer.case_page import (
     load_case_view,
     opt_out_list,
 )
-from dialer.db.models import Debt
+from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
 from dialer.flags import clear_flag, flag_by_hand
@@ -144,28 +147,20 @@ def add_flag(debt_id: int) -> ResponseReturnValue:
     """A supervisor sets a flag learned outside a call (a bankruptcy notice, an attorney's
     letter, a written cease request): contact stops from this moment."""
     form = FlagAddForm()
-    back = url_for("cases.show", debt_id=debt_id)
-    if not form.validate_on_submit():
-        flash(_("Choose the flag and say how it was learned."), "error")
-        return redirect(back)
-    try:
-        with unit_of_work() as db:
-            record = flag_by_hand(
-                db,
-                debt_id=debt_id,
-                flag=ConsumerFlag(form.flag.data),
-                note=form.note.data or "",
-                actor=signed_in().username,
-                now=now(),
-            )
-            added = record.flag
-    except NotFoundError:
-        abort(404)
-    except InputError as exc:
-        flash(str(exc), "error")
-        return redirect(back)
-    flash(_("Flag set: %(flag)s", flag=_(added)), "ok")
-    return redirect(back)
+    return _change_flag(
+        debt_id,
+        form,
+        invalid=_("Choose the flag and say how it was learned."),
+        change=lambda db: flag_by_hand(
+            db,
+            debt_id=debt_id,
+            flag=ConsumerFlag(form.flag.data),
+            note=form.note.data or "",
+            actor=signed_in().username,
+            now=now(),
+        ),
+        done=lambda flag: _("Flag set: %(flag)s", flag=flag),
+    )
 
 
 @bp.post("/cases/<int:debt_id>/flags/<int:flag_id>/clear")
@@ -173,30 +168,43 @@ def add_flag(debt_id: int) -> ResponseReturnValue:
 def clear(debt_id: int, flag_id: int) -> ResponseReturnValue:
     """A supervisor clears a flag (a dispute answered, an attorney no longer retained)."""
     form = FlagClearForm()
+    return _change_flag(
+        debt_id,
+        form,
+        invalid=_("Say why the flag no longer applies."),
+        change=lambda db: clear_flag(
+            db,
+            debt_id=debt_id,
+            flag_id=flag_id,
+            reason=form.reason.data or "",
+            actor=signed_in().username,
+            now=now(),
+        ),
+        done=lambda flag: _("Flag cleared: %(flag)s", flag=flag),
+    )
+
+
+def _change_flag(
+    debt_id: int,
+    form: FlaskForm,
+    *,
+    invalid: str,
+    change: Callable[[Session], ConsumerFlagRecord],
+    done: Callable[[str], str],
+) -> ResponseReturnValue:
     back = url_for("cases.show", debt_id=debt_id)
     if not form.validate_on_submit():
-        flash(_("Say why the flag no longer applies."), "error")
+        flash(invalid, "error")
         return redirect(back)
     try:
         with unit_of_work() as db:
-            debt = db.get(Debt, debt_id)
-            if debt is None:
-                abort(404)
-            record = clear_flag(
-                db,
-                consumer_id=debt.consumer_id,
-                flag_id=flag_id,
-                reason=form.reason.data or "",
-                actor=signed_in().username,
-                now=now(),
-            )
-            cleared = record.flag
+            flag = change(db).flag
     except NotFoundError:
         abort(404)
     except InputError as exc:
         flash(str(exc), "error")
         return redirect(back)
-    flash(_("Flag cleared: %(flag)s", flag=_(cleared)), "ok")
+    flash(done(_(flag)), "ok")
     return redirect(back)
 
 

@@ -25,8 +25,7 @@ from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import CONTACTABLE_STAGES, ConsumerFlag
 
-MAX_CLEAR_REASON = 500
-MAX_NOTE = 500
+MAX_AUDIT_TEXT = 500  # a note on how a flag was learned, a reason it was cleared
 PER_DEBT_FLAGS = frozenset({ConsumerFlag.DISPUTE_PENDING})
 
 
@@ -68,11 +67,7 @@ def flag_by_hand(
     session: Session, *, debt_id: int, flag: ConsumerFlag, note: str, actor: str, now: datetime
 ) -> ConsumerFlagRecord:
     """A supervisor sets a flag learned outside a call; `note` says how it was learned."""
-    how = note.strip()
-    if not how:
-        raise InputError("say how the flag was learned (a letter, a court notice, a call)")
-    if len(how) > MAX_NOTE:
-        raise InputError(f"the note is longer than {MAX_NOTE} characters")
+    how = _audit_text(note, missing="say how the flag was learned (a letter, a court notice)")
     debt = session.get(Debt, debt_id)
     if debt is None:
         raise NotFoundError(f"no debt {debt_id}")
@@ -95,18 +90,18 @@ def flag_by_hand(
 def clear_flag(
     session: Session,
     *,
-    consumer_id: int,
+    debt_id: int,
     flag_id: int,
     reason: str,
     actor: str,
     now: datetime,
 ) -> ConsumerFlagRecord:
-    """Clear one of the consumer's active flags, with the reason an auditor will read."""
-    why = reason.strip()
-    if not why:
-        raise InputError("say why the flag is cleared (the reason is kept for audits)")
-    if len(why) > MAX_CLEAR_REASON:
-        raise InputError(f"the reason is longer than {MAX_CLEAR_REASON} characters")
+    """Clear one of the active flags of the debt's consumer, with the reason an auditor reads."""
+    why = _audit_text(reason, missing="say why the flag is cleared (it is kept for audits)")
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no debt {debt_id}")
+    consumer_id = debt.consumer_id
     record = session.get(ConsumerFlagRecord, flag_id, with_for_update=True)
     if record is None or record.consumer_id != consumer_id or record.cleared_at is not None:
         raise NotFoundError(f"no active flag {flag_id} on this consumer")
@@ -117,8 +112,8 @@ def clear_flag(
     )
     if record.debt_id is not None:
         debts = debts.where(Debt.id == record.debt_id)
-    for debt_id in session.scalars(debts):
-        mark_debt_for_replanning(session, debt_id, now)
+    for due in session.scalars(debts):
+        mark_debt_for_replanning(session, due, now)
     add_case_event(
         session,
         consumer_id=consumer_id,
@@ -141,3 +136,13 @@ def clear_flag(
         reason=why,
     )
     return record
+
+
+def _audit_text(text: str, *, missing: str) -> str:
+    """A user's note for the audit log: required, at most MAX_AUDIT_TEXT characters."""
+    found = text.strip()
+    if not found:
+        raise InputError(missing)
+    if len(found) > MAX_AUDIT_TEXT:
+        raise InputError(f"the note is longer than {MAX_AUDIT_TEXT} characters")
+    return found
