@@ -317,7 +317,8 @@ def main() -> None:
         naive = gunicorn("bench.naive_app:app", naive_port, env)
         try:
             half = len(jobs) // 2
-            drive(port, jobs[-2000:], processes=1, threads=4, seconds=1.0)  # warm up
+            for warm in (port, bare_port, naive_port):  # every server equally warm
+                drive(warm, jobs[-2000:], processes=1, threads=4, seconds=1.0)
 
             def closed_loop(server: subprocess.Popen[bytes], at: int) -> dict[str, float]:
                 return measured(
