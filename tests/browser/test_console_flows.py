@@ -68,3 +68,27 @@ def test_agent_gets_the_bridged_case_and_records_a_promise_to_pay(tmp_path: Path
         )
         with transaction(served.services.sessions) as session:
             assert session.query(PromiseToPay).count() == 1
+
+
+def test_supervisor_sets_a_bankruptcy_flag_clears_it_and_finds_both_in_the_audit_log(
+    tmp_path: Path,
+) -> None:
+    with served_app(tmp_path) as served, chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, served.base_url, "sam")
+        page.goto(f"{served.base_url}/cases/{served.seeded.debt_id}")
+        page.select_option("form.add-flag select[name=flag]", "bankruptcy")
+        page.fill("form.add-flag input[name=note]", "court notice received 2026-03-02")
+        page.click("form.add-flag button")
+        expect(page.locator(".flash.ok")).to_contain_text("Flag set")
+        expect(page.locator("ul.flags")).to_contain_text("bankruptcy")
+        expect(page.locator(".decision")).to_contain_text("blocked")
+        page.fill("form.clear-flag input[name=reason]", "entered in error: another consumer")
+        page.click("form.clear-flag button")
+        expect(page.locator(".flash.ok")).to_contain_text("Flag cleared")
+        expect(page.locator("ul.flags")).to_have_count(0)
+        page.goto(f"{served.base_url}/audit?action=consumer.flag")
+        rows = page.locator("table.audit tbody tr")
+        expect(rows).to_have_count(2)
+        expect(rows.first).to_contain_text("entered in error")
+        expect(rows.last).to_contain_text("court notice received")
