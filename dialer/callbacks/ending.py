@@ -28,7 +28,7 @@ database error) returns None with nothing written, and the ordinary path takes t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -87,7 +87,7 @@ class EndingCall:
     error_code: int | None
 
 
-_READ = ("id", "consumer_id", "debt_id", "identity_confirmed", *_WRITTEN)
+_READ = tuple(column.name for column in fields(EndingCall))  # the row, in the class's order
 _LOCK = (
     select(*(_ATTEMPTS.c[name] for name in _READ))
     .where(_ATTEMPTS.c.id == bindparam("p_attempt_id"))

@@ -6,6 +6,29 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+# The counters by key, and the plain counts that scale with the portfolio.
+_COUNTERS = (
+    "attempts",
+    "outcomes",
+    "blocks",
+    "stopped_by_rule",
+    "contacts_by_zone",
+    "calls_per_hour",
+)
+_SCALED_COUNTS = (
+    "right_party_contacts",
+    "promises",
+    "disputes",
+    "cease_requests",
+    "sms_opt_outs",
+    "escalations",
+    "finished",
+    "deferred_for_capacity",
+    "evaluations",
+)
+# Counts that add up across shards but are never scaled: the re-audit covers the sample only.
+_AUDIT_COUNTS = ("audited", "violation_count")
+
 
 @dataclass
 class Figures:
@@ -33,29 +56,9 @@ class Figures:
     violation_count: int = 0
 
     def add(self, other: Figures) -> None:
-        for name in (
-            "attempts",
-            "outcomes",
-            "blocks",
-            "stopped_by_rule",
-            "contacts_by_zone",
-            "calls_per_hour",
-        ):
+        for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
-        for name in (
-            "cases",
-            "right_party_contacts",
-            "promises",
-            "disputes",
-            "cease_requests",
-            "sms_opt_outs",
-            "escalations",
-            "finished",
-            "deferred_for_capacity",
-            "evaluations",
-            "audited",
-            "violation_count",
-        ):
+        for name in ("cases", *_SCALED_COUNTS, *_AUDIT_COUNTS):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.contacts_by_local_hour = [
             a + b
@@ -70,29 +73,13 @@ class Figures:
             return Counter({key: round(n * factor) for key, n in counter.items()})
 
         out = Figures(cases=cases, violations=list(self.violations))
-        for name in (
-            "attempts",
-            "outcomes",
-            "blocks",
-            "stopped_by_rule",
-            "contacts_by_zone",
-            "calls_per_hour",
-        ):
+        for name in _COUNTERS:
             setattr(out, name, up(getattr(self, name)))
-        for name in (
-            "right_party_contacts",
-            "promises",
-            "disputes",
-            "cease_requests",
-            "sms_opt_outs",
-            "escalations",
-            "finished",
-            "deferred_for_capacity",
-            "evaluations",
-        ):
+        for name in _SCALED_COUNTS:
             setattr(out, name, round(getattr(self, name) * factor))
         out.contacts_by_local_hour = [round(n * factor) for n in self.contacts_by_local_hour]
-        out.audited, out.violation_count = self.audited, self.violation_count  # never scaled
+        for name in _AUDIT_COUNTS:  # never scaled
+            setattr(out, name, getattr(self, name))
         return out
 
     @property
