@@ -21,7 +21,7 @@ from webhooks import health
 from webhooks import metrics as metrics_view
 from webhooks import sms as twilio_sms
 from webhooks import voice as twilio_voice
-from webhooks.extension import init_services
+from webhooks.extension import init_call_status_batches, init_services
 from webhooks.security import install_proxy_fix
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def create_twilio_app(services: Services) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_TWILIO_BODY
     app.session_interface = _NoSession()
     init_services(app, services)
+    init_call_status_batches(app, services)
     app.register_blueprint(twilio_voice.bp)
     app.register_blueprint(twilio_sms.bp)
     return app

@@ -1,12 +1,19 @@
-"""Typed access to the process's Services from inside a request."""
+"""Typed access to the process's Services (and the webhook app's batches) inside a request."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from flask import Flask, current_app
 
 from dialer.bootstrap import Services
+from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
+from dialer.db.group_commit import GroupCommit
 
 _KEY = "dialer"
+_BATCHES = "dialer.call_status_batches"
+
+CallStatusBatches = GroupCommit[StatusCallback, Applied]
 
 
 def init_services(app: Flask, services: Services) -> None:
@@ -21,4 +28,18 @@ def services_of(app: Flask) -> Services:
     """The Services of `app`, outside a request."""
     found = app.extensions[_KEY]
     assert isinstance(found, Services)
+    return found
+
+
+def init_call_status_batches(app: Flask, services: Services) -> None:
+    """Call status callbacks that arrive together are written together (PostgreSQL only)."""
+    if services.engine.dialect.name == "postgresql":
+        app.extensions[_BATCHES] = GroupCommit(
+            partial(apply_batch, services.engine), key=lambda callback: callback.attempt_id
+        )
+
+
+def call_status_batches() -> CallStatusBatches | None:
+    found = current_app.extensions.get(_BATCHES)
+    assert found is None or isinstance(found, GroupCommit)
     return found

@@ -8,12 +8,11 @@ from flask import Blueprint, Response
 from sqlalchemy.orm import Session
 
 from dialer.callbacks import APPLIERS, EventKind, ivr
-from dialer.callbacks.ending import apply_ending
 from dialer.callbacks.events import CallStatusEvent, VoiceRequest
-from dialer.callbacks.progress import apply_progress
+from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import VoiceStep
 from dialer.ledger import ingest
-from webhooks.extension import services
+from webhooks.extension import call_status_batches, services
 from webhooks.forms import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import render_fallback, render_voice_step
@@ -45,10 +44,7 @@ def acknowledge(kind: EventKind) -> Response:
     event = TwilioRequest.from_flask().event(kind)
     if kind is EventKind.CALL_STATUS:
         status = CallStatusEvent.from_payload(event.payload)
-        direct = apply_progress(svc.engine, event, status, now=now) or apply_ending(
-            svc.engine, event, status, now=now
-        )
-        if direct is not None:
+        if _applied_in_a_batch(StatusCallback(event, status, now)):
             return Response(status=204)
     applier = APPLIERS[kind]
 
@@ -57,6 +53,15 @@ def acknowledge(kind: EventKind) -> Response:
 
     result = ingest(svc.sessions, event, apply=apply, now=now)
     return Response(status=204 if result.ok else 500)
+
+
+def _applied_in_a_batch(callback: StatusCallback) -> bool:
+    """Stored and applied with the call status callbacks that came in with it (PostgreSQL);
+    False: the ordinary path takes it."""
+    batches = call_status_batches()
+    if batches is None or not can_batch(callback.status):
+        return False
+    return batches.submit(callback) is not None
 
 
 @bp.post("/answer")

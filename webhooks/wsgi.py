@@ -6,9 +6,9 @@ up before it takes its first request.
 
 from __future__ import annotations
 
-from dialer.callbacks.warmup import warm_up_direct_paths
+from dialer.callbacks.warmup import warm_up_webhooks
 from webhooks.app import create_app
 from webhooks.extension import services_of
 
 app = create_app()
-warm_up_direct_paths(services_of(app).engine)
+warm_up_webhooks(services_of(app).engine)

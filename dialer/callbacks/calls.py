@@ -19,7 +19,7 @@ from dialer.vocabulary import AttemptStatus, Outcome
 
 class CallRecord(Protocol):
     """The attempt columns the status machine reads and writes (a ContactAttempt, or the
-    plain copy the direct path in `ending` works on)."""
+    plain copy a batch in `status_batch` works on)."""
 
     status: str
     outcome: str | None

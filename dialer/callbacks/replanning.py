@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BindParameter, Update, exists, select, update
+from sqlalchemy import ColumnElement, Update, exists, select, update
 from sqlalchemy.orm import Session
 
 from dialer.db.models import ConsumerFlagRecord, Debt
@@ -17,10 +17,10 @@ from dialer.vocabulary import ConsumerFlag
 
 
 def debt_due_now(
-    debt_id: int | BindParameter[int], now: datetime | BindParameter[datetime]
+    debt_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime]
 ) -> Update:
     """The UPDATE that makes the debt due now, unless a pending dispute pauses contact about it
-    (values, or bind parameters when it is part of a larger statement: `ending`)."""
+    (values, or columns when it is part of a larger statement: `status_batch`)."""
     disputed = exists(
         select(ConsumerFlagRecord.id).where(
             ConsumerFlagRecord.debt_id == debt_id,

@@ -1,6 +1,6 @@
 """Do at a web worker's start what the first callbacks would otherwise pay for.
 
-Configuring the ORM mappers and compiling the direct paths' statements takes a few hundred
+Configuring the ORM mappers and compiling the batched call status statements takes a few hundred
 milliseconds of CPU; done lazily, the first callbacks a new worker takes wait for it.
 """
 
@@ -9,17 +9,17 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import configure_mappers
 
-from dialer.callbacks import ending, progress
+from dialer.callbacks import status_batch
 
 
-def warm_up_direct_paths(engine: Engine) -> int:
-    """Configure the mappers and, on PostgreSQL, compile the direct paths; statements compiled."""
+def warm_up_webhooks(engine: Engine) -> int:
+    """Configure the mappers and, on PostgreSQL, compile the batch statements; how many."""
     configure_mappers()
     if engine.dialect.name != "postgresql":
         return 0
-    return progress.compile_all(engine.dialect) + ending.compile_all(engine.dialect)
+    return status_batch.compile_all(engine.dialect)
 
 
 def compiled_statements() -> int:
-    """How many direct-path statements this process has compiled so far."""
-    return progress.compiled_count() + ending.compiled_count()
+    """How many batch statements this process has compiled so far."""
+    return status_batch.compiled_count()
