@@ -88,7 +88,7 @@ def release_statement(
     now: datetime | ColumnElement[datetime],
     to: AgentAvailability = AgentAvailability.WRAP_UP,
 ) -> Update:
-    """The UPDATE that frees the agent bridged to `attempt_id` (also part of the batched call status write)."""
+    """The UPDATE that frees the agent bridged to `attempt_id` (also in a batched status write)."""
     return (
         update(User)
         .where(User.current_attempt_id == attempt_id)

@@ -27,11 +27,20 @@ Result = TypeVar("Result")
 log = logging.getLogger(__name__)
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(slots=True, eq=False)
 class _Slot(Generic[Item, Result]):
+    """One item handed in. A waiting thread is woken exactly once: with its result, or to
+    write the next batch (a held lock released, cheaper than an Event's condition)."""
+
     item: Item
     key: Hashable
-    done: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Lock = field(default_factory=_held_lock)
     result: Result | None = None
     writes_next: bool = False
 
@@ -66,27 +75,30 @@ class GroupCommit(Generic[Item, Result]):
             writes_now = not self._writing
             self._writing = True
         if not writes_now:
-            slot.done.wait()
+            slot.wake.acquire()  # until the writer releases it
             if not slot.writes_next:
                 return slot.result
-        self._write_one_batch()
+        self._write_one_batch(slot)
         return slot.result
 
-    def _write_one_batch(self) -> None:
+    def _write_one_batch(self, own: _Slot[Item, Result]) -> None:
         batch = self._take()
+        assert batch[0] is own  # the writing thread's item is the oldest waiting
+        results: Sequence[Result | None] = [None] * len(batch)
         try:
-            results: Sequence[Result | None] = self._write([s.item for s in batch])
-            if len(results) != len(batch):
-                msg = f"{len(results)} results for {len(batch)} items"
+            written = self._write([s.item for s in batch])
+            if len(written) != len(batch):
+                msg = f"{len(written)} results for {len(batch)} items"
                 raise RuntimeError(msg)
+            results = written
         except Exception:
             log.exception("a batch of %d failed; each item takes its ordinary path", len(batch))
-            results = [None] * len(batch)
-        finally:
+        finally:  # whatever happened, nobody is left waiting
             self._hand_over()
-        for slot, result in zip(batch, results, strict=True):
-            slot.result = result
-            slot.done.set()
+            own.result = results[0]
+            for slot, result in zip(batch[1:], results[1:], strict=True):
+                slot.result = result
+                slot.wake.release()
 
     def _take(self) -> list[_Slot[Item, Result]]:
         """The next batch, oldest first; the writing thread's own slot is the oldest."""
@@ -113,4 +125,4 @@ class GroupCommit(Generic[Item, Result]):
                 return
             following = self._waiting[0]
         following.writes_next = True
-        following.done.set()
+        following.wake.release()
