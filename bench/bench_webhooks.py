@@ -8,7 +8,8 @@ endpoint and a naive insert-and-update endpoint under the same gunicorn settings
 
 Each callback is distinct (attempt x status x sequence), signed with the official
 RequestValidator, and goes through the whole path: signature check, ledger insert, attempt
-update, case event and replanning on `completed`. The load generator is Python (processes of
+update, case event and replanning on `completed`, written in batches with the callbacks that
+arrive at the same time (group commit, as in production). The load generator is Python (processes of
 threads with keep-alive connections) on the same machine, so on a small box it competes with
 the server for CPU: the ratio to the bare endpoint is the more telling number.
 """
@@ -86,18 +87,17 @@ def requests_for(base: str, attempts: range) -> list[tuple[str, bytes, str]]:
     order = sorted((a // 500, seq, a) for a in attempts for seq in range(len(STATUSES)))
     for _, seq, attempt in order:
         status = STATUSES[seq]
-        if True:
-            path = f"/twilio/voice/status?attempt={attempt}"
-            form = {
-                "CallSid": f"CA{attempt:032x}",
-                "CallStatus": status,
-                "SequenceNumber": str(seq),
-                "AccountSid": "AC" + "0" * 32,
-            }
-            if status == "completed":
-                form["CallDuration"] = "30"
-            signature = validator.compute_signature(base + path, form)
-            prepared.append((path, urlencode(form).encode(), signature))
+        path = f"/twilio/voice/status?attempt={attempt}"
+        form = {
+            "CallSid": f"CA{attempt:032x}",
+            "CallStatus": status,
+            "SequenceNumber": str(seq),
+            "AccountSid": "AC" + "0" * 32,
+        }
+        if status == "completed":
+            form["CallDuration"] = "30"
+        signature = validator.compute_signature(base + path, form)
+        prepared.append((path, urlencode(form).encode(), signature))
     return prepared
 
 

@@ -23,6 +23,7 @@ from webhooks import sms as twilio_sms
 from webhooks import voice as twilio_voice
 from webhooks.extension import init_call_status_batches, init_services
 from webhooks.security import install_proxy_fix
+from webhooks.timing import install_webhook_timer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -61,6 +62,7 @@ def create_twilio_app(services: Services) -> Flask:
     init_call_status_batches(app, services)
     app.register_blueprint(twilio_voice.bp)
     app.register_blueprint(twilio_sms.bp)
+    install_webhook_timer(app)
     return app
 
 

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from dialer import metrics
 from dialer.agents import release_agent
 from dialer.attempts import apply_call_status, call_outcome, is_terminal, parse_call_status
 from dialer.callbacks.case import load_attempt
@@ -111,6 +112,12 @@ def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> N
     release_agent(session, attempt_id=attempt.id, now=now)
     if attempt.debt_id is not None:
         mark_debt_for_replanning(session, attempt.debt_id, now)
+    count_ended(attempt)
+
+
+def count_ended(attempt: CallRecord) -> None:
+    """`dialer_attempts`: one more call that reached its final outcome."""
+    metrics.ATTEMPTS.labels(channel="call", outcome=attempt.outcome or attempt.status).inc()
 
 
 def apply_call_status_event(

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer import metrics
 from dialer.attempts import apply_sms_status, is_terminal, sms_outcome
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import SmsStatusEvent
@@ -115,4 +116,6 @@ def apply_sms_status_event(
         )
         if attempt.debt_id is not None:
             mark_debt_for_replanning(session, attempt.debt_id, now)
+        outcome_label = attempt.outcome or attempt.status
+        metrics.ATTEMPTS.labels(channel=attempt.channel, outcome=outcome_label).inc()
     return attempt

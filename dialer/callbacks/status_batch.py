@@ -56,7 +56,13 @@ from sqlalchemy.dialects import postgresql
 
 from dialer.agents import release_statement
 from dialer.attempts import parse_call_status
-from dialer.callbacks.calls import CALL_ENDED, advance_call, ended_detail, ended_summary
+from dialer.callbacks.calls import (
+    CALL_ENDED,
+    advance_call,
+    count_ended,
+    ended_detail,
+    ended_summary,
+)
 from dialer.callbacks.events import CallStatusEvent
 from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
@@ -145,19 +151,25 @@ def apply_batch(engine: Engine, callbacks: Sequence[StatusCallback]) -> list[App
         return results
     ids = sorted({c.attempt_id for c in callbacks if c.attempt_id is not None})
     with driver_connection(engine, autocommit=True) as driver:
-        found = _read(engine.dialect).execute_all(driver, {"p_ids": ids})
-        rows = {row[1]: (row[0], CallRow(*row[1:])) for row in found}
-        items = []
+        read = _read(engine.dialect).execute_all(driver, {"p_ids": ids})
+        rows = {row[1]: (row[0], CallRow(*row[1:])) for row in read}
+        items: list[dict[str, Any]] = []
+        ended: dict[int, CallRow] = {}
         for index, callback in enumerate(callbacks):
-            item = _item(index, callback, rows.get(callback.attempt_id))
+            found = rows.get(callback.attempt_id)
+            item = _item(index, callback, found)
             if item is not None:
                 items.append(item)
+                if item["ended"] and found is not None:
+                    ended[index] = found[1]
         if not items:
             return results
         written = _write(engine.dialect).execute_all(driver, {"p_batch": items})
     for index, event_id, locked, _ in written:
         if locked:
             results[index] = Applied.DUPLICATE if event_id is None else Applied.APPLIED
+        if results[index] is Applied.APPLIED and index in ended:
+            count_ended(ended[index])
     return results
 
 

@@ -1,0 +1,44 @@
+"""/metrics tells how long webhooks take and how many calls ended, whichever path wrote them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dialer.bootstrap import Services
+from dialer.clock import FakeClock
+from dialer.metrics import REGISTRY
+from tests.integration.webhooks.builders import make_case
+from tests.integration.webhooks.conftest import Twilio
+
+
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_each_webhook_is_timed_under_its_endpoint(twilio: Twilio, services: Services) -> None:
+    case = make_case(services.sessions, now=services.clock.now())
+    status = {"endpoint": "twilio_voice.status"}
+    before = _sample("dialer_webhook_seconds_count", **status)
+    unknown = _sample("dialer_webhook_seconds_count", endpoint="unknown")
+
+    assert twilio.call_status(case.attempt_id, "ringing", 1).status_code == 204
+    assert twilio.post("/twilio/voice/made-up", {"CallSid": "CA1"}).status_code == 404
+
+    assert _sample("dialer_webhook_seconds_count", **status) == before + 1
+    assert _sample("dialer_webhook_seconds_sum", **status) > 0
+    assert _sample("dialer_webhook_seconds_count", endpoint="unknown") == unknown + 1
+
+
+def test_a_call_that_ends_counts_once_by_its_outcome(
+    twilio: Twilio, services: Services, clock: FakeClock, app: Flask
+) -> None:
+    case = make_case(services.sessions, now=clock.now())
+    labels = {"channel": "call", "outcome": "conversation"}
+    before = _sample("dialer_attempts_total", **labels)
+    for status, seq in (("ringing", 1), ("in-progress", 2), ("completed", 3), ("completed", 3)):
+        assert (
+            twilio.call_status(case.attempt_id, status, seq, AnsweredBy="human").status_code == 204
+        )
+    assert _sample("dialer_attempts_total", **labels) == before + 1
+    exposition = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'dialer_attempts_total{channel="call",outcome="conversation"}' in exposition
