@@ -21,6 +21,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -392,7 +393,8 @@ def main() -> None:
             "p99_ms_at_fixed_rate": {"value": round(fixed["p99_ms"], 2), "unit": "ms"},
             "errors": {"value": full["errors"] + fixed["errors"], "unit": "requests"},
         },
-        "notes": "gunicorn 2 workers with config/gunicorn.conf.py (gthread x8), PostgreSQL, "
+        "notes": "gunicorn 2 workers with config/gunicorn.conf.py (gthread, "
+        f"{runpy.run_path(str(GUNICORN_CONFIG))['threads']} threads), PostgreSQL, "
         f"Python load generator on the same {os.cpu_count()}-CPU machine; "
         f"fixed rate {args.rate:.0f}/s",
     }
