@@ -56,6 +56,12 @@ WEBHOOK_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
     registry=REGISTRY,
 )
+CALL_STATUS_BATCH = Histogram(
+    "dialer_call_status_batch_size",
+    "Call status callbacks written together in one batch (group commit; PostgreSQL)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+    registry=REGISTRY,
+)
 RECONCILED = Counter(
     "dialer_reconciled",
     "Attempts the reconciler resolved, by how (found, not_placed, final_status)",

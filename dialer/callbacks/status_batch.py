@@ -54,6 +54,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
+from dialer import metrics
 from dialer.agents import release_statement
 from dialer.attempts import parse_call_status
 from dialer.callbacks.calls import (
@@ -149,6 +150,7 @@ def apply_batch(engine: Engine, callbacks: Sequence[StatusCallback]) -> list[App
     results: list[Applied | None] = [None] * len(callbacks)
     if engine.dialect.name != "postgresql" or not callbacks:
         return results
+    metrics.CALL_STATUS_BATCH.observe(len(callbacks))
     ids = sorted({c.attempt_id for c in callbacks if c.attempt_id is not None})
     with driver_connection(engine, autocommit=True) as driver:
         read = _read(engine.dialect).execute_all(driver, {"p_ids": ids})

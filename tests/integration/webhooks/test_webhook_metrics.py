@@ -35,10 +35,14 @@ def test_a_call_that_ends_counts_once_by_its_outcome(
     case = make_case(services.sessions, now=clock.now())
     labels = {"channel": "call", "outcome": "conversation"}
     before = _sample("dialer_attempts_total", **labels)
+    batches_before = _sample("dialer_call_status_batch_size_count")
+    batched = services.engine.dialect.name == "postgresql"
     for status, seq in (("ringing", 1), ("in-progress", 2), ("completed", 3), ("completed", 3)):
         assert (
             twilio.call_status(case.attempt_id, status, seq, AnsweredBy="human").status_code == 204
         )
     assert _sample("dialer_attempts_total", **labels) == before + 1
+    batches = _sample("dialer_call_status_batch_size_count")
+    assert batches == (batches_before + 4 if batched else batches_before)  # 4 lone callbacks
     exposition = app.test_client().get("/metrics").get_data(as_text=True)
     assert 'dialer_attempts_total{channel="call",outcome="conversation"}' in exposition
