@@ -8,18 +8,21 @@ hands the ones that arrive together to `GroupCommit`, which gives them to `apply
    attempt's new columns on a plain copy of its row; the ledger row, the timeline line of a
    call that ended and the agent's release and debt's replanning follow from it.
 3. ONE statement (one implicit transaction, one commit) writes the whole batch: it locks the
-   attempts in id order, only those whose row version is still the one read; stores the
+   attempts in id order, only those whose row version is still the one read and that no
+   other transaction holds (SKIP LOCKED: the batch never waits behind, say, the reconciler
+   asking Twilio about a call, and the callbacks behind it in the queue neither); stores the
    ledger rows of those callbacks (a dedupe key already stored is a duplicate and changes
    nothing); writes each attempt whose callback was new; appends the timeline lines,
    releases the agents and makes the debts due for the calls that ended.
 
 A batch holds at most one callback per attempt (`GroupCommit`'s key), so each attempt's new
 columns depend on its row and one callback only. A callback whose attempt changed between the
-read and the write, whose attempt does not exist or belongs to another call SID, or whose
-status the machine does not rank gets `None` with nothing written: the caller then takes the
-ordinary path (`ledger.ingest`), which applies it, or stores it with its error. A batch that
-fails as a whole (a deadlock, a lost connection) is rolled back and every callback of it goes
-that way too.
+read and the write or is locked by another transaction, whose attempt does not exist or
+belongs to another call SID, or whose status the machine does not rank gets `None` with
+nothing written: the caller then takes the ordinary path (`ledger.ingest`), which applies it
+(waiting for the lock if need be), or stores it with its error. A batch that fails as a
+whole (a deadlock, a lost connection) is rolled back and every callback of it goes that way
+too.
 
 Lock order, as on the ORM path: attempts (ascending ids), ledger rows, case events (and the
 KEY SHARE their foreign keys take), agents, debts.
@@ -281,7 +284,7 @@ def _write_statement() -> Select[Any]:
         select(attempts.c.id)
         .where(in_batch, version == read_version.scalar_subquery())
         .order_by(attempts.c.id)
-        .with_for_update(of=attempts, key_share=True)
+        .with_for_update(of=attempts, key_share=True, skip_locked=True)
         .cte("locked")
     )
     stored = (

@@ -4,6 +4,7 @@ callback a batch cannot apply is left untouched for the ordinary path."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -267,3 +268,31 @@ def test_an_attempt_changed_after_the_batch_read_it_is_left_to_the_ordinary_path
     assert rows(services.sessions, CaseEvent, CaseEvent.attempt_id == changed.attempt_id) == []
     ledger = rows(services.sessions, ProviderEvent)
     assert [e.attempt_id for e in ledger] == [steady.attempt_id]
+
+
+def test_an_attempt_another_transaction_holds_is_skipped_not_waited_for(
+    services: Services, clock: FakeClock
+) -> None:
+    if services.engine.dialect.name != "postgresql":
+        assert apply_batch(services.engine, []) == []  # SQLite: no batches at all
+        return
+    held = make_case(services.sessions, now=clock.now(), ref="H", number="+16175550401")
+    free = make_case(services.sessions, now=clock.now(), ref="F", number="+16175550402")
+    batch = [
+        _callback(services, held, ("ringing", 1, {})),
+        _callback(services, free, ("ringing", 1, {})),
+    ]
+    results: list[Any] = []
+    with services.sessions() as holder, holder.begin():  # the reconciler asking Twilio, say
+        holder.get(ContactAttempt, held.attempt_id, with_for_update=True)
+        writer = threading.Thread(
+            target=lambda: results.extend(apply_batch(services.engine, batch))
+        )
+        writer.start()
+        writer.join(10)
+        assert not writer.is_alive(), "the batch waited for the lock another transaction holds"
+    assert results == [None, Applied.APPLIED]
+    assert attempt_row(services.sessions, held.attempt_id).status == "queued"
+    assert attempt_row(services.sessions, free.attempt_id).status == "ringing"
+    ledger = rows(services.sessions, ProviderEvent)
+    assert [e.attempt_id for e in ledger] == [free.attempt_id]
