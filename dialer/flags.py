@@ -68,9 +68,7 @@ def flag_by_hand(
 ) -> ConsumerFlagRecord:
     """A supervisor sets a flag learned outside a call; `note` says how it was learned."""
     how = _audit_text(note, missing="say how the flag was learned (a letter, a court notice)")
-    debt = session.get(Debt, debt_id)
-    if debt is None:
-        raise NotFoundError(f"no debt {debt_id}")
+    debt = _debt(session, debt_id)
     record = record_flag(
         session, debt=debt, flag=flag, now=now, actor=actor, source=f"console:{actor}", reason=how
     )
@@ -98,9 +96,7 @@ def clear_flag(
 ) -> ConsumerFlagRecord:
     """Clear one of the active flags of the debt's consumer, with the reason an auditor reads."""
     why = _audit_text(reason, missing="say why the flag is cleared (it is kept for audits)")
-    debt = session.get(Debt, debt_id)
-    if debt is None:
-        raise NotFoundError(f"no debt {debt_id}")
+    debt = _debt(session, debt_id)
     consumer_id = debt.consumer_id
     record = session.get(ConsumerFlagRecord, flag_id, with_for_update=True)
     if record is None or record.consumer_id != consumer_id or record.cleared_at is not None:
@@ -136,6 +132,13 @@ def clear_flag(
         reason=why,
     )
     return record
+
+
+def _debt(session: Session, debt_id: int) -> Debt:
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no debt {debt_id}")
+    return debt
 
 
 def _audit_text(text: str, *, missing: str) -> str:

@@ -72,7 +72,7 @@ from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
 from dialer.db.engine import DriverStatement, driver_connection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
-from dialer.ledger.store import IncomingEvent
+from dialer.ledger.store import IncomingEvent, stored_key
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]
@@ -197,7 +197,7 @@ def _item(
         "idx": index,
         "attempt_id": call.id,
         "row_version": version,
-        "dedupe_key": event.dedupe_key[:200],
+        "dedupe_key": stored_key(event.dedupe_key),
         "kind": event.kind,
         "event_sid": event.provider_sid,
         "payload": event.payload,

@@ -67,10 +67,6 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-# What a DriverStatement raises when the database refuses it.
-DriverError = psycopg.Error
-
-
 class DriverStatement:
     """A Core statement compiled once and run on the driver's own connection (PostgreSQL).
 
@@ -89,8 +85,7 @@ class DriverStatement:
         if compiled.literal_execute_params or compiled.post_compile_params:
             msg = "a statement rendered per execution cannot be compiled once"
             raise ValueError(msg)
-        self.sql = str(compiled)
-        self._query = self.sql.encode()
+        self._query = str(compiled).encode()
         self._compiled = compiled
         self._order = list(compiled.positiontup or ())
         bind: dict[str, Callable[[Any], Any]] = {}
@@ -118,12 +113,6 @@ class DriverStatement:
             value if processor is None else processor(value)
             for value, processor in zip(raw, self._result, strict=True)
         )
-
-    def execute(self, driver: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:  # noqa: ANN401 - DBAPI
-        """Run on a driver connection; the first row, converted (None: no row)."""
-        with psycopg.RawCursor(driver) as cursor:
-            raw = cursor.execute(self._query, self.params(values)).fetchone()
-        return None if raw is None else self.row(raw)
 
     def execute_all(self, driver: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:  # noqa: ANN401 - DBAPI
         """Run on a driver connection; every row, converted."""

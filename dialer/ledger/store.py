@@ -6,13 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CTE, bindparam, select
+from sqlalchemy import String, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dialer.db.models import ContactAttempt, ProviderEvent
 
 _LOCKED = "dialer.locked_attempt_id"
+_KEY_TYPE = ProviderEvent.__table__.c.dedupe_key.type
+assert isinstance(_KEY_TYPE, String)
+_KEY_LENGTH = _KEY_TYPE.length
+
+
+def stored_key(dedupe_key: str) -> str:
+    """The dedupe key as the ledger stores it (cut to the column's length)."""
+    return dedupe_key[:_KEY_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +49,7 @@ def insert_event(
     statement = (
         insert(ProviderEvent)
         .values(
-            dedupe_key=event.dedupe_key[:200],
+            dedupe_key=stored_key(event.dedupe_key),
             kind=event.kind,
             provider_sid=event.provider_sid,
             payload=event.payload,
@@ -60,7 +68,7 @@ def insert_event(
 def stored_response(session: Session, dedupe_key: str) -> str | None:
     """The TwiML answered the first time this event came in."""
     return session.scalar(
-        select(ProviderEvent.response).where(ProviderEvent.dedupe_key == dedupe_key[:200])
+        select(ProviderEvent.response).where(ProviderEvent.dedupe_key == stored_key(dedupe_key))
     )
 
 
@@ -92,39 +100,3 @@ def existing_attempt_id(session: Session, attempt_id: int | None) -> int | None:
     if attempt_id is None:
         return None
     return session.scalar(select(ContactAttempt.id).where(ContactAttempt.id == attempt_id))
-
-
-def stored_event_cte() -> CTE:
-    """The ledger INSERT as the `stored` CTE of a one-statement path (PostgreSQL).
-
-    One row, the new event's id, or none when the dedupe key is already stored. The bind
-    parameters are `stored_event_params`.
-    """
-    at = ProviderEvent.received_at.type
-    return (
-        postgresql.insert(ProviderEvent)
-        .values(
-            dedupe_key=bindparam("p_dedupe_key"),
-            kind=bindparam("p_kind"),
-            provider_sid=bindparam("p_event_sid"),
-            payload=bindparam("p_payload", type_=ProviderEvent.payload.type),
-            received_at=bindparam("p_now", type_=at),
-            applied_at=bindparam("p_now", type_=at),
-            attempt_id=bindparam("p_attempt_id"),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(ProviderEvent.id)
-        .cte("stored")
-    )
-
-
-def stored_event_params(event: IncomingEvent, *, now: datetime) -> dict[str, Any]:
-    """The bind parameters of `stored_event_cte`: stored and applied at `now`."""
-    return {
-        "p_dedupe_key": event.dedupe_key[:200],
-        "p_kind": event.kind,
-        "p_event_sid": event.provider_sid,
-        "p_payload": event.payload,
-        "p_now": now,
-        "p_attempt_id": event.attempt_id,
-    }
