@@ -117,6 +117,7 @@ def test_every_procfile_process_comes_up_and_stops_cleanly(env, tmp_path):
                 codes[name] = process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
                 codes[name] = "killed"
     assert codes == {"web": 0, "scheduler": 0, "worker": 0}
     assert "worker_stopped" in (tmp_path / "worker.log").read_text()

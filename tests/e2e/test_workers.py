@@ -167,7 +167,9 @@ def test_a_worker_killed_mid_dispatch_leaves_nothing_called_twice_or_unresolved(
     people = _campaign(services, packs, 24, places=eastern_central)
     assert all(_lawful(p, START, packs) for p in people)
 
-    with running_emulator(cps=50, strict=True, speed=50) as emulator:
+    # Every REST request takes 400 ms: each create keeps its attempt "dialing" that long, so
+    # the freeze below lands mid-dispatch for sure instead of racing a few-millisecond window.
+    with running_emulator(cps=50, strict=True, speed=50, faults={"latency_ms": 400}) as emulator:
         env = worker_env(
             db_url=services.settings.database_url,
             emulator=emulator,
@@ -196,6 +198,7 @@ def test_a_worker_killed_mid_dispatch_leaves_nothing_called_twice_or_unresolved(
         finally:
             if victim.poll() is None:
                 victim.kill()
+                victim.wait()
         stuck = [r for r in _attempt_rows(services) if r.status in OPEN]
         assert stuck, "the kill should leave an attempt reserved or dialing"
 
