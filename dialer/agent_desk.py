@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dialer.case_record import add_audit_entry
@@ -115,17 +115,23 @@ def finish_wrap_up(session: Session, *, user_id: int, now: datetime) -> None:
 
 
 def expire_wrap_ups(session: Session, *, now: datetime) -> int:
-    """Every agent whose wrap-up has timed out becomes available (for a scheduled job)."""
-    cutoff = now - WRAP_UP_TIMEOUT
-    users = session.scalars(
-        select(User).where(
-            User.availability == AgentAvailability.WRAP_UP,
-            User.availability_changed_at <= cutoff,
+    """Every agent whose wrap-up has timed out becomes available, desk open or not (the
+    scheduler's job; an open desk does the same for its agent when it refreshes).
+
+    One UPDATE that checks the state of each row it changes: an agent who has meanwhile
+    chosen `away` or `offline`, or finished the wrap-up, is left as they are.
+    """
+    statement = (
+        update(User)
+        .where(
+            User.availability == AgentAvailability.WRAP_UP.value,
+            User.availability_changed_at <= now - WRAP_UP_TIMEOUT,
         )
-    ).all()
-    for user in users:
-        _move(user, AgentAvailability.AVAILABLE, now)
-    return len(users)
+        .values(availability=AgentAvailability.AVAILABLE.value, availability_changed_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    )
+    return len(session.scalars(statement).all())
 
 
 def live_attempt(session: Session, *, user_id: int) -> ContactAttempt | None:

@@ -4,6 +4,7 @@ Jobs (stable ids, coalesced, one instance each):
 - dispatch-tick: a dispatch tick every settings.tick_seconds (workers add more ticks);
 - reconcile-attempts: every 60 s, resolve attempts stuck or missing a final status;
 - nightly-reaudit: 03:00 UTC, re-evaluate yesterday's attempts against the rule packs;
+- agent-wrap-ups: every 10 s, agents whose wrap-up timed out become available again;
 - leader-check: every 5 s, stop if the advisory lock was lost (the standby takes over).
 """
 
@@ -16,6 +17,7 @@ from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from dialer.agent_desk import expire_wrap_ups
 from dialer.db.engine import transaction
 from dialer.dispatch.reaudit import reaudit
 from dialer.logging import get_logger
@@ -26,6 +28,7 @@ from dialer.scheduling.runtime import Runtime
 log = get_logger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
 STANDBY_POLL_SECONDS = 2.0
+WRAP_UP_CHECK_SECONDS = 10
 
 
 def build_scheduler(
@@ -59,6 +62,14 @@ def build_scheduler(
         misfire_grace_time=3600,
     )
     scheduler.add_job(
+        lambda: wrap_up_job(runtime),
+        "interval",
+        seconds=WRAP_UP_CHECK_SECONDS,
+        id="agent-wrap-ups",
+        name="agent wrap-up timeouts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
         lambda: _check_leader(scheduler, lock),
         "interval",
         seconds=5,
@@ -84,6 +95,13 @@ def reaudit_job(runtime: Runtime) -> None:
     log.info("reaudit_done", checked=report.checked, violations=len(report.violations))
 
 
+def wrap_up_job(runtime: Runtime) -> None:
+    with transaction(runtime.services.sessions) as session:
+        made_available = expire_wrap_ups(session, now=runtime.services.clock.now())
+    if made_available:
+        log.info("wrap_ups_expired", agents=made_available)
+
+
 def _check_leader(scheduler: BlockingScheduler, lock: LeaderLock) -> None:
     if not lock.still_held():
         log.error("leadership_lost")
@@ -98,8 +116,8 @@ def run_scheduler(runtime: Runtime, *, tick_seconds: float, stop: threading.Even
         if stop.wait(STANDBY_POLL_SECONDS):
             log.info("scheduler_stopped", role="standby")
             return 0
-    log.info("scheduler_leader", jobs=["dispatch-tick", "reconcile-attempts", "nightly-reaudit"])
     scheduler = build_scheduler(runtime, tick_seconds=tick_seconds, lock=lock, stop=stop)
+    log.info("scheduler_leader", jobs=[job.id for job in scheduler.get_jobs()])
 
     def _handler(signum: int, _frame: FrameType | None) -> None:
         log.info("stopping", signal=signal.Signals(signum).name)

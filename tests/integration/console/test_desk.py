@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 
 from dialer import agent_desk
+from dialer.agents import release_agent
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
@@ -17,6 +18,10 @@ from tests.integration.console.seed import Seeded
 
 def connected_call(services: Services, seeded: Seeded) -> int:
     """A bridged call to the agent (what the IVR does when the consumer presses 0)."""
+    return connected_call_to(services, seeded, seeded.agent_id)
+
+
+def connected_call_to(services: Services, seeded: Seeded, agent_id: int) -> int:
     now = services.clock.now()
     with transaction(services.sessions) as session:
         attempt = ContactAttempt(
@@ -27,11 +32,11 @@ def connected_call(services: Services, seeded: Seeded) -> int:
             attempted_at=now,
             to_number=seeded.phone,
             outcome=None,
-            agent_id=seeded.agent_id,
+            agent_id=agent_id,
         )
         session.add(attempt)
         session.flush()
-        agent_desk.connect_call(session, user_id=seeded.agent_id, attempt_id=attempt.id, now=now)
+        agent_desk.connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
         return attempt.id
 
 
@@ -101,3 +106,41 @@ def test_an_agent_sees_only_cases_they_worked(
     connected_call(services, seeded)
     assert ann.get(f"/cases/{seeded.debt_id}").status_code == 200
     assert bob.get(f"/cases/{seeded.debt_id}").status_code == 403
+
+
+def test_a_timed_out_wrap_up_ends_even_with_the_desk_closed(
+    services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """The scheduler's job (expire_wrap_ups) does what an open desk's refresh does, and leaves
+    an agent who chose `away` meanwhile as they are."""
+    ann, bob = seeded.agent_id, seeded.other_agent_id
+    for agent in (ann, bob):
+        with transaction(services.sessions) as session:
+            agent_desk.set_availability(
+                session, user_id=agent, availability="available", now=clock.now(), actor="test"
+            )
+        attempt_id = connected_call_to(services, seeded, agent)
+        with transaction(services.sessions) as session:
+            release_agent(session, attempt_id=attempt_id, now=clock.now())  # the call ended
+    with transaction(services.sessions) as session:
+        agent_desk.set_availability(
+            session, user_id=bob, availability="away", now=clock.now(), actor="bob"
+        )
+
+    clock.advance(timedelta(seconds=59))
+    with transaction(services.sessions) as session:
+        assert agent_desk.expire_wrap_ups(session, now=clock.now()) == 0
+    assert availability(services, ann) == "wrap_up"
+    clock.advance(timedelta(seconds=1))
+    with transaction(services.sessions) as session:
+        assert agent_desk.expire_wrap_ups(session, now=clock.now()) == 1
+    assert (availability(services, ann), availability(services, bob)) == ("available", "away")
+    with transaction(services.sessions) as session:
+        assert agent_desk.expire_wrap_ups(session, now=clock.now()) == 0
+
+
+def availability(services: Services, user_id: int) -> str:
+    with transaction(services.sessions) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.availability
