@@ -103,6 +103,8 @@ def _resolve_stuck(
     now: datetime,
     report: ReconcileReport,
 ) -> None:
+    # The attempt stays locked while Twilio is asked: a worker still finishing its create
+    # (it stores the SID on the `dialing` row) waits, and finds the row resolved.
     with transaction(sessions) as session:
         attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
         if attempt is None or attempt.status not in (AttemptStatus.RESERVED, AttemptStatus.DIALING):
@@ -164,18 +166,28 @@ def _refresh(
     now: datetime,
     report: ReconcileReport,
 ) -> None:
+    """Fetch a placed attempt's status from Twilio and apply it.
+
+    Twilio is asked with no transaction open (the attempt's callbacks are not held up behind
+    the request), then the attempt is locked and the answer applied: the status machine is
+    monotonic, so an answer overtaken meanwhile by a callback changes nothing."""
     with transaction(sessions) as session:
-        attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
+        attempt = session.get(ContactAttempt, attempt_id)
         if attempt is None or attempt.provider_sid is None:
             return
-        try:
-            item: ProviderCall | ProviderMessage = (
-                telephony.fetch_message(attempt.provider_sid)
-                if attempt.channel == Channel.SMS.value
-                else telephony.fetch_call(attempt.provider_sid)
-            )
-        except TelephonyError:
-            report.unresolved += 1
+        sid, channel = attempt.provider_sid, attempt.channel
+    try:
+        item: ProviderCall | ProviderMessage = (
+            telephony.fetch_message(sid)
+            if channel == Channel.SMS.value
+            else telephony.fetch_call(sid)
+        )
+    except TelephonyError:
+        report.unresolved += 1
+        return
+    with transaction(sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
+        if attempt is None or attempt.provider_sid != sid:
             return
         if _apply(session, attempt, item, now=now):
             metrics.RECONCILED.labels(result="final_status").inc()

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from dialer.callbacks.calls import apply_call_status_event
+from dialer.callbacks.events import CallStatusEvent
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt
@@ -124,3 +126,38 @@ def test_lost_final_status_is_fetched_and_applied(services, packs, fake, clock, 
         attempt = session.scalar(sa.select(ContactAttempt))
         assert (attempt.status, attempt.outcome) == ("no_answer", "no_answer")
         assert session.scalar(sa.select(Debt.next_contact_at)) == clock.now()
+
+
+def test_a_callback_is_not_held_up_while_twilio_is_asked_nor_undone_by_its_older_answer(
+    services, packs, fake, clock, dispatcher
+):
+    _reserve_one(services, packs)
+    with transaction(services.sessions) as session:
+        session.execute(sa.update(Debt).values(next_contact_at=clock.now()))
+        session.execute(sa.delete(ContactAttempt))
+    dispatcher.tick()
+    (placed,) = fake.placed
+    fake.set_call_status(placed.call.sid, "in-progress")
+    clock.advance(timedelta(minutes=31))
+    fetch = fake.fetch_call
+
+    def fetch_while_the_call_ends(sid):
+        answer = fetch(sid)  # Twilio answers "in-progress"; meanwhile the call ends
+        with transaction(services.sessions) as session:
+            if session.bind.dialect.name == "postgresql":
+                session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+            attempt_id = session.scalar(sa.select(ContactAttempt.id))
+            apply_call_status_event(
+                session,
+                CallStatusEvent(attempt_id=attempt_id, call_sid=sid, status="completed"),
+                now=clock.now(),
+            )
+        return answer
+
+    fake.fetch_call = fetch_while_the_call_ends
+    report = reconcile(services.sessions, fake, now=clock.now())
+
+    assert report.finalized == 0
+    with transaction(services.sessions) as session:
+        attempt = session.scalar(sa.select(ContactAttempt))
+        assert attempt.status == "completed"  # not moved back to in_progress
