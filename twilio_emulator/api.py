@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from twilio_emulator.shapes import (
     API_VERSION,
+    MAX_VALIDITY_PERIOD,
     call_json,
     error_body,
     message_json,
@@ -236,19 +237,35 @@ def delete_call(account: str, sid: str) -> tuple[Response | str, int]:
     return "", 204
 
 
+def _message_refusal(
+    to: str | None, from_: str | None, body: str, validity: str | None
+) -> int | None:
+    """The error code of a message create Twilio refuses for its parameters, if any."""
+    if not to:
+        return 21604
+    if not from_ and not form_one("MessagingServiceSid"):
+        return 21603
+    if not body and not request.form.getlist("MediaUrl"):
+        return 21602
+    if len(body) > 1600:
+        return 21617
+    if validity is not None and not (
+        validity.isdigit() and 1 <= int(validity) <= MAX_VALIDITY_PERIOD
+    ):
+        return 21624
+    return None
+
+
 @bp.post("/Messages.json")
 def create_message(account: str) -> tuple[Response, int]:
     emulator = emu()
     to, from_ = form_one("To"), form_one("From")
     body = request.form.get("Body", "")
-    if not to:
-        return error(21604, 400)
-    if not from_ and not form_one("MessagingServiceSid"):
-        return error(21603, 400)
-    if not body and not request.form.getlist("MediaUrl"):
-        return error(21602, 400)
-    if len(body) > 1600:
-        return error(21617, 400)
+    validity = form_one("ValidityPeriod")
+    refused = _message_refusal(to, from_, body, validity)
+    if refused is not None:
+        return error(refused, 400)
+    assert to is not None
     sender = from_ or "+15005550006"
     code = emulator.scenarios.sms_create_error(to, sender)
     if code is not None:
@@ -264,6 +281,7 @@ def create_message(account: str) -> tuple[Response, int]:
         date_updated=moment,
         status_callback=form_one("StatusCallback"),
         num_segments=sms_segments(body),
+        validity_period=None if validity is None else int(validity),
     )
     with emulator.store.lock:
         emulator.store.messages[msg.sid] = msg

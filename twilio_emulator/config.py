@@ -78,6 +78,10 @@ class Faults:
 class EmulatorConfig:
     cps: float = 1.0
     strict: bool = False  # 429/20429 when call creates exceed cps in any 1-second window
+    # Message segments each sender sends per second (a US long code: 1); texts created faster
+    # wait in the sender's queue, and one still queued after its ValidityPeriod fails (30036).
+    # 0: no queue, every text leaves at once.
+    sms_mps: float = 0.0
     speed: float = 1.0  # emulated seconds per real second for rings, Pause, talk time
     seed: int = 0
     inbound_sms_url: str | None = None
@@ -89,6 +93,9 @@ class EmulatorConfig:
         new: EmulatorConfig = _apply(self, data, nested={"mix": Mix, "faults": Faults})
         if new.cps <= 0 or new.speed <= 0:
             msg = "cps and speed must be positive"
+            raise ValueError(msg)
+        if new.sms_mps < 0:
+            msg = "sms_mps must be 0 (no queue) or positive"
             raise ValueError(msg)
         if new.faults.lose_mode not in LOSE_MODES:
             msg = f"lose_mode must be one of {sorted(LOSE_MODES)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from twilio_emulator.shapes import API_VERSION, new_sid, now, sms_segments
 from twilio_emulator.state import MessageRecord, Store
 
 FINAL = frozenset({"delivered", "undelivered", "failed"})
+VALIDITY_EXPIRED = 30036
 
 
 class MessageFlow:
@@ -33,13 +35,32 @@ class MessageFlow:
 
     def start(self, msg: MessageRecord) -> None:
         msg.outcome, msg.planned_error = self.scenarios.plan_sms(msg.to)
-        if msg.outcome == "failed":
-            self.engine.after(0.5, lambda: self._advance(msg, "failed"))
+        queued = self._queue(msg)
+        if msg.validity_period is not None and queued > msg.validity_period:
+            msg.outcome, msg.planned_error = "failed", VALIDITY_EXPIRED  # never leaves the queue
+            self.engine.after(msg.validity_period, lambda: self._advance(msg, "failed"))
             return
-        self.engine.after(0.2, lambda: self._advance(msg, "sending"))
-        self.engine.after(0.5, lambda: self._advance(msg, "sent"))
+        if msg.outcome == "failed":
+            self.engine.after(queued + 0.5, lambda: self._advance(msg, "failed"))
+            return
+        self.engine.after(queued + 0.2, lambda: self._advance(msg, "sending"))
+        self.engine.after(queued + 0.5, lambda: self._advance(msg, "sent"))
         if msg.outcome != "sent":
-            self.engine.after(1.5, lambda: self._advance(msg, msg.outcome))
+            self.engine.after(queued + 1.5, lambda: self._advance(msg, msg.outcome))
+
+    def _queue(self, msg: MessageRecord) -> float:
+        """Emulated seconds the text waits behind its sender's earlier texts (sms_mps)."""
+        mps = self.config().sms_mps
+        if mps <= 0:
+            return 0.0
+        real_now = time.monotonic()
+        with self.store.lock:
+            free_at = max(self.store.sms_queue_free_at.get(msg.from_, real_now), real_now)
+            waited = (free_at - real_now) * self.engine.speed
+            if msg.validity_period is None or waited <= msg.validity_period:
+                sending = self.engine.real(msg.num_segments / mps)
+                self.store.sms_queue_free_at[msg.from_] = free_at + sending
+        return waited
 
     def _advance(self, msg: MessageRecord, status: str) -> None:
         with self.store.lock:

@@ -37,6 +37,7 @@ ERROR_MESSAGES = {
     "the 'From' phone number: {from_} via SMS.",
     21614: "'To' number is not a valid mobile number",
     21617: "The concatenated message body exceeds the 1600 character limit.",
+    21624: "Invalid validity period value",
     21201: "No 'To' number is specified",
     21603: "A 'From' phone number is required.",
     21205: "Url parameter is required.",
@@ -48,7 +49,9 @@ SMS_ERROR_MESSAGES = {
     30006: "Landline or unreachable carrier",
     30007: "Carrier violation",
     30008: "Unknown error",
+    30036: "Validity Period Expired",
 }
+MAX_VALIDITY_PERIOD = 36000  # seconds: ValidityPeriod is 1 to 36,000
 
 
 def new_sid(prefix: str) -> str:

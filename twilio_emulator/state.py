@@ -81,6 +81,7 @@ class MessageRecord:
     date_sent: datetime | None = None
     error_code: int | None = None
     num_segments: int = 1
+    validity_period: int | None = None  # seconds it may wait in the sender's queue
     outcome: str = "delivered"
     planned_error: int | None = None
 
@@ -107,6 +108,7 @@ class Store:
         self.opted_out: set[str] = set()
         self.call_creates: list[float] = []  # wall-clock epoch seconds of accepted call creates
         self.message_creates: list[float] = []
+        self.sms_queue_free_at: dict[str, float] = {}  # sender -> monotonic time its queue empties
         self.rejected_429 = 0
         self.callback_log: deque[CallbackLogEntry] = deque(maxlen=10000)
 
@@ -121,6 +123,7 @@ class Store:
             self.opted_out.clear()
             self.call_creates.clear()
             self.message_creates.clear()
+            self.sms_queue_free_at.clear()
             self.rejected_429 = 0
             self.callback_log.clear()
 
