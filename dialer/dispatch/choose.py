@@ -19,9 +19,32 @@ from dialer.compliance.packs import RulePacks
 from dialer.vocabulary import Channel, ContactMode, PhoneStatus, PhoneType
 
 # A reserved contact is placed within this long (place() releases it otherwise), so it must be
-# lawful for the whole interval: it is checked at both ends (hours are intervals, and the
-# consumer's history cannot change while the consumer is locked).
+# lawful for the whole interval (the consumer's history cannot change while the consumer is
+# locked; only the time-of-day rules can close in on it).
 DECISION_GRACE = timedelta(seconds=15)
+# A text may then wait in Twilio's queue (behind the sender's other texts, or while Twilio or
+# a carrier is backed up). It is sent with this ValidityPeriod: Twilio drops a text still
+# queued after it (error 30036) rather than deliver it late, so a text is lawful to send only
+# if it is lawful until then too.
+SMS_VALIDITY = timedelta(minutes=10)
+# The checks between the two ends are at most this far apart: a consumer's inconvenient time
+# or a holiday shorter than this is the only thing that could slip between them.
+CHECK_STEP = timedelta(minutes=5)
+
+
+def lawful_span(channel: Channel) -> timedelta:
+    """How long after its decision a contact may still reach the consumer."""
+    return DECISION_GRACE + SMS_VALIDITY if channel is Channel.SMS else DECISION_GRACE
+
+
+def _checked_instants(at: datetime, span: timedelta) -> list[datetime]:
+    """The instants after `at` a decision is checked again at: every CHECK_STEP, and the end."""
+    later = []
+    step = CHECK_STEP
+    while step < span:
+        later.append(at + step)
+        step += CHECK_STEP
+    return [*later, at + span]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +91,15 @@ def choose_contact(
             at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
         )
         decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
+        for instant in _checked_instants(at, lawful_span(channel)) if decision.allowed else ():
+            later = evaluate(
+                facts, history, replace(proposed, at=instant), limits=limits, packs=packs
+            )
+            if not later.allowed:
+                decision = later
+                break
         if decision.allowed:
-            later = replace(proposed, at=at + DECISION_GRACE)
-            still = evaluate(facts, history, later, limits=limits, packs=packs)
-            if still.allowed:
-                return Choice(phone, decision)
-            decision = still
+            return Choice(phone, decision)
         blocked.append((phone, decision))
     if not blocked:
         return Choice(None, None)

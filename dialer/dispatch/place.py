@@ -19,6 +19,7 @@ from dialer.campaigns.definition import StepKind
 from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, OptOut, Phone
+from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
 from dialer.pacing import Pacer
 from dialer.telephony import (
@@ -177,6 +178,7 @@ def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) ->
             from_=reservation.from_,
             body=reservation.body or "",
             status_url=urls["sms"],
+            valid_for=SMS_VALIDITY,
         ).sid
     return place_call_safely(
         telephony,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dialer.clock import Clock, SystemClock
 from dialer.telephony.errors import (
@@ -33,6 +33,7 @@ class PlacedCall:
 class SentMessage:
     message: ProviderMessage
     status_url: str
+    valid_for: timedelta | None = None
 
 
 @dataclass
@@ -112,7 +113,15 @@ class FakeTelephony:
             raise error
         return call
 
-    def send_sms(self, *, to: str, from_: str, body: str, status_url: str) -> ProviderMessage:
+    def send_sms(
+        self,
+        *,
+        to: str,
+        from_: str,
+        body: str,
+        status_url: str,
+        valid_for: timedelta | None = None,
+    ) -> ProviderMessage:
         error = self._take("send_sms") or self._number_errors.get(to)
         if error is None and to in self.opted_out:
             error = OptedOutError(21610, 400, "Attempt to send to unsubscribed recipient")
@@ -128,7 +137,7 @@ class FakeTelephony:
             direction="outbound-api",
         )
         self.messages[msg.sid] = msg
-        self.sent.append(SentMessage(msg, status_url))
+        self.sent.append(SentMessage(msg, status_url, valid_for))
         if error is not None:
             raise error
         return msg

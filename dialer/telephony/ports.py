@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -52,7 +52,18 @@ class Telephony(Protocol):
         machine_detection: bool,
     ) -> ProviderCall: ...
 
-    def send_sms(self, *, to: str, from_: str, body: str, status_url: str) -> ProviderMessage: ...
+    def send_sms(
+        self,
+        *,
+        to: str,
+        from_: str,
+        body: str,
+        status_url: str,
+        valid_for: timedelta | None = None,
+    ) -> ProviderMessage:
+        """Send a text; `valid_for`: Twilio drops it if still queued after that long
+        (ValidityPeriod, whole seconds, 1 s to 10 h; None: Twilio's default of 10 h)."""
+        ...
 
     def fetch_call(self, sid: str) -> ProviderCall: ...
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from twilio.base import values
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -19,6 +20,16 @@ CALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # Connection overrides (URL fragment, not signed): retry our webhooks twice on any failure.
 CALLBACK_OVERRIDES = "rc=2&rp=all"
 LOOKUP_LIMIT = 50
+LONGEST_VALIDITY = timedelta(hours=10)  # Twilio's longest ValidityPeriod
+
+
+def validity_seconds(valid_for: timedelta) -> int:
+    """Twilio's ValidityPeriod: whole seconds, 1 to 36,000, never longer than asked."""
+    seconds = int(valid_for.total_seconds())
+    if not 1 <= seconds <= LONGEST_VALIDITY.total_seconds():
+        msg = f"a text's validity must be 1 s to 10 h, not {valid_for}"
+        raise ValueError(msg)
+    return seconds
 
 
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -100,10 +111,23 @@ class TwilioTelephony:
         call = self._do(lambda: self._client.calls.create(**options), creating=True)
         return to_call(call)
 
-    def send_sms(self, *, to: str, from_: str, body: str, status_url: str) -> ProviderMessage:
+    def send_sms(
+        self,
+        *,
+        to: str,
+        from_: str,
+        body: str,
+        status_url: str,
+        valid_for: timedelta | None = None,
+    ) -> ProviderMessage:
+        validity = values.unset if valid_for is None else validity_seconds(valid_for)
         msg = self._do(
             lambda: self._client.messages.create(
-                to=to, from_=from_, body=body, status_callback=with_overrides(status_url)
+                to=to,
+                from_=from_,
+                body=body,
+                status_callback=with_overrides(status_url),
+                validity_period=validity,
             ),
             creating=True,
         )

@@ -14,6 +14,7 @@ from dialer.callbacks.replanning import mark_debt_for_replanning
 from dialer.campaigns import enrol, get_campaign, set_status
 from dialer.db.engine import transaction
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, Phone
+from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.telephony import InvalidNumberError, RetryableTelephonyError
 from dialer.vocabulary import CampaignStatus
 from tests.integration.dispatch.conftest import BASE_URL, make_campaign
@@ -56,6 +57,7 @@ def test_due_consumers_get_one_sms_each_and_leave_the_queue(services, packs, dis
     assert sorted(m.message.to for m in fake.sent) == sorted(p.number for p in people)
     assert all(m.status_url.startswith(f"{BASE_URL}/twilio/sms/status?attempt=") for m in fake.sent)
     assert all("Acme Bank" in m.message.body for m in fake.sent)
+    assert all(m.valid_for == SMS_VALIDITY for m in fake.sent)  # Twilio drops it after that
     attempts = _attempts(services)
     assert {a.status for a in attempts} == {"queued"}
     assert all(a.decision["decision"] == "allow" and a.provider_sid for a in attempts)
@@ -227,3 +229,25 @@ def test_two_workers_never_exceed_the_concurrent_call_cap_together(
     assert len(fake.placed) == 1
     with transaction(services.sessions) as session:
         assert place_module.calls_in_flight(session) == 1
+
+
+def test_a_text_is_sent_only_if_it_is_lawful_until_twilio_would_drop_it(
+    services, packs, dispatcher, fake, clock
+):
+    """Boston, 20:52: a call could still go out, but a text could sit in Twilio's queue until
+    21:02 (its validity): it waits for the morning instead."""
+    make_campaign(services, packs)
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    clock.advance(datetime(2026, 3, 18, 0, 52, tzinfo=UTC) - clock.now())  # 20:52 in Boston
+    assert _enrol(services) == 1
+
+    report = dispatcher.tick()
+
+    assert (report.placed, report.blocked, fake.sent) == (0, 1, [])
+    assert report.reasons == {"outside_hours": 1}
+    morning = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # 08:00 in Boston
+    assert _debt(services, person.debt_id).next_contact_at == morning
+
+    clock.advance(morning - clock.now())
+    assert dispatcher.tick().placed == 1
+    assert [m.message.to for m in fake.sent] == [person.number]

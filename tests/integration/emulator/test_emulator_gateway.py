@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
 
 from dialer.telephony.errors import (
     InvalidNumberError,
@@ -13,7 +15,7 @@ from dialer.telephony.errors import (
     RetryableTelephonyError,
     TelephonyError,
 )
-from dialer.telephony.twilio_gateway import TwilioTelephony
+from dialer.telephony.twilio_gateway import RebasedHttpClient, TwilioTelephony
 from twilio_emulator.recorder import WebhookRecorder
 
 FROM = "+15005550006"
@@ -190,3 +192,54 @@ def test_calls_over_the_cps_wait_in_the_queue(emulator):
     assert waits == sorted(waits)
     assert waits[-1] >= 500  # the fifth call leaves the queue ~0.8 s after the first
     assert emulator.wait_idle()
+
+
+def test_a_text_still_queued_after_its_validity_is_dropped_not_sent_late(
+    emulator, telephony, webhooks
+):
+    # One segment a second from a sender, in real time: four texts sent together wait 0, 1, 2
+    # and 3 seconds in the sender's queue; with a validity of 1 s the last two never leave it.
+    emulator.configure(speed=1, sms_mps=1)
+    status_url = webhooks.url("/twilio/sms/status")
+    sent = [
+        telephony.send_sms(
+            to=f"+1555123700{i}",
+            from_=FROM,
+            body="x",
+            status_url=status_url,
+            valid_for=timedelta(seconds=1),
+        )
+        for i in range(4)
+    ]
+    assert emulator.wait_idle(timeout=15)
+    fetched = [telephony.fetch_message(m.sid) for m in sent]
+    assert [m.status for m in fetched[:2]] == ["delivered", "delivered"]
+    assert [(m.status, m.error_code) for m in fetched[2:]] == [("failed", 30036)] * 2
+    dropped = {
+        h.form["MessageSid"][0]: h.form["MessageStatus"][0]
+        for h in webhooks.on("/twilio/sms/status")
+        if h.form.get("ErrorCode") == ["30036"]
+    }
+    assert dropped == {m.sid: "failed" for m in sent[2:]}
+
+
+def test_a_validity_twilio_does_not_accept_is_refused(emulator, telephony, webhooks):
+    client = Client(
+        emulator.account_sid,
+        emulator.auth_token,
+        http_client=RebasedHttpClient(emulator.base_url, timeout=10),
+    )
+    for validity in (0, 36001):
+        with pytest.raises(TwilioRestException) as refused:
+            client.messages.create(
+                to="+15551237009", from_=FROM, body="x", validity_period=validity
+            )
+        assert (refused.value.status, refused.value.code) == (400, 21624)
+    with pytest.raises(ValueError, match="1 s to 10 h"):  # the gateway never asks for one
+        telephony.send_sms(
+            to="+15551237009",
+            from_=FROM,
+            body="x",
+            status_url=webhooks.url("/twilio/sms/status"),
+            valid_for=timedelta(hours=11),
+        )
