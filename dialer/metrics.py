@@ -62,6 +62,22 @@ CALL_STATUS_BATCH = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64),
     registry=REGISTRY,
 )
+WEBHOOK_EVENTS = Counter(
+    "dialer_webhook_events",
+    "Signed Twilio webhooks stored in the ledger, by kind and result: applied; duplicate "
+    "(acknowledged, changed nothing); failed (kept with its error until `dialer webhooks "
+    "replay` applies it)",
+    ["kind", "result"],
+    registry=REGISTRY,
+)
+WEBHOOK_REFUSED = Counter(
+    "dialer_webhook_refused",
+    "Requests to the Twilio webhooks refused before the ledger, by reason: signature "
+    "(missing or wrong X-Twilio-Signature: a forgery, or PUBLIC_BASE_URL / the proxy "
+    "settings not matching the URL Twilio calls), method, too_large",
+    ["reason"],
+    registry=REGISTRY,
+)
 RECONCILED = Counter(
     "dialer_reconciled",
     "Attempts the reconciler resolved, by how (found, not_placed, final_status)",

@@ -8,14 +8,16 @@ cookie, and a callback pays only for what it uses (signature check, ledger, case
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 import console
 from config.settings import Settings, load_settings
+from dialer import metrics
 from dialer.bootstrap import Services, build_services
 from webhooks import health
 from webhooks import metrics as metrics_view
@@ -62,8 +64,21 @@ def create_twilio_app(services: Services) -> Flask:
     init_call_status_batches(app, services)
     app.register_blueprint(twilio_voice.bp)
     app.register_blueprint(twilio_sms.bp)
+    app.register_error_handler(MethodNotAllowed, _count_refused("method"))
+    app.register_error_handler(RequestEntityTooLarge, _count_refused("too_large"))
     install_webhook_timer(app)
     return app
+
+
+def _count_refused(reason: str) -> Callable[[HTTPException], HTTPException]:
+    """An error handler that counts the refusal and answers with the error as it is."""
+    refused = metrics.WEBHOOK_REFUSED.labels(reason=reason)
+
+    def handle(error: HTTPException) -> HTTPException:
+        refused.inc()
+        return error
+
+    return handle
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:

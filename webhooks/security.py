@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
+from typing import NoReturn
 
 from flask import Blueprint, Flask, abort, current_app, request
 from twilio.request_validator import (
@@ -19,6 +20,7 @@ from twilio.request_validator import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dialer import metrics
 from webhooks.extension import services
 
 _VALIDATOR = "twilio_request_validator"
@@ -55,7 +57,7 @@ def signed_url() -> str:
 def require_twilio_signature() -> None:
     signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:
-        abort(403)
+        _refuse_unsigned()
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
     params = request.form if request.method == "POST" else {}
     validator = _validator()
@@ -64,7 +66,12 @@ def require_twilio_signature() -> None:
         return
     # The official check also tries the URL with and without the default port.
     if not validator.validate(url, params, signature, algorithm=algorithm):
-        abort(403)
+        _refuse_unsigned()
+
+
+def _refuse_unsigned() -> NoReturn:
+    metrics.WEBHOOK_REFUSED.labels(reason="signature").inc()
+    abort(403)
 
 
 def _signed_exactly(

@@ -72,6 +72,7 @@ from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
 from dialer.db.engine import DriverStatement, driver_connection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
+from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
@@ -103,8 +104,8 @@ _STORED_COLUMNS = (
 
 
 class Applied(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"
+    APPLIED = APPLIED
+    DUPLICATE = DUPLICATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,7 @@ def apply_batch(engine: Engine, callbacks: Sequence[StatusCallback]) -> list[App
     for index, event_id, locked, _ in written:
         if locked:
             results[index] = Applied.DUPLICATE if event_id is None else Applied.APPLIED
+            count_event(callbacks[index].event.kind, results[index])
         if results[index] is Applied.APPLIED and index in ended:
             count_ended(ended[index])
     return results

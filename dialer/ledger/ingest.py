@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from dialer import metrics
 from dialer.db.engine import transaction
 from dialer.db.models import ProviderEvent
 from dialer.ledger.store import (
@@ -42,6 +43,13 @@ class IngestResult:
         return self.error is None
 
 
+APPLIED, DUPLICATE, FAILED = "applied", "duplicate", "failed"
+
+
+def count_event(kind: str, result: str) -> None:
+    metrics.WEBHOOK_EVENTS.labels(kind=kind, result=result).inc()
+
+
 def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
@@ -61,6 +69,7 @@ def ingest(
                 session, event, received_at=now, applied_at=now, attempt_id=event.attempt_id
             )
             if event_id is None:
+                count_event(event.kind, DUPLICATE)
                 return IngestResult(
                     None, duplicate=True, response=stored_response(session, event.dedupe_key)
                 )
@@ -71,11 +80,14 @@ def ingest(
                     .where(ProviderEvent.id == event_id)
                     .values(response=response)
                 )
-            return IngestResult(event_id, response=response)
+        count_event(event.kind, APPLIED)
+        return IngestResult(event_id, response=response)
     except Exception as exc:  # the event must be kept whatever went wrong while applying it
         error = describe_error(exc)
         log.warning("webhook %s not applied: %s", event.kind, type(exc).__name__)
-        return IngestResult(_keep_failed(sessions, event, now=now, error=error), error=error)
+        kept = _keep_failed(sessions, event, now=now, error=error)
+        count_event(event.kind, FAILED)
+        return IngestResult(kept, error=error)
 
 
 def _keep_failed(

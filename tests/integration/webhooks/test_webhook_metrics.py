@@ -46,3 +46,43 @@ def test_a_call_that_ends_counts_once_by_its_outcome(
     assert batches == (batches_before + 4 if batched else batches_before)  # 4 lone callbacks
     exposition = app.test_client().get("/metrics").get_data(as_text=True)
     assert 'dialer_attempts_total{channel="call",outcome="conversation"}' in exposition
+
+
+def test_what_the_ledger_did_with_each_webhook_is_counted(
+    twilio: Twilio, services: Services
+) -> None:
+    case = make_case(services.sessions, now=services.clock.now())
+    results = ("applied", "duplicate", "failed")
+    before = {
+        r: _sample("dialer_webhook_events_total", kind="call_status", result=r) for r in results
+    }
+
+    assert twilio.call_status(case.attempt_id, "ringing", 1).status_code == 204
+    assert twilio.call_status(case.attempt_id, "ringing", 1).status_code == 204  # Twilio's retry
+    other_call = twilio.call_status(case.attempt_id, "completed", 3, CallSid="CA" + "9" * 32)
+    assert other_call.status_code == 500  # kept with its error, for replay
+
+    after = {
+        r: _sample("dialer_webhook_events_total", kind="call_status", result=r) for r in results
+    }
+    assert {r: after[r] - before[r] for r in results} == {"applied": 1, "duplicate": 1, "failed": 1}
+
+
+def test_refused_requests_are_counted_by_reason(twilio: Twilio, services: Services) -> None:
+    case = make_case(services.sessions, now=services.clock.now())
+    reasons = ("signature", "method", "too_large")
+    before = {r: _sample("dialer_webhook_refused_total", reason=r) for r in reasons}
+    path = f"/twilio/voice/status?attempt={case.attempt_id}"
+    form = {"CallSid": "CA" + "1" * 32, "CallStatus": "ringing"}
+
+    assert twilio.post(path, form, signature="forged").status_code == 403
+    assert twilio.client.post(path, data=form).status_code == 403  # no signature at all
+    assert twilio.client.get(path).status_code == 405
+    assert twilio.post(path, {**form, "Padding": "x" * 70_000}).status_code == 413
+
+    after = {r: _sample("dialer_webhook_refused_total", reason=r) for r in reasons}
+    assert {r: after[r] - before[r] for r in reasons} == {
+        "signature": 2,
+        "method": 1,
+        "too_large": 1,
+    }
