@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from dialer.bootstrap import Services
 from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
+from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
 
 _KEY = "dialer"
@@ -32,11 +33,11 @@ def services_of(app: Flask) -> Services:
 
 
 def init_call_status_batches(app: Flask, services: Services) -> None:
-    """Call status callbacks that arrive together are written together (PostgreSQL only)."""
+    """Call status callbacks that arrive together are written together (PostgreSQL only), on
+    a connection the batches keep (they are written one at a time)."""
     if services.engine.dialect.name == "postgresql":
-        app.extensions[_BATCHES] = GroupCommit(
-            partial(apply_batch, services.engine), key=lambda callback: callback.attempt_id
-        )
+        writer = partial(apply_batch, services.engine, connection=HeldConnection(services.engine))
+        app.extensions[_BATCHES] = GroupCommit(writer, key=lambda callback: callback.attempt_id)
 
 
 def call_status_batches() -> CallStatusBatches | None:

@@ -70,7 +70,7 @@ from dialer.callbacks.calls import (
 from dialer.callbacks.events import CallStatusEvent
 from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
-from dialer.db.engine import DriverStatement, driver_connection
+from dialer.db.engine import DriverStatement, HeldConnection, driver_connection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
@@ -149,14 +149,25 @@ def can_batch(status: CallStatusEvent) -> bool:
     return status.attempt_id is not None and parse_call_status(status.status) is not None
 
 
-def apply_batch(engine: Engine, callbacks: Sequence[StatusCallback]) -> list[Applied | None]:
-    """Store and apply the batch (at most one callback per attempt); None: the ordinary path."""
+def apply_batch(
+    engine: Engine,
+    callbacks: Sequence[StatusCallback],
+    *,
+    connection: HeldConnection | None = None,
+) -> list[Applied | None]:
+    """Store and apply the batch (at most one callback per attempt); None: the ordinary path.
+
+    `connection`: the writer's own connection (one batch at a time); else one from the pool.
+    """
     results: list[Applied | None] = [None] * len(callbacks)
     if engine.dialect.name != "postgresql" or not callbacks:
         return results
     metrics.CALL_STATUS_BATCH.observe(len(callbacks))
     ids = sorted({c.attempt_id for c in callbacks if c.attempt_id is not None})
-    with driver_connection(engine, autocommit=True) as driver:
+    connected = (
+        connection.autocommit() if connection else driver_connection(engine, autocommit=True)
+    )
+    with connected as driver:
         read = _read(engine.dialect).execute_all(driver, {"p_ids": ids})
         rows = {row[1]: (row[0], CallRow(*row[1:])) for row in read}
         items: list[dict[str, Any]] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +12,10 @@ from typing import Any
 import psycopg
 from sqlalchemy import ClauseElement, Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(
@@ -147,3 +152,52 @@ def driver_connection(engine: Engine, *, autocommit: bool = False) -> Iterator[A
         if broken:
             pooled.invalidate()
         pooled.close()
+
+
+class HeldConnection:
+    """One pooled connection kept checked out, in autocommit mode, for a user that runs one
+    statement at a time (a group commit's writer): no checkout, reset or mode switch per use.
+
+    A connection the driver reports broken is dropped; the next use checks out another. The
+    connection is closed (not returned to the pool, which may be disposed of by then) when
+    `close()` is called or the holder is collected.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pooled: PoolProxiedConnection | None = None
+        self._finalizer: weakref.finalize[[PoolProxiedConnection], HeldConnection] | None = None
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Any]:
+        """The driver connection (psycopg), each statement its own transaction."""
+        if self._pooled is None:
+            pooled = self._engine.raw_connection()
+            try:
+                pooled.driver_connection.autocommit = True  # type: ignore[union-attr]
+            except BaseException:
+                _close(pooled)
+                raise
+            self._pooled = pooled
+            self._finalizer = weakref.finalize(self, _close, pooled)
+        driver = self._pooled.driver_connection
+        assert driver is not None
+        try:
+            yield driver
+        except BaseException:
+            if driver.closed or getattr(driver, "broken", False):
+                self.close()
+            raise
+
+    def close(self) -> None:
+        finalizer, self._pooled, self._finalizer = self._finalizer, None, None
+        if finalizer is not None:
+            finalizer()  # closes the connection, once
+
+
+def _close(pooled: PoolProxiedConnection) -> None:
+    try:
+        pooled.invalidate()  # closes the driver's connection now
+        pooled.close()
+    except Exception:  # a connection being dropped anyway
+        log.debug("a held connection did not close cleanly", exc_info=True)
