@@ -109,13 +109,19 @@ def test_dialing_attempt_unknown_to_the_provider_is_released(services, packs, fa
     assert fake.placed == []
 
 
-def test_lost_final_status_is_fetched_and_applied(services, packs, fake, clock, dispatcher):
+def _placed_call(services, packs, fake, clock, dispatcher):
+    """One call the dispatcher placed (the fake gateway's record of it)."""
     _reserve_one(services, packs)
     with transaction(services.sessions) as session:
         session.execute(sa.update(Debt).values(next_contact_at=clock.now()))
         session.execute(sa.delete(ContactAttempt))
     dispatcher.tick()
     (placed,) = fake.placed
+    return placed
+
+
+def test_lost_final_status_is_fetched_and_applied(services, packs, fake, clock, dispatcher):
+    placed = _placed_call(services, packs, fake, clock, dispatcher)
     fake.set_call_status(placed.call.sid, "no-answer")
     clock.advance(timedelta(minutes=31))
 
@@ -131,12 +137,7 @@ def test_lost_final_status_is_fetched_and_applied(services, packs, fake, clock, 
 def test_a_callback_is_not_held_up_while_twilio_is_asked_nor_undone_by_its_older_answer(
     services, packs, fake, clock, dispatcher
 ):
-    _reserve_one(services, packs)
-    with transaction(services.sessions) as session:
-        session.execute(sa.update(Debt).values(next_contact_at=clock.now()))
-        session.execute(sa.delete(ContactAttempt))
-    dispatcher.tick()
-    (placed,) = fake.placed
+    placed = _placed_call(services, packs, fake, clock, dispatcher)
     fake.set_call_status(placed.call.sid, "in-progress")
     clock.advance(timedelta(minutes=31))
     fetch = fake.fetch_call
