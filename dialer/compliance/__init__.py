@@ -7,7 +7,7 @@ in config/rules/*.yaml (see `load_rule_packs`).
 from __future__ import annotations
 
 from dialer.compliance.decision import CandidateZone, Count, Decision, Reason, ReasonCode
-from dialer.compliance.engine import evaluate
+from dialer.compliance.engine import evaluate, evaluate_through
 from dialer.compliance.explain import render_decision
 from dialer.compliance.facts import (
     AdminLimits,
@@ -48,6 +48,7 @@ __all__ = [
     "TimeRange",
     "default_rules_dir",
     "evaluate",
+    "evaluate_through",
     "interpret_inbound_sms",
     "load_rule_packs",
     "read_inbound_sms",

@@ -13,7 +13,7 @@ from dialer.compliance.consent import (
     check_opt_outs,
 )
 from dialer.compliance.context import Block, History, Moment, Past
-from dialer.compliance.decision import Count, Decision
+from dialer.compliance.decision import CandidateZone, Count, Decision
 from dialer.compliance.facts import (
     AdminLimits,
     ConsumerFacts,
@@ -42,7 +42,23 @@ def evaluate(
     packs: RulePacks,
 ) -> Decision:
     """Is `proposed` lawful at `proposed.at`? If not, why, and when is it next?"""
-    if proposed.at.tzinfo is None:
+    return evaluate_through(consumer, history, proposed, (), limits=limits, packs=packs)
+
+
+def evaluate_through(
+    consumer: ConsumerFacts,
+    history: Sequence[HistoryEntry],
+    proposed: ProposedContact,
+    later: Sequence[datetime],
+    *,
+    limits: AdminLimits | None = None,
+    packs: RulePacks,
+) -> Decision:
+    """`evaluate` at `proposed.at` and, while it allows, at each of the `later` instants (the
+    same contact still on its way to the consumer): the decision at the first instant that
+    blocks, else the one at `proposed.at`. The time zones, the history and the rule sets are
+    derived once for all the instants."""
+    if proposed.at.tzinfo is None or any(instant.tzinfo is None for instant in later):
         raise InputError("proposed.at must be timezone-aware (UTC)")
     at = proposed.at.astimezone(UTC)
     numbers = tuple([p.number for p in consumer.phones])
@@ -61,16 +77,12 @@ def evaluate(
         limits=limits,
         packs=packs,
     )
-    blocks, counts, versions = evaluator.check(at, with_counts=True)
-    return Decision(
-        allowed=not blocks,
-        reasons=tuple([b.reason for b in blocks]),
-        candidate_zones=candidates,
-        counts=tuple(counts),
-        next_allowed_at=evaluator.next_allowed(at, blocks) if blocks else None,
-        pack_versions=dict(versions),
-        evaluated_at=at,
-    )
+    decision = evaluator.decide(at, candidates)
+    for instant in later if decision.allowed else ():
+        blocked = evaluator.decide(instant.astimezone(UTC), candidates)
+        if not blocked.allowed:
+            return blocked
+    return decision
 
 
 class _Evaluator:
@@ -111,6 +123,18 @@ class _Evaluator:
         self.packs = packs
         self._rulesets: dict[date, RuleSet] = {}
         self._pasts: dict[int, Past] = {}
+
+    def decide(self, at: datetime, candidates: tuple[CandidateZone, ...]) -> Decision:
+        blocks, counts, versions = self.check(at, with_counts=True)
+        return Decision(
+            allowed=not blocks,
+            reasons=tuple([b.reason for b in blocks]),
+            candidate_zones=candidates,
+            counts=tuple(counts),
+            next_allowed_at=self.next_allowed(at, blocks) if blocks else None,
+            pack_versions=dict(versions),
+            evaluated_at=at,
+        )
 
     def check(
         self, at: datetime, *, with_counts: bool = False

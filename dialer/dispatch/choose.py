@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dialer.campaigns.definition import CallerIds
@@ -13,7 +13,7 @@ from dialer.compliance import (
     HistoryEntry,
     PhoneFacts,
     ProposedContact,
-    evaluate,
+    evaluate_through,
 )
 from dialer.compliance.packs import RulePacks
 from dialer.vocabulary import Channel, ContactMode, PhoneStatus, PhoneType
@@ -90,14 +90,8 @@ def choose_contact(
         proposed = ProposedContact(
             at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
         )
-        decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
-        for instant in _checked_instants(at, lawful_span(channel)) if decision.allowed else ():
-            later = evaluate(
-                facts, history, replace(proposed, at=instant), limits=limits, packs=packs
-            )
-            if not later.allowed:
-                decision = later
-                break
+        later = _checked_instants(at, lawful_span(channel))
+        decision = evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
         if decision.allowed:
             return Choice(phone, decision)
         blocked.append((phone, decision))

@@ -12,6 +12,7 @@ from dialer.compliance import (
     ProposedContact,
     RulePacks,
     evaluate,
+    evaluate_through,
     load_rule_packs,
 )
 from dialer.compliance.zones import zone_info
@@ -135,3 +136,30 @@ def test_a_work_number_is_never_contacted_once_the_employer_prohibits_it(
     )
     if other_type is not PhoneType.WORK:
         assert to_other.allowed == same_without_flag.allowed
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(CONSUMERS),
+    instants,
+    st.lists(st.integers(1, 6 * 3600), max_size=4),
+    st.lists(st.tuples(st.integers(0, 20 * 24), outcomes), max_size=8),
+)
+def test_evaluating_through_later_instants_is_evaluating_at_each(
+    consumer, at, offsets, attempts
+) -> None:
+    """One evaluator for several instants decides what a fresh evaluation at each would."""
+    history = [
+        HistoryEntry(
+            at=START + timedelta(hours=hours),
+            channel=Channel.CALL,
+            to=consumer.phones[0].number,
+            outcome=outcome,
+        )
+        for hours, outcome in sorted(attempts)
+    ]
+    later = [at + timedelta(seconds=s) for s in sorted(offsets)]
+    each = [evaluate(consumer, history, _proposal(consumer, t), packs=PACKS) for t in [at, *later]]
+    expected = next((d for d in each if not d.allowed), each[0])
+    through = evaluate_through(consumer, history, _proposal(consumer, at), later, packs=PACKS)
+    assert through == expected
