@@ -79,9 +79,9 @@ def evaluate_through(
     )
     decision = evaluator.decide(at, candidates)
     for instant in later if decision.allowed else ():
-        blocked = evaluator.decide(instant.astimezone(UTC), candidates)
-        if not blocked.allowed:
-            return blocked
+        moment = instant.astimezone(UTC)
+        if evaluator.check(moment)[0]:  # blocked then: the whole decision, with its counts
+            return evaluator.decide(moment, candidates)
     return decision
 
 
