@@ -58,8 +58,10 @@ def evaluate_through(
     same contact still on its way to the consumer): the decision at the first instant that
     blocks, else the one at `proposed.at`. The time zones, the history and the rule sets are
     derived once for all the instants."""
-    if proposed.at.tzinfo is None or any(instant.tzinfo is None for instant in later):
+    if proposed.at.tzinfo is None:
         raise InputError("proposed.at must be timezone-aware (UTC)")
+    if any(instant.tzinfo is None for instant in later):
+        raise InputError("the later instants must be timezone-aware (UTC)")
     at = proposed.at.astimezone(UTC)
     numbers = tuple([p.number for p in consumer.phones])
     if proposed.to not in numbers:
