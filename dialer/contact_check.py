@@ -5,6 +5,7 @@ Used by the console (why not now, lawful callback times, manual calls) and the l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
-from dialer.compliance import AdminLimits, Decision, ProposedContact, RulePacks, evaluate
+from dialer.compliance import AdminLimits, Decision, ProposedContact, RulePacks, evaluate_through
 from dialer.compliance.zones import candidate_zones
 from dialer.db.models import Consumer, Debt, Phone
 from dialer.errors import NotFoundError
@@ -30,9 +31,11 @@ def check_contact(
     to: str | None = None,
     mode: ContactMode = ContactMode.AUTOMATED,
     limits: AdminLimits | None = None,
+    later: Sequence[datetime] = (),
 ) -> Decision:
     """The engine's decision for contacting the debt's consumer at `at` (limits in force by
-    default; pass `limits` to try others)."""
+    default; pass `limits` to try others), and at the `later` instants the contact may take
+    to reach the consumer (the first of them that blocks decides)."""
     number = to or primary_number(session, consumer_id=debt.consumer_id)
     if number is None:
         raise NotFoundError(f"case {debt.external_ref} has no phone number")
@@ -41,7 +44,7 @@ def check_contact(
     if limits is None:
         limits = current_limits(session, campaign_id=debt.campaign_id, state=debt.jurisdiction)
     proposed = ProposedContact(at=at, channel=channel, to=number, mode=mode, debt=debt_key(debt.id))
-    return evaluate(facts, history, proposed, limits=limits, packs=packs)
+    return evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
 
 
 def primary_number(session: Session, *, consumer_id: int) -> str | None:

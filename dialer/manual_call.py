@@ -14,7 +14,7 @@ from dialer.case_record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, primary_number
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone
-from dialer.dispatch.choose import caller_id
+from dialer.dispatch.choose import caller_id, instants_to_check
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, ContactMode, Direction
@@ -41,7 +41,15 @@ def reserve_manual_call(
     to = primary_number(session, consumer_id=debt.consumer_id)
     if to is None:
         raise InputError("the consumer has no valid phone number")
-    decision = check_contact(session, debt=debt, at=now, packs=packs, to=to, mode=ContactMode.AGENT)
+    decision = check_contact(
+        session,
+        debt=debt,
+        at=now,
+        packs=packs,
+        to=to,
+        mode=ContactMode.AGENT,
+        later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
+    )
     if not decision.allowed:
         why = "; ".join(r.message for r in decision.reasons)
         when = (

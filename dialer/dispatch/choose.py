@@ -37,8 +37,10 @@ def lawful_span(channel: Channel) -> timedelta:
     return DECISION_GRACE + SMS_VALIDITY if channel is Channel.SMS else DECISION_GRACE
 
 
-def _checked_instants(at: datetime, span: timedelta) -> list[datetime]:
-    """The instants after `at` a decision is checked again at: every CHECK_STEP, and the end."""
+def instants_to_check(at: datetime, channel: Channel) -> list[datetime]:
+    """The instants after `at` a contact decided at `at` must still be lawful at: every
+    CHECK_STEP of its lawful span, and the span's end."""
+    span = lawful_span(channel)
     later = []
     step = CHECK_STEP
     while step < span:
@@ -90,7 +92,7 @@ def choose_contact(
         proposed = ProposedContact(
             at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
         )
-        later = _checked_instants(at, lawful_span(channel))
+        later = instants_to_check(at, channel)
         decision = evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
         if decision.allowed:
             return Choice(phone, decision)

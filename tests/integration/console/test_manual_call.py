@@ -1,0 +1,67 @@
+"""An agent's call by hand from a case: checked like any other contact, placed, live on the desk."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask
+
+from dialer.bootstrap import Services
+from dialer.clock import FakeClock
+from dialer.db.engine import transaction
+from dialer.db.models import ContactAttempt, User
+from dialer.telephony.fake import FakeTelephony
+from tests.integration.console.conftest import form_post, login
+from tests.integration.console.seed import Seeded
+
+
+def _call(app: Flask, seeded: Seeded, clock: FakeClock, username: str = "sam"):  # type: ignore[no-untyped-def]
+    fake = FakeTelephony(clock=clock)
+    app.extensions["dialer.telephony"] = fake
+    client = app.test_client()
+    login(client, username)
+    case = f"/cases/{seeded.debt_id}"
+    response = form_post(client, case, f"{case}/call", {})
+    return client, response, fake
+
+
+def _attempts(services: Services) -> list[ContactAttempt]:
+    with transaction(services.sessions) as session:
+        return list(session.scalars(sa.select(ContactAttempt)))
+
+
+def test_a_lawful_manual_call_is_placed_and_the_case_is_live_on_the_desk(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    client, response, fake = _call(app, seeded, clock)  # 11:00 in Boston
+
+    assert response.status_code == 302
+    assert response.location.endswith("/desk")
+    assert [placed.call.to for placed in fake.placed] == [seeded.phone]
+    (attempt,) = _attempts(services)
+    assert (attempt.mode, attempt.origin, attempt.status) == ("agent", "agent", "queued")
+    assert attempt.decision["allowed"] is True
+    with transaction(services.sessions) as session:
+        user = session.get(User, seeded.supervisor_id)
+        assert user is not None
+        assert (user.availability, user.current_attempt_id) == ("on_call", attempt.id)
+    assert client.get("/desk/state").json["debt_id"] == seeded.debt_id
+
+
+def test_a_manual_call_that_could_ring_after_nine_is_refused(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """20:59:50 in Boston is still inside the window, but the call is placed within the next
+    15 seconds: it could ring after 21:00, so it is refused with the reason, and nothing is
+    written or dialled."""
+    clock.advance(datetime(2026, 3, 18, 0, 59, 50, tzinfo=UTC) - clock.now())
+    client, response, fake = _call(app, seeded, clock)
+
+    assert response.status_code == 302
+    assert response.location.endswith(f"/cases/{seeded.debt_id}")
+    page = client.get(f"/cases/{seeded.debt_id}").text
+    assert "not lawful now" in page
+    assert "21:00:05 in America/New_York is outside 08:00-21:00" in page
+    assert fake.placed == []
+    assert _attempts(services) == []
