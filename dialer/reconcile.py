@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from dialer import metrics
-from dialer.attempts import apply_sms_status, is_terminal
+from dialer.attempts import is_terminal
 from dialer.callbacks.calls import apply_call_status_event
-from dialer.callbacks.events import CallStatusEvent
-from dialer.callbacks.replanning import mark_debt_for_replanning
+from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
+from dialer.callbacks.sms import apply_sms_status_event
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt
 from dialer.dispatch.place import release_attempt
@@ -28,7 +28,7 @@ from dialer.logging import get_logger
 from dialer.telephony import Telephony, TelephonyError
 from dialer.telephony.ports import ProviderCall, ProviderMessage
 from dialer.telephony.recovery import CLOCK_SKEW
-from dialer.vocabulary import AttemptStatus, Channel, Outcome
+from dialer.vocabulary import AttemptStatus, Channel
 
 log = get_logger(__name__)
 STUCK_AFTER = timedelta(seconds=120)  # longer than a pacing wait plus a create's timeout
@@ -201,7 +201,8 @@ def _apply(
     *,
     now: datetime,
 ) -> bool:
-    """Apply the provider's status; True when it made the attempt final."""
+    """Apply the provider's status as its webhook would have; True when it made the attempt
+    final (the status machines write the timeline line, replan the debt and count it)."""
     was_final = is_terminal(AttemptStatus(attempt.status))
     if isinstance(item, ProviderCall):
         apply_call_status_event(
@@ -218,28 +219,18 @@ def _apply(
             now=now,
         )
     else:
-        after = apply_sms_status(AttemptStatus(attempt.status), item.status)
-        attempt.status, attempt.updated_at = after.value, now
-        if is_terminal(after) and not was_final:
-            attempt.outcome = _SMS_OUTCOME.get(after, Outcome.FAILED).value
-            attempt.ended_at = item.sent_at or now
-            attempt.error_code = attempt.error_code or item.error_code
-            if attempt.debt_id is not None:
-                mark_debt_for_replanning(session, attempt.debt_id, now)
+        apply_sms_status_event(
+            session,
+            SmsStatusEvent(
+                attempt_id=attempt.id,
+                message_sid=item.sid,
+                status=item.status,
+                error_code=item.error_code,
+            ),
+            now=now,
+        )
     session.flush()
-    final = is_terminal(AttemptStatus(attempt.status)) and not was_final
-    if final:
-        outcome = attempt.outcome or attempt.status
-        metrics.ATTEMPTS.labels(channel=attempt.channel, outcome=outcome).inc()
-    return final
-
-
-_SMS_OUTCOME = {
-    AttemptStatus.DELIVERED: Outcome.DELIVERED,
-    AttemptStatus.UNDELIVERED: Outcome.UNDELIVERED,
-    AttemptStatus.FAILED: Outcome.FAILED,
-    AttemptStatus.CANCELED: Outcome.FAILED,
-}
+    return is_terminal(AttemptStatus(attempt.status)) and not was_final
 
 
 __all__ = ["ReconcileReport", "reconcile"]

@@ -10,9 +10,10 @@ from dialer.callbacks.calls import apply_call_status_event
 from dialer.callbacks.events import CallStatusEvent
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, Debt
+from dialer.db.models import CaseEvent, ContactAttempt, Debt
 from dialer.dispatch.claim import claim_due
 from dialer.dispatch.reserve import reserve
+from dialer.metrics import REGISTRY
 from dialer.reconcile import reconcile
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
@@ -162,3 +163,45 @@ def test_a_callback_is_not_held_up_while_twilio_is_asked_nor_undone_by_its_older
     with transaction(services.sessions) as session:
         attempt = session.scalar(sa.select(ContactAttempt))
         assert attempt.status == "completed"  # not moved back to in_progress
+
+
+def _ended_calls(outcome):
+    return (
+        REGISTRY.get_sample_value("dialer_attempts_total", {"channel": "call", "outcome": outcome})
+        or 0.0
+    )
+
+
+def test_a_call_the_reconciler_ends_is_counted_once(services, packs, fake, clock, dispatcher):
+    placed = _placed_call(services, packs, fake, clock, dispatcher)
+    fake.set_call_status(placed.call.sid, "busy")
+    clock.advance(timedelta(minutes=31))
+    before = _ended_calls("busy")
+
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 1
+
+    assert _ended_calls("busy") == before + 1
+
+
+def test_a_lost_text_status_is_applied_as_its_webhook_would_be(
+    services, packs, fake, clock, dispatcher
+):
+    make_campaign(services, packs)  # a text step
+    insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "test-campaign"), now=clock.now())
+    dispatcher.tick()
+    (sent,) = fake.sent
+    fake.set_message_status(sent.message.sid, "delivered")
+    clock.advance(timedelta(minutes=31))
+
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 1
+
+    with transaction(services.sessions) as session:
+        attempt = session.scalar(sa.select(ContactAttempt))
+        assert (attempt.status, attempt.outcome) == ("delivered", "delivered")
+        lines = session.scalars(
+            sa.select(CaseEvent.kind).where(CaseEvent.attempt_id == attempt.id)
+        ).all()
+        assert "sms_delivered" in lines  # the timeline says so, as for a webhook
+        assert session.scalar(sa.select(Debt.next_contact_at)) == clock.now()
