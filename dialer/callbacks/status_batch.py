@@ -31,6 +31,7 @@ KEY SHARE their foreign keys take), agents, debts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
@@ -70,7 +71,7 @@ from dialer.callbacks.calls import (
 from dialer.callbacks.events import CallStatusEvent
 from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
-from dialer.db.engine import DriverStatement, HeldConnection, driver_connection
+from dialer.db.engine import DriverStatement, HeldConnection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
@@ -157,17 +158,17 @@ def apply_batch(
 ) -> list[Applied | None]:
     """Store and apply the batch (at most one callback per attempt); None: the ordinary path.
 
-    `connection`: the writer's own connection (one batch at a time); else one from the pool.
+    `connection`: the writer's own connection (one batch at a time); else one for this batch.
     """
     results: list[Applied | None] = [None] * len(callbacks)
     if engine.dialect.name != "postgresql" or not callbacks:
         return results
+    if connection is None:
+        with closing(HeldConnection(engine)) as once:
+            return apply_batch(engine, callbacks, connection=once)
     metrics.CALL_STATUS_BATCH.observe(len(callbacks))
     ids = sorted({c.attempt_id for c in callbacks if c.attempt_id is not None})
-    connected = (
-        connection.autocommit() if connection else driver_connection(engine, autocommit=True)
-    )
-    with connected as driver:
+    with connection.autocommit() as driver:
         read = _read(engine.dialect).execute_all(driver, {"p_ids": ids})
         rows = {row[1]: (row[0], CallRow(*row[1:])) for row in read}
         items: list[dict[str, Any]] = []

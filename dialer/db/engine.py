@@ -125,35 +125,6 @@ class DriverStatement:
             return [self.row(raw) for raw in cursor.execute(self._query, self.params(values))]
 
 
-@contextmanager
-def driver_connection(engine: Engine, *, autocommit: bool = False) -> Iterator[Any]:
-    """A pooled connection's driver connection (psycopg), for `DriverStatement`s.
-
-    Without autocommit the caller commits; anything raised rolls back. A connection the
-    driver reports broken is dropped from the pool (the web engine does not pre-ping).
-    """
-    pooled = engine.raw_connection()
-    driver = pooled.driver_connection
-    assert driver is not None
-    broken = False
-    try:
-        driver.autocommit = autocommit
-        yield driver
-    except BaseException:
-        broken = driver.closed or getattr(driver, "broken", False)
-        raise
-    finally:
-        try:
-            if not broken:
-                driver.rollback()  # nothing left to roll back once the caller committed
-                driver.autocommit = False
-        except Exception:
-            broken = True
-        if broken:
-            pooled.invalidate()
-        pooled.close()
-
-
 class HeldConnection:
     """One pooled connection kept checked out, in autocommit mode, for a user that runs one
     statement at a time (a group commit's writer): no checkout, reset or mode switch per use.
