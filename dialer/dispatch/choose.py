@@ -88,11 +88,11 @@ def choose_contact(
 ) -> Choice:
     """The first usable phone the engine allows; else the block that clears soonest."""
     blocked: list[tuple[PhoneFacts, Decision]] = []
+    later = instants_to_check(at, channel)
     for phone in usable_phones(facts, channel, sms_capable=sms_capable):
         proposed = ProposedContact(
             at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
         )
-        later = instants_to_check(at, channel)
         decision = evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
         if decision.allowed:
             return Choice(phone, decision)
