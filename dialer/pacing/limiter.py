@@ -66,7 +66,9 @@ class Pacer:
         self._monotonic = monotonic
         self._paused_until = 0.0
         self._next_free = 0.0
-        self.last_grant = 0.0  # epoch seconds of the last grant (the Redis server's clock)
+        # When the last grant was made, on the window's own clock: the Redis server's epoch
+        # seconds, or this process's monotonic clock without Redis.
+        self.last_grant = 0.0
 
     @property
     def shared(self) -> bool:
@@ -93,7 +95,7 @@ class Pacer:
             "/".join((item.namespace, *key)), limit=item.amount, window=item.get_expiry()
         )
         if granted:
-            self.last_grant = value if self._shared is not None else time.time()
+            self.last_grant = value
         else:
             self._next_free = self._monotonic() + value
         return granted
