@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,9 +15,6 @@ from dialer.clock import FakeClock
 from dialer.db import migrate
 from dialer.db.engine import make_engine
 from tests.databases import empty_all_tables, fresh_postgres_database, postgres_admin_url
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 
 BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
 

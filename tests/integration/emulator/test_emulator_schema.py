@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from openapi_schema_validator import OAS30Validator
 
+from tests.shared_files import shared_file
 from twilio_emulator.testing import EmulatorHandle
 
-SPEC = Path(__file__).resolve().parents[3] / ".." / "shared" / "twilio" / "twilio_api_v2010.json"
+# The Calls and Messages part of Twilio's OpenAPI description (paths and component schemas).
+SPEC = shared_file("twilio/twilio_calls_messages_subset.json")
 CALLS = "/2010-04-01/Accounts/{AccountSid}/Calls.json"
 CALL = "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json"
 MESSAGES = "/2010-04-01/Accounts/{AccountSid}/Messages.json"

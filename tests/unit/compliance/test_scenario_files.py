@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from dialer.cli.compliance import run_check
+from tests.shared_files import shared_file
 
 REPO = Path(__file__).resolve().parents[3]
 PROJECT_SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*.yaml"))
-SHARED_EXAMPLES = REPO.parent / "shared" / "compliance" / "examples.yaml"
+SHARED_EXAMPLES = shared_file("compliance/examples.yaml")
 
 
 def test_project_scenarios_all_match_when_run_through_the_cli() -> None:
@@ -15,7 +16,7 @@ def test_project_scenarios_all_match_when_run_through_the_cli() -> None:
 
 
 def test_shared_examples_all_match_when_run_through_the_cli() -> None:
-    assert SHARED_EXAMPLES.exists(), f"missing {SHARED_EXAMPLES} (../shared beside the repo)"
+    assert SHARED_EXAMPLES.exists(), f"missing {SHARED_EXAMPLES}"
     assert run_check([SHARED_EXAMPLES]) == 0
 
 
