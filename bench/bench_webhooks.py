@@ -9,9 +9,9 @@ endpoint and a naive insert-and-update endpoint under the same gunicorn settings
 Each callback is distinct (attempt x status x sequence), signed with the official
 RequestValidator, and goes through the whole path: signature check, ledger insert, attempt
 update, case event and replanning on `completed`, written in batches with the callbacks that
-arrive at the same time (group commit, as in production). The load generator is Python (processes of
-threads with keep-alive connections) on the same machine, so on a small box it competes with
-the server for CPU: the ratio to the bare endpoint is the more telling number.
+arrive at the same time (group commit, as in production). The load generator is Python
+(processes of threads with keep-alive connections) on the same machine, so on a small box it
+competes with the server for CPU: the ratio to the bare endpoint is the more telling number.
 """
 
 from __future__ import annotations
