@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck check bench clean
 
+# The suite runs on SQLite and on these servers (the local ones CI starts); set either variable
+# to use another PostgreSQL or Redis.
+export DIALER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export DIALER_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

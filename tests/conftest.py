@@ -14,7 +14,12 @@ from dialer.bootstrap import Services, build_services
 from dialer.clock import FakeClock
 from dialer.db import migrate
 from dialer.db.engine import make_engine
-from tests.databases import empty_all_tables, fresh_postgres_database, postgres_admin_url
+from tests.databases import (
+    empty_all_tables,
+    fresh_postgres_database,
+    postgres_admin_url,
+    servers_unreachable,
+)
 
 BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
 
@@ -30,6 +35,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("CI") and not postgres_admin_url():
         msg = "CI must set DIALER_TEST_POSTGRES_URL: the PostgreSQL integration tests would not run"
         raise pytest.UsageError(msg)
+    unreachable = servers_unreachable()
+    if unreachable:
+        raise pytest.UsageError("; ".join(unreachable))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -24,6 +25,30 @@ def postgres_admin_url() -> str | None:
 
 def redis_test_url() -> str | None:
     return os.environ.get(REDIS_ENV) or None
+
+
+def servers_unreachable() -> list[str]:
+    """What is wrong with the test servers that are set (nothing when none is set)."""
+    found = []
+    postgres, redis_url = postgres_admin_url(), redis_test_url()
+    if postgres:
+        engine = sa.create_engine(postgres, connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect():
+                pass
+        except sa.exc.OperationalError as exc:
+            found.append(f"{POSTGRES_ENV}: cannot connect to {postgres} ({exc.orig})")
+        finally:
+            engine.dispose()
+    if redis_url:
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
+        try:
+            client.ping()
+        except redis.RedisError as exc:
+            found.append(f"{REDIS_ENV}: cannot reach {redis_url} ({exc})")
+        finally:
+            client.close()
+    return found
 
 
 @contextmanager
