@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer.db.models.attempts import ContactAttempt, ProviderEvent
+from dialer.db.models.attempts import AttemptDebt, ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
 from dialer.db.models.people import (
@@ -16,6 +16,7 @@ from dialer.db.models.record import AuditEntry, CaseEvent
 from dialer.db.models.users import User
 
 __all__ = [
+    "AttemptDebt",
     "AuditEntry",
     "Campaign",
     "CaseEvent",
