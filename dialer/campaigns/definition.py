@@ -176,6 +176,15 @@ class CampaignDefinition(_Strict):
     steps: tuple[Step, ...] = Field(min_length=1)
     caller_ids: CallerIds
     hours: Hours = Hours()
+    # A promise to pay pauses automated contact about the debt until the day after the
+    # promised date plus this grace; a promise still open then is broken: the strategy resumes.
+    promise_grace: str = "2d"
+
+    @field_validator("promise_grace")
+    @classmethod
+    def _grace(cls, value: str) -> str:
+        parse_duration(value)
+        return value
 
     @model_validator(mode="after")
     def _escalation_last(self) -> CampaignDefinition:
@@ -187,3 +196,17 @@ class CampaignDefinition(_Strict):
 
     def step(self, index: int) -> Step | None:
         return self.steps[index] if 0 <= index < len(self.steps) else None
+
+    def callback_step(self, index: int) -> Step:
+        """The step a callback the consumer asked for is placed on: the campaign's agent step
+        (an agent takes the call), else the current call step, else an automated call."""
+        for step in self.steps:
+            if step.kind is StepKind.AGENT:
+                return step
+        current = self.step(index)
+        if current is not None and current.channel is Channel.CALL:
+            return current
+        for step in self.steps:
+            if step.kind is StepKind.IVR:
+                return step
+        return Step(kind=StepKind.IVR, script="reminder_ivr")

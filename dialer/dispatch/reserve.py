@@ -17,21 +17,30 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
-from dialer.campaigns.planner import PlanAction, apply_plan, plan_next_contact
+from dialer.campaigns.planner import (
+    IN_FLIGHT_RECHECK,
+    Plan,
+    PlanAction,
+    apply_plan,
+    plan_next_contact,
+)
 from dialer.case_facts import (
     HISTORY_DAYS,
     debt_key,
     load_consumer_facts_with_phones,
     load_history,
 )
-from dialer.compliance import AdminLimits, RulePacks
+from dialer.compliance import AdminLimits, ProposedContact, RulePacks
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import caller_id, choose_contact
 from dialer.dispatch.claim import Claim
+from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
+from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.limits import current_limits
-from dialer.templates import MessageContext, render_sms
+from dialer.templates import MessageContext
+from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
@@ -58,6 +67,7 @@ class Reservation:
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
     paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
+    debt_ids: tuple[int, ...] = ()  # every debt the contact covers (the first is `debt_id`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,7 @@ class Outcome:
     planned: str | None = None  # a plan that was not a contact (wait, advance, ...)
     skipped: bool = False  # the claim was lost (someone else changed the debt)
     deferred: Channel | None = None  # the channel's lane had no slot: back in the queue
+    person_busy: str | None = None  # another contact with the person or number is in flight
 
 
 def lock_consumer(session: Session, consumer_id: int) -> None:
@@ -105,7 +116,7 @@ def reserve(
                 session,
                 debt=debt,
                 campaign=campaign,
-                step=plan.step,
+                plan=plan,
                 now=now,
                 packs=packs,
                 limits_cache=cache,
@@ -124,47 +135,73 @@ def _contact(
     *,
     debt: Debt,
     campaign: Campaign,
-    step: Step,
+    plan: Plan,
     now: datetime,
     packs: RulePacks,
     limits_cache: LimitsCache,
     lanes: Lanes | None,
 ) -> Outcome:
     definition = CampaignDefinition.model_validate(campaign.definition)
+    assert plan.step is not None
+    step = plan.step
     channel = step.channel or Channel.CALL
     if lanes is not None and lanes.closed(channel, senders=possible_senders(definition.caller_ids)):
         return _defer(debt, channel, now=now)
-    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
+    if contact_in_flight(session, debt.consumer_id) is not None:
+        return _person_busy(debt, now=now, why="a contact with the person is in flight")
+    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id)
     history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
-    key = (campaign.id, debt.jurisdiction)
-    limits = limits_cache.get(key)
-    if limits is None:
-        limits = current_limits(session, campaign_id=campaign.id, state=debt.jurisdiction)
-        limits_cache[key] = limits
+    limits = _limits(session, campaign, debt, limits_cache)
+    mode = ContactMode.AGENT if plan.callback and step.kind is StepKind.AGENT else ContactMode.AUTOMATED
     choice = choose_contact(
         facts,
         history,
         channel=channel,
         at=now,
-        debt=debt_key(debt.id),
+        debts=(debt_key(debt.id),),
         limits=limits,
         packs=packs,
         sms_capable={p.e164: p.sms_capable for p in phones},
+        mode=mode,
+        callback=plan.callback,
     )
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
         reasons = record_block(session, debt=debt, channel=channel, choice=choice, now=now)
         return Outcome(blocked_reasons=reasons)
-    phone_id = next(p.id for p in phones if p.e164 == choice.phone.number)
+    if number_in_flight(session, choice.phone.number) is not None:
+        return _person_busy(debt, now=now, why="a contact to this number is in flight")
+    proposal = ProposedContact(
+        at=now,
+        channel=channel,
+        to=choice.phone.number,
+        mode=mode,
+        debts=(debt_key(debt.id),),
+        callback=plan.callback,
+    )
+    cover = Cover(debt, plan.step_index, choice.decision)
+    if not plan.callback:  # the callback is the call asked for about this debt, nothing more
+        cover = cover_with_companions(
+            session,
+            cover,
+            proposal,
+            facts=facts,
+            history=history,
+            limits=limits,
+            packs=packs,
+            now=now,
+            channel=channel,
+        )
     sender = caller_id(definition.caller_ids, choice.phone.number)
     if lanes is not None and not lanes.take(channel, sender=sender):
         return _defer(debt, channel, now=now)
+    phone_id = next(p.id for p in phones if p.e164 == choice.phone.number)
     attempt = ContactAttempt(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
         phone_id=phone_id,
         channel=channel.value,
         direction=Direction.OUTBOUND.value,
-        mode=ContactMode.AUTOMATED.value,
+        mode=mode.value,
         origin=AttemptOrigin.DIALER.value,
         from_number=sender,
         to_number=choice.phone.number,
@@ -174,15 +211,14 @@ def _contact(
         attempted_at=now,
         reserved_at=now,
         updated_at=now,
-        decision=choice.decision.to_dict(),
-        body=_sms_body(session, debt, step, sender, definition) if step.template else None,
+        decision=cover.decision.to_dict(),
+        callback=plan.callback,
+        callback_at=debt.callback_at if plan.callback else None,
+        body=_sms_body(session, cover, step, sender, definition) if step.template else None,
     )
     session.add(attempt)
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = f"allowed: {channel.value} reserved"
-    debt.updated_at = now
     session.flush()
+    record_cover(session, cover, attempt, channel=channel, now=now, callback=plan.callback)
     return Outcome(
         reservation=Reservation(
             attempt_id=attempt.id,
@@ -194,8 +230,26 @@ def _contact(
             reserved_at=now,
             body=attempt.body,
             paced=lanes is not None,
+            debt_ids=tuple(d.id for d in cover.debts),
         )
     )
+
+
+def _limits(session: Session, campaign: Campaign, debt: Debt, cache: LimitsCache) -> AdminLimits:
+    key = (campaign.id, debt.jurisdiction)
+    limits = cache.get(key)
+    if limits is None:
+        limits = current_limits(session, campaign_id=campaign.id, state=debt.jurisdiction)
+        cache[key] = limits
+    return limits
+
+
+def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
+    """Another contact with the person (or to the number) is in flight: look again shortly
+    (its end also makes the debts it covers due)."""
+    debt.next_contact_at = now + IN_FLIGHT_RECHECK
+    debt.updated_at = now
+    return Outcome(planned="person_in_flight", person_busy=why)
 
 
 def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:
@@ -205,8 +259,9 @@ def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:
 
 
 def _sms_body(
-    session: Session, debt: Debt, step: Step, sender: str, definition: CampaignDefinition
+    session: Session, cover: Cover, step: Step, sender: str, definition: CampaignDefinition
 ) -> str:
+    debt = cover.debts[0]
     consumer = session.get(Consumer, debt.consumer_id)
     assert consumer is not None
     context = MessageContext(
@@ -217,4 +272,7 @@ def _sms_body(
         callback_number=sender,
         company=definition.company,
     )
-    return render_sms(step.template or "", language=Language(consumer.language), context=context)
+    lines = [DebtLine(d.creditor, Decimal(d.balance), d.currency) for d in cover.debts]
+    return render_covering_sms(
+        step.template or "", language=Language(consumer.language), context=context, debts=lines
+    )
