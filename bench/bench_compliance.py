@@ -36,7 +36,7 @@ def history(start: datetime) -> list[HistoryEntry]:
                 channel=Channel.CALL,
                 to=MOBILE if day % 2 else HOME,
                 outcome=OUTCOMES[day % 4],
-                debt="D1" if day % 3 else "D2",
+                debts=("D1",) if day % 3 else ("D2",),
             )
         )
         if day % 10 == 0:
@@ -83,7 +83,7 @@ def main() -> None:
             channel=ch,
             to=MOBILE,
             mode=ContactMode.AUTOMATED,
-            debt="D1",
+            debts=("D1",),
         )
         for h in range(0, 24, 2)
         for ch in (Channel.CALL, Channel.SMS)

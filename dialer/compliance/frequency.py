@@ -27,10 +27,10 @@ def consent_windows(moment: Moment, zone_index: int, days: int) -> _Windows:
     if days <= 0:
         return []
     past = moment.past
-    debt = moment.proposed.debt
+    debt = moment.proposed.debts[0]
     consents = past.memo(
         "consent",
-        lambda: [i for i, e in enumerate(past.entries) if e.callback_requested and e.debt == debt],
+        lambda: [i for i, e in enumerate(past.entries) if e.callback_requested and debt in e.debts],
     )
     if not consents:
         return []
@@ -58,7 +58,7 @@ def _counted(rule: CapRule, moment: Moment) -> list[int]:
     ]
     proposed = moment.proposed
     if rule.scope == "debt":
-        found = [i for i in found if entries[i].debt == proposed.debt]
+        found = [i for i in found if proposed.debts[0] in entries[i].debts]
     elif rule.scope == "number":
         found = [i for i in found if entries[i].to == proposed.to]
     if rule.phone_types is not None:
@@ -122,7 +122,7 @@ def _cap_reason(rule: CapRule, moment: Moment, used: int, today: int) -> Reason:
 
 def _scope(rule: CapRule, moment: Moment) -> str:
     if rule.scope == "debt":
-        return f"for debt {moment.proposed.debt}"
+        return f"for debt {moment.proposed.debts[0]}"
     if rule.scope == "number":
         return f"to {moment.proposed.to}"
     return "to this consumer"
@@ -137,13 +137,13 @@ def _period(rule: CapRule, today: int) -> str:
 def _trigger_days(moment: Moment, rule: LockoutRule, zone_index: int) -> list[int]:
     """Sorted local days (in one zone) of the conversations that start `rule`'s lockout."""
     past = moment.past
-    debt = moment.proposed.debt
+    debt = moment.proposed.debts[0]
 
     def indices() -> list[int]:
         return [
             i
             for i, entry in enumerate(past.entries)
-            if entry.channel is _CALL and entry.outcome in rule.trigger and entry.debt == debt
+            if entry.channel is _CALL and entry.outcome in rule.trigger and debt in entry.debts
         ]
 
     def build() -> list[int]:
@@ -180,7 +180,7 @@ def check_lockouts(moment: Moment, rules: tuple[LockoutRule, ...]) -> list[Block
 
 def _lockout_reason(rule: LockoutRule, moment: Moment, last: int, today: int) -> Reason:
     message = (
-        f"a conversation about debt {moment.proposed.debt} on {day_label(last)} (day 1) blocks "
+        f"a conversation about debt {moment.proposed.debts[0]} on {day_label(last)} (day 1) blocks "
         f"calls through {day_label(last + rule.days - 1)}; today is day {today - last + 1}"
     )
     return Reason(ReasonCode.POST_CONVERSATION, rule.id, rule.citation, message)
