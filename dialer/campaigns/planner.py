@@ -179,9 +179,9 @@ def plan_next_contact(session: Session, *, debt: Debt, now: datetime, campaign: 
         if debt.callback_at is not None and (latest is None or latest.status in TERMINAL_STATUSES):
             step = definition.callback_step(debt.step_index)
             when = debt.callback_at.isoformat().replace("+00:00", "Z")
-            if debt.callback_at > now:
-                return Plan(PlanAction.WAIT, debt.step_index, step, debt.callback_at, why="callback")
             why = f"callback asked for {when}"
+            if debt.callback_at > now:
+                return Plan(PlanAction.WAIT, debt.step_index, step, debt.callback_at, why=why)
             return Plan(PlanAction.CONTACT, debt.step_index, step, now, why=why, callback=True)
     return decide(
         definition=definition,

@@ -70,7 +70,7 @@ def due_companions(session: Session, debt: Debt, *, now: datetime) -> list[Debt]
     )
 
 
-def cover_with_companions(  # noqa: PLR0913 - the facts a decision needs
+def cover_with_companions(
     session: Session,
     cover: Cover,
     proposal: ProposedContact,

@@ -40,7 +40,8 @@ def contact_in_flight(session: Session, consumer_id: int) -> int | None:
 def number_in_flight(session: Session, number: str) -> int | None:
     """Lock the number (every phone row holding it, in id order) and return the id of an
     attempt to it still in flight, whoever's file it is on, or None."""
-    session.scalars(select(Phone.id).where(Phone.e164 == number).order_by(Phone.id).with_for_update())
+    lock = select(Phone.id).where(Phone.e164 == number).order_by(Phone.id).with_for_update()
+    session.scalars(lock).all()
     return session.scalar(
         select(ContactAttempt.id)
         .where(ContactAttempt.status.in_(IN_FLIGHT), ContactAttempt.to_number == number)

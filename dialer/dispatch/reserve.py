@@ -149,10 +149,11 @@ def _contact(
         return _defer(debt, channel, now=now)
     if contact_in_flight(session, debt.consumer_id) is not None:
         return _person_busy(debt, now=now, why="a contact with the person is in flight")
-    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id)
+    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
     history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
     limits = _limits(session, campaign, debt, limits_cache)
-    mode = ContactMode.AGENT if plan.callback and step.kind is StepKind.AGENT else ContactMode.AUTOMATED
+    agent = plan.callback and step.kind is StepKind.AGENT
+    mode = ContactMode.AGENT if agent else ContactMode.AUTOMATED
     choice = choose_contact(
         facts,
         history,
