@@ -51,9 +51,15 @@ class Cover:
         return tuple(debt_key(debt.id) for debt in self.debts)
 
 
-def due_companions(session: Session, debt: Debt, *, now: datetime) -> list[Debt]:
-    """The consumer's other debts due now in active campaigns (not claimed by another worker:
-    a claim moves next_contact_at ahead). Indexed by consumer; a handful of rows."""
+def due_companions(
+    session: Session, debt: Debt, *, now: datetime, lease_until: datetime | None
+) -> list[Debt]:
+    """The consumer's other debts due now in active campaigns, or claimed in the same batch
+    (they carry the same lease). A debt another worker claimed that this contact covers is
+    skipped by that worker (its lease no longer matches). Indexed by consumer; a few rows."""
+    due = Debt.next_contact_at <= now
+    if lease_until is not None:
+        due = due | (Debt.next_contact_at == lease_until)
     return list(
         session.scalars(
             select(Debt)
@@ -61,7 +67,7 @@ def due_companions(session: Session, debt: Debt, *, now: datetime) -> list[Debt]
             .where(
                 Debt.consumer_id == debt.consumer_id,
                 Debt.id != debt.id,
-                Debt.next_contact_at <= now,
+                due,
                 Campaign.status == CampaignStatus.ACTIVE.value,
             )
             .order_by(Debt.next_contact_at, Debt.id)
@@ -81,11 +87,12 @@ def cover_with_companions(
     packs: RulePacks,
     now: datetime,
     channel: Channel,
+    lease_until: datetime | None = None,
 ) -> Cover:
     """Add every companion debt due on `channel` now and allowed on its own; the decision
     becomes the engine's answer for the contact about all of them."""
     flagged = {key for key, _ in facts.debt_flags}
-    for other in due_companions(session, cover.primary, now=now):
+    for other in due_companions(session, cover.primary, now=now, lease_until=lease_until):
         if debt_key(other.id) in flagged:
             continue
         campaign = session.get(Campaign, other.campaign_id) if other.campaign_id else None

@@ -117,6 +117,7 @@ def reserve(
                 debt=debt,
                 campaign=campaign,
                 plan=plan,
+                lease_until=claim.lease_until,
                 now=now,
                 packs=packs,
                 limits_cache=cache,
@@ -140,6 +141,7 @@ def _contact(
     packs: RulePacks,
     limits_cache: LimitsCache,
     lanes: Lanes | None,
+    lease_until: datetime | None = None,
 ) -> Outcome:
     definition = CampaignDefinition.model_validate(campaign.definition)
     assert plan.step is not None
@@ -191,6 +193,7 @@ def _contact(
             packs=packs,
             now=now,
             channel=channel,
+            lease_until=lease_until,
         )
     sender = caller_id(definition.caller_ids, choice.phone.number)
     if lanes is not None and not lanes.take(channel, sender=sender):
