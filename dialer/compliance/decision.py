@@ -25,6 +25,7 @@ class ReasonCode(StrEnum):
     WORKPLACE_PROHIBITED = "workplace_prohibited"
     CONTACT_SPACING = "contact_spacing"
     WRONG_NUMBER = "wrong_number"
+    THIRD_PARTY = "third_party"
 
 
 @dataclass(frozen=True, slots=True)
