@@ -238,3 +238,26 @@ def test_a_callback_is_that_call_at_the_asked_time(services, packs, dispatcher, 
     debt = _debts_of(services, person.consumer_id)[0]
     assert debt.callback_at is None
     assert debt.step_attempts == 0
+
+
+def test_the_next_debt_waits_for_the_gap_after_the_persons_last_contact(
+    services, packs, dispatcher, fake, clock
+):
+    make_campaign(services, packs)
+    (person,) = _people_with_debts(services, count=1, debts=2)
+    _enrol(services)
+    other = _debts_of(services, person.consumer_id)[1]
+    with transaction(services.sessions) as session:  # the other debt is on the call step
+        session.get(Debt, other.id).step_index = 1
+    texted_at = clock.now()
+
+    dispatcher.tick()
+    with transaction(services.sessions) as session:  # the text was delivered
+        session.execute(sa.update(ContactAttempt).values(status="delivered", outcome="delivered"))
+    clock.advance(IN_FLIGHT_RECHECK * 2)
+    dispatcher.tick()
+
+    assert (len(fake.sent), len(fake.placed)) == (1, 0)
+    waiting = _debts_of(services, person.consumer_id)[1]
+    assert "contact_spacing" in (waiting.last_decision or "")
+    assert waiting.next_contact_at == texted_at + timedelta(minutes=240)
