@@ -160,6 +160,16 @@ def covered_debts(session: Session, attempt_ids: list[int]) -> dict[int, tuple[s
     return {key: tuple(value) for key, value in found.items()}
 
 
+def covered_debt_ids(session: Session, attempt: ContactAttempt) -> list[int]:
+    """Every debt the attempt was about (`attempt_debts`), else its own debt."""
+    ids = list(
+        session.scalars(select(AttemptDebt.debt_id).where(AttemptDebt.attempt_id == attempt.id))
+    )
+    if not ids and attempt.debt_id is not None:
+        ids = [attempt.debt_id]
+    return ids
+
+
 def history_entry(row: ContactAttempt, debts: tuple[str, ...] | None = None) -> HistoryEntry:
     """One attempt as the engine sees it; `debts` from `attempt_debts` (else the attempt's own
     debt)."""

@@ -11,16 +11,16 @@ is a violation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
-from dialer.compliance import ConsumerFacts, PhoneFacts, ProposedContact, RulePacks, evaluate
+from dialer.case_facts import covered_debt_ids, debt_key, load_consumer_facts
+from dialer.compliance import ConsumerFacts, PhoneFacts, RulePacks
 from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
-from dialer.limits import current_limits
+from dialer.decisions import decide, load_case_view, proposal
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
 
@@ -91,25 +91,25 @@ def _check(session: Session, item: Seen, packs: RulePacks) -> dict[str, Any] | N
     if attempt is None:
         return {**base, "reasons": ["no attempt in the case record"]}
     facts = facts_as_of(session, attempt=attempt, at=item.at)
-    history = [
-        entry
-        for entry in load_history(
-            session, attempt.consumer_id, since=attempt.attempted_at - timedelta(days=HISTORY_DAYS)
-        )
-        if entry.at < attempt.attempted_at
-    ]
     consumer = session.get(Consumer, attempt.consumer_id)
-    limits = current_limits(
-        session, campaign_id=attempt.campaign_id, state=consumer.state if consumer else None
+    view = load_case_view(  # the one decision path, with the history strictly before it
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        campaign_id=attempt.campaign_id,
+        jurisdiction=consumer.state if consumer else None,
+        at=attempt.attempted_at,
+        before=attempt.attempted_at,
     )
-    proposed = ProposedContact(
+    proposed = proposal(
         at=item.at,
         channel=item.channel,
         to=item.to,
+        debt_ids=covered_debt_ids(session, attempt),
         mode=ContactMode(attempt.mode),
-        debts=(debt_key(attempt.debt_id),),
+        callback=attempt.callback,
     )
-    decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
+    decision = decide(replace(view, facts=facts), proposed, packs=packs, later=())
     if decision.allowed:
         return None
     return {**base, "reasons": list(decision.reason_codes), "attempt": attempt.id}
@@ -128,6 +128,13 @@ def facts_as_of(session: Session, *, attempt: ContactAttempt, at: datetime) -> C
         and (row.cleared_at is None or row.cleared_at > at)
         and (row.debt_id is None or row.debt_id == attempt.debt_id)
     )
+    debt_flags = frozenset(
+        (debt_key(row.debt_id), ConsumerFlag(row.flag))
+        for row in flag_rows
+        if row.debt_id is not None
+        and row.learned_at <= at
+        and (row.cleared_at is None or row.cleared_at > at)
+    )
     phones = {
         p.e164: p
         for p in session.scalars(select(Phone).where(Phone.consumer_id == attempt.consumer_id))
@@ -135,6 +142,7 @@ def facts_as_of(session: Session, *, attempt: ContactAttempt, at: datetime) -> C
     return replace(
         now,
         flags=flags,
+        debt_flags=debt_flags,
         phones=tuple(
             _phone_as_of(session, facts_phone=p, row=phones.get(p.number), attempt=attempt, at=at)
             for p in now.phones

@@ -16,9 +16,10 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.campaigns.definition import StepKind
+from dialer.case_facts import covered_debt_ids
 from dialer.clock import Clock
 from dialer.db.engine import transaction
-from dialer.db.models import AttemptDebt, ContactAttempt, Debt, OptOut, Phone
+from dialer.db.models import ContactAttempt, Debt, OptOut, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
 from dialer.pacing import Pacer
@@ -252,16 +253,6 @@ def release_attempt(
                 debt.step_attempts = max(0, debt.step_attempts - 1)
             debt.next_contact_at = retry_at
             debt.updated_at = now
-
-
-def covered_debt_ids(session: Session, attempt: ContactAttempt) -> list[int]:
-    """Every debt the attempt was about (`attempt_debts`), else its own debt."""
-    ids = list(
-        session.scalars(select(AttemptDebt.debt_id).where(AttemptDebt.attempt_id == attempt.id))
-    )
-    if not ids and attempt.debt_id is not None:
-        ids = [attempt.debt_id]
-    return ids
 
 
 def refuse(

@@ -11,7 +11,7 @@ channel's lane has no slot the debt goes back to the queue with no attempt at al
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -24,14 +24,10 @@ from dialer.campaigns.planner import (
     apply_plan,
     plan_next_contact,
 )
-from dialer.case_facts import (
-    HISTORY_DAYS,
-    debt_key,
-    load_consumer_facts_with_phones,
-    load_history,
-)
+from dialer.case_facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
+from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import caller_id, choose_contact
 from dialer.dispatch.claim import Claim
@@ -151,9 +147,17 @@ def _contact(
         return _defer(debt, channel, now=now)
     if contact_in_flight(session, debt.consumer_id) is not None:
         return _person_busy(debt, now=now, why="a contact with the person is in flight")
-    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
-    history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
     limits = _limits(session, campaign, debt, limits_cache)
+    view = load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=campaign.id,
+        jurisdiction=debt.jurisdiction,
+        at=now,
+        limits=limits,
+    )
+    facts, history, phones = view.facts, view.history, view.phones
     agent = plan.callback and step.kind is StepKind.AGENT
     mode = ContactMode.AGENT if agent else ContactMode.AUTOMATED
     choice = choose_contact(
