@@ -33,7 +33,6 @@ from dialer.compliance import (
     evaluate_through,
 )
 from dialer.db.models import Phone
-from dialer.dispatch.choose import instants_to_check
 from dialer.limits import current_limits
 from dialer.vocabulary import Channel, ContactMode
 
@@ -103,6 +102,9 @@ def decide(
 ) -> Decision:
     """The engine's decision for `proposed`, lawful through the span dispatch requires
     (or through `later`, when given)."""
+    # imported here: the dispatch package imports this module while it loads
+    from dialer.dispatch.choose import instants_to_check
+
     instants = instants_to_check(proposed.at, proposed.channel) if later is None else later
     return evaluate_through(
         view.facts, view.history, proposed, instants, limits=view.limits, packs=packs

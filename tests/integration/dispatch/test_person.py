@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from dialer.callbacks.replanning import mark_debt_for_replanning
@@ -25,6 +26,8 @@ from dialer.db.models import (
     Debt,
     PromiseToPay,
 )
+from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.errors import InputError
 from dialer.vocabulary import ConsumerFlag
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
@@ -261,3 +264,95 @@ def test_the_next_debt_waits_for_the_gap_after_the_persons_last_contact(
     waiting = _debts_of(services, person.consumer_id)[1]
     assert "contact_spacing" in (waiting.last_decision or "")
     assert waiting.next_contact_at == texted_at + timedelta(minutes=240)
+
+
+def _live_call(services, person, clock):
+    with transaction(services.sessions) as session:
+        attempt = ContactAttempt(
+            consumer_id=person.consumer_id,
+            debt_id=person.debt_id,
+            channel="call",
+            direction="outbound",
+            mode="automated",
+            origin="dialer",
+            to_number=person.number,
+            from_number="+16175550199",
+            campaign_id=session.get(Debt, person.debt_id).campaign_id,
+            step_index=0,
+            status="in_progress",
+            attempted_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        session.add(attempt)
+        session.flush()
+        return attempt.id
+
+
+def test_a_promise_recorded_on_a_live_call_survives_the_call_ended_webhook(
+    services, packs, dispatcher, fake, clock
+):
+    campaign = make_campaign(services, packs)
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    _enrol(services)
+    attempt_id = _live_call(services, person, clock)
+    due = clock.now().date() + timedelta(days=5)
+    with transaction(services.sessions) as session:
+        record_disposition(
+            session,
+            debt_id=person.debt_id,
+            entry=DispositionInput(
+                code=DispositionCode.PROMISE_TO_PAY, amount=Decimal("50"), promised_date=due
+            ),
+            now=clock.now(),
+            actor="ann",
+            agent_id=None,
+            packs=packs,
+            attempt_id=attempt_id,
+        )
+    clock.advance(timedelta(minutes=3))
+    with transaction(services.sessions) as session:  # what the call-ended webhook does
+        attempt = session.get(ContactAttempt, attempt_id)
+        attempt.status, attempt.outcome, attempt.ended_at = "completed", "conversation", clock.now()
+        mark_debt_for_replanning(session, person.debt_id, clock.now())
+
+    dispatcher.tick()
+
+    resumes = promise_resumes_at(due, CampaignDefinition.model_validate(campaign.definition))
+    assert (len(fake.sent), len(fake.placed)) == (0, 0)
+    assert _debts_of(services, person.consumer_id)[0].next_contact_at == resumes
+
+
+def test_an_agent_callback_time_is_recorded_and_a_past_one_refused_with_the_next_lawful_time(
+    services, packs, clock
+):
+    make_campaign(services, packs)
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    _enrol(services)
+    attempt_id = _live_call(services, person, clock)
+
+    def callback(local):
+        with transaction(services.sessions) as session:
+            record_disposition(
+                session,
+                debt_id=person.debt_id,
+                entry=DispositionInput(code=DispositionCode.CALLBACK, callback_local=local),
+                now=clock.now(),
+                actor="ann",
+                agent_id=None,
+                packs=packs,
+                attempt_id=attempt_id,
+            )
+
+    with pytest.raises(InputError, match=r"in the past\. The next lawful time is 2026-03-17"):
+        callback(datetime(2026, 3, 17, 9, 0))  # clock: 11:00 in Boston
+    with pytest.raises(InputError, match=r"not lawful.*next lawful time is 2026-03-18 08:00"):
+        callback(datetime(2026, 3, 17, 22, 30))
+    callback(datetime(2026, 3, 17, 16, 0))
+    asked = datetime(2026, 3, 17, 20, 0, tzinfo=UTC)  # 16:00 EDT
+    debt = _debts_of(services, person.consumer_id)[0]
+    assert debt.callback_at == asked
+    assert debt.next_contact_at == asked
+    with transaction(services.sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt.callback_at == asked
+        assert attempt.callback_requested
