@@ -10,7 +10,7 @@ channel's lane has no slot the debt goes back to the queue with no attempt at al
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,11 +29,12 @@ from dialer.compliance import AdminLimits, ProposedContact, RulePacks
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
-from dialer.dispatch.choose import caller_id, choose_contact
+from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
 from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.dispatch.person import contact_in_flight, number_in_flight
+from dialer.dispatch.skip import never_usable, skip_step
 from dialer.limits import current_limits
 from dialer.templates import MessageContext
 from dialer.templates.covering import DebtLine, render_covering_sms
@@ -127,6 +128,21 @@ def reserve(
     return Outcome(planned="advance")
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """One reservation's question: the debt, its plan and what the tick shares."""
+
+    debt: Debt
+    campaign: Campaign
+    definition: CampaignDefinition
+    plan: Plan
+    step: Step
+    channel: Channel
+    mode: ContactMode
+    now: datetime
+    lease_until: datetime | None
+
+
 def _contact(
     session: Session,
     *,
@@ -139,12 +155,25 @@ def _contact(
     lanes: Lanes | None,
     lease_until: datetime | None = None,
 ) -> Outcome:
-    definition = CampaignDefinition.model_validate(campaign.definition)
+    """Reserve the planned contact: nothing while another contact with the person is in
+    flight; the engine's choice of phone; every other due debt covered; the attempt written."""
     assert plan.step is not None
     step = plan.step
-    channel = step.channel or Channel.CALL
-    if lanes is not None and lanes.closed(channel, senders=possible_senders(definition.caller_ids)):
-        return _defer(debt, channel, now=now)
+    agent = plan.callback and step.kind is StepKind.AGENT
+    ask = _Ask(
+        debt=debt,
+        campaign=campaign,
+        definition=CampaignDefinition.model_validate(campaign.definition),
+        plan=plan,
+        step=step,
+        channel=step.channel or Channel.CALL,
+        mode=ContactMode.AGENT if agent else ContactMode.AUTOMATED,
+        now=now,
+        lease_until=lease_until,
+    )
+    senders = possible_senders(ask.definition.caller_ids)
+    if lanes is not None and lanes.closed(ask.channel, senders=senders):
+        return _defer(debt, ask.channel, now=now)
     if contact_in_flight(session, debt.consumer_id) is not None:
         return _person_busy(debt, now=now, why="a contact with the person is in flight")
     limits = _limits(session, campaign, debt, limits_cache)
@@ -157,89 +186,105 @@ def _contact(
         at=now,
         limits=limits,
     )
-    facts, history, phones = view.facts, view.history, view.phones
-    agent = plan.callback and step.kind is StepKind.AGENT
-    mode = ContactMode.AGENT if agent else ContactMode.AUTOMATED
     choice = choose_contact(
-        facts,
-        history,
-        channel=channel,
+        view.facts,
+        view.history,
+        channel=ask.channel,
         at=now,
         debts=(debt_key(debt.id),),
         limits=limits,
         packs=packs,
-        sms_capable={p.e164: p.sms_capable for p in phones},
-        mode=mode,
+        sms_capable=view.sms_capable,
+        mode=ask.mode,
         callback=plan.callback,
     )
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
-        reasons = record_block(session, debt=debt, channel=channel, choice=choice, now=now)
-        return Outcome(blocked_reasons=reasons)
+        return _not_now(session, ask, choice)
     if number_in_flight(session, choice.phone.number) is not None:
         return _person_busy(debt, now=now, why="a contact to this number is in flight")
-    proposal = ProposedContact(
-        at=now,
-        channel=channel,
-        to=choice.phone.number,
-        mode=mode,
-        debts=(debt_key(debt.id),),
-        callback=plan.callback,
-    )
     cover = Cover(debt, plan.step_index, choice.decision)
     if not plan.callback:  # the callback is the call asked for about this debt, nothing more
+        proposed = ProposedContact(
+            at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
+        )
         cover = cover_with_companions(
             session,
             cover,
-            proposal,
-            facts=facts,
-            history=history,
+            proposed,
+            facts=view.facts,
+            history=view.history,
             limits=limits,
             packs=packs,
             now=now,
-            channel=channel,
+            channel=ask.channel,
             lease_until=lease_until,
         )
-    sender = caller_id(definition.caller_ids, choice.phone.number)
-    if lanes is not None and not lanes.take(channel, sender=sender):
-        return _defer(debt, channel, now=now)
-    phone_id = next(p.id for p in phones if p.e164 == choice.phone.number)
+    sender = caller_id(ask.definition.caller_ids, choice.phone.number)
+    if lanes is not None and not lanes.take(ask.channel, sender=sender):
+        return _defer(debt, ask.channel, now=now)
+    phone_id = next(p.id for p in view.phones if p.e164 == choice.phone.number)
+    reservation = _write_attempt(session, ask, cover, to=choice.phone.number, sender=sender,
+                                 phone_id=phone_id)  # fmt: skip
+    return Outcome(reservation=replace(reservation, paced=lanes is not None))
+
+
+def _not_now(session: Session, ask: _Ask, choice: Choice) -> Outcome:
+    """A step whose channel can never be used for the person is skipped (not a callback);
+    any other block parks the debt until the engine's next lawful time."""
+    unusable = None if ask.plan.callback else never_usable(choice)
+    if unusable is not None:
+        why = skip_step(
+            ask.debt,
+            definition=ask.definition,
+            channel=ask.channel,
+            reasons=unusable,
+            now=ask.now,
+            session=session,
+        )
+        return Outcome(planned=why)
+    reasons = record_block(session, debt=ask.debt, channel=ask.channel, choice=choice, now=ask.now)
+    return Outcome(blocked_reasons=reasons)
+
+
+def _write_attempt(
+    session: Session, ask: _Ask, cover: Cover, *, to: str, sender: str, phone_id: int
+) -> Reservation:
+    """The attempt, `reserved`, written against every debt it covers."""
+    debt, step, callback = ask.debt, ask.step, ask.plan.callback
     attempt = ContactAttempt(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
         phone_id=phone_id,
-        channel=channel.value,
+        channel=ask.channel.value,
         direction=Direction.OUTBOUND.value,
-        mode=mode.value,
+        mode=ask.mode.value,
         origin=AttemptOrigin.DIALER.value,
         from_number=sender,
-        to_number=choice.phone.number,
-        campaign_id=campaign.id,
+        to_number=to,
+        campaign_id=ask.campaign.id,
         step_index=debt.step_index,
         status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
+        attempted_at=ask.now,
+        reserved_at=ask.now,
+        updated_at=ask.now,
         decision=cover.decision.to_dict(),
-        callback=plan.callback,
-        callback_at=debt.callback_at if plan.callback else None,
-        body=_sms_body(session, cover, step, sender, definition) if step.template else None,
+        callback=callback,
+        callback_at=debt.callback_at if callback else None,
+        body=_sms_body(session, cover, step, sender, ask.definition) if step.template else None,
     )
     session.add(attempt)
     session.flush()
-    record_cover(session, cover, attempt, channel=channel, now=now, callback=plan.callback)
-    return Outcome(
-        reservation=Reservation(
-            attempt_id=attempt.id,
-            debt_id=debt.id,
-            channel=channel,
-            to=choice.phone.number,
-            from_=sender,
-            step_kind=step.kind,
-            reserved_at=now,
-            body=attempt.body,
-            paced=lanes is not None,
-            debt_ids=tuple(d.id for d in cover.debts),
-        )
+    record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
+    return Reservation(
+        attempt_id=attempt.id,
+        debt_id=debt.id,
+        channel=ask.channel,
+        to=to,
+        from_=sender,
+        step_kind=step.kind,
+        reserved_at=ask.now,
+        body=attempt.body,
+        debt_ids=tuple(d.id for d in cover.debts),
     )
 
 

@@ -24,6 +24,7 @@ from dialer.db.models import (
     ConsumerFlagRecord,
     ContactAttempt,
     Debt,
+    Phone,
     PromiseToPay,
 )
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
@@ -356,3 +357,29 @@ def test_an_agent_callback_time_is_recorded_and_a_past_one_refused_with_the_next
         attempt = session.get(ContactAttempt, attempt_id)
         assert attempt.callback_at == asked
         assert attempt.callback_requested
+
+
+def test_a_landline_only_debt_skips_the_sms_step_with_a_timeline_line(
+    services, packs, dispatcher, fake
+):
+    make_campaign(services, packs)
+    (person,) = insert_portfolio(
+        services.engine, count=1, now=services.clock.now(), places=MA, consent=True
+    )
+    with transaction(services.sessions) as session:
+        session.execute(sa.update(Phone).values(phone_type="landline", sms_capable=False))
+    _enrol(services)
+
+    dispatcher.tick()
+    dispatcher.tick()
+
+    debt = _debts_of(services, person.consumer_id)[0]
+    assert debt.step_index == 1  # not stuck on the SMS step for ever
+    assert (len(fake.sent), len(fake.placed)) == (0, 1)  # the call step went ahead
+    with transaction(services.sessions) as session:
+        lines = list(
+            session.scalars(
+                sa.select(CaseEvent.summary).where(CaseEvent.kind == "campaign_step_skipped")
+            )
+        )
+    assert lines == ["Step 1 (sms) skipped: no number that can take it; next step 2"]

@@ -76,7 +76,8 @@ def test_a_callback_at_in_the_history_is_scheduled_and_a_past_one_refused(
     past = {"debt_ref": "D2", "at": "2026-03-02T15:00:00Z", "channel": "call",
             "to": "+16175550002", "outcome": "conversation",
             "callback_at": "2026-03-04T15:00:00Z"}  # fmt: skip
-    before = {**asked, "debt_ref": "D2", "to": "+16175550002", "callback_at": "2026-03-01T09:00:00Z"}
+    before = {**asked, "debt_ref": "D2", "to": "+16175550002"}
+    before["callback_at"] = "2026-03-01T09:00:00Z"  # before the contact itself
 
     refused = run_cli("import", "history", str(write_csv("history.csv", [asked, past, before])))
 
