@@ -11,7 +11,7 @@ is a violation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -34,10 +34,15 @@ class AuditResult:
     audited: int = 0
     skipped: int = 0  # agent legs and inbound messages: not contacts the dialer made
     violations: list[dict[str, Any]] = field(default_factory=list)
+    # The person-level audit of the provider's logs (dialer.demo.person_audit).
+    people_contacted: int = 0
+    people_contactable: int = 0  # lawfully contactable when the run started
+    max_contacts_per_person_hour: int = 0
+    max_calls_in_flight_per_person: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.violations
+        return not self.violations and self.max_calls_in_flight_per_person <= 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Seen:
     channel: Channel
     to: str
     at: datetime
+    ended: datetime | None = None  # a call: when it ended, by the provider's clock
+    conversation: bool = False  # a call a person answered and spoke on
 
 
 def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
@@ -56,7 +63,15 @@ def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Se
     seen: list[Seen] = []
     for call in provider.call_log():
         if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):
-            seen.append(Seen(call.sid, Channel.CALL, call.to, call.created_at or _never()))
+            created = call.created_at or _never()
+            ended = call.end_time or (
+                (call.start_time or created) + timedelta(seconds=call.duration)
+                if call.duration is not None
+                else None
+            )
+            spoke = call.status == "completed" and call.answered_by in (None, "human", "unknown")
+            spoke = spoke and bool(call.duration)
+            seen.append(Seen(call.sid, Channel.CALL, call.to, created, ended, spoke))
     for msg in provider.message_log():
         if (msg.direction or "outbound").startswith("outbound"):
             seen.append(Seen(msg.sid, Channel.SMS, msg.to, msg.created_at or _never()))
