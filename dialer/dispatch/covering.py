@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.campaigns.planner import PlanAction, plan_next_contact
+from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
 from dialer.case_facts import debt_key
 from dialer.compliance import (
     AdminLimits,
@@ -130,7 +130,9 @@ def record_cover(
     names = ", ".join(debt.external_ref for debt, _ in steps)
     for debt, step_index in steps:
         session.add(AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=step_index))
-        debt.next_contact_at = None
+        # The contact's end replans the claimed debt (its webhooks name it); the others look
+        # again shortly, and again while it is in flight, so none is left behind.
+        debt.next_contact_at = None if debt is cover.primary else now + IN_FLIGHT_RECHECK
         if callback:
             debt.callback_at = None  # the call asked for is placed; it is not a step attempt
         else:

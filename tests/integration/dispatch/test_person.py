@@ -102,8 +102,13 @@ def test_one_text_covers_every_due_debt_and_counts_against_each(services, packs,
         )
     assert covered == {d.id for d in debts}
     assert set(entry.debts) == {debt_key(d.id) for d in debts}  # each debt's caps count it
-    assert all(d.next_contact_at is None and d.step_attempts == 1 for d in debts)
+    assert all(d.step_attempts == 1 for d in debts)
+    assert debts[0].next_contact_at is None  # its webhooks replan it
+    recheck = services.clock.now() + IN_FLIGHT_RECHECK  # the others look again, never lost
+    assert all(d.next_contact_at == recheck for d in debts[1:])
     assert dispatcher.tick().placed == 0
+    services.clock.advance(IN_FLIGHT_RECHECK)
+    assert dispatcher.tick().placed == 0  # still in flight: nothing more for the person
 
 
 def test_a_debt_under_dispute_is_left_out_of_the_shared_text(services, packs, dispatcher, fake):
@@ -383,3 +388,27 @@ def test_a_landline_only_debt_skips_the_sms_step_with_a_timeline_line(
             )
         )
     assert lines == ["Step 1 (sms) skipped: no number that can take it; next step 2"]
+
+
+def test_the_end_of_a_shared_contact_moves_every_debt_it_covered_on(
+    services, packs, dispatcher, fake, clock
+):
+    make_campaign(services, packs)
+    (person,) = _people_with_debts(services, count=1, debts=3)
+    _enrol(services)
+    dispatcher.tick()
+    (attempt,) = _attempts(services)
+    clock.advance(timedelta(seconds=30))
+    with transaction(services.sessions) as session:  # the delivery report: one debt named
+        row = session.get(ContactAttempt, attempt.id)
+        row.status, row.outcome, row.ended_at = "delivered", "delivered", clock.now()
+        mark_debt_for_replanning(session, person.debt_id, clock.now())
+    clock.advance(IN_FLIGHT_RECHECK)
+
+    dispatcher.tick()
+
+    debts = _debts_of(services, person.consumer_id)
+    assert [d.step_index for d in debts] == [1, 1, 1]  # each moved to the call step
+    assert {d.next_contact_at for d in debts} == {
+        attempt.attempted_at + timedelta(days=1, seconds=30)
+    }
