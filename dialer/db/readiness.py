@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from dialer.db.migrate import alembic_config
 from dialer.errors import DialerError
@@ -74,6 +74,20 @@ def require_ready(engine: Engine) -> SchemaState:
         msg = f"the database {where} is {state.label}: run `dialer db upgrade`"
         raise DatabaseNotReadyError(msg)
     return state
+
+
+def explain_database_error(exc: DBAPIError) -> str | None:
+    """One line for a database error a user can fix (unreachable, not migrated), else None."""
+    text = str(exc.orig).strip()
+    reason = text.splitlines()[0] if text else type(exc.orig).__name__
+    missing_table = "no such table" in reason or (
+        "relation" in reason and "does not exist" in reason
+    )
+    if missing_table:
+        return f"the database has no such table ({reason}): run `dialer db upgrade`"
+    if isinstance(exc, OperationalError):
+        return f"the database failed ({reason}): check DATABASE_URL and that the server is up"
+    return None
 
 
 def describe(engine: Engine) -> str:

@@ -71,3 +71,23 @@ def test_healthz_on_the_test_database_is_ok(db_url) -> None:
     status, body = _health(db_url)
     assert status == 200, body
     assert body["migrations"] == "current"
+
+
+def test_any_command_on_a_database_without_tables_says_run_db_upgrade(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    result = _dialer("cases", "show", "D1", database_url=url)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: the database has no such table (no such table: consumers): run `dialer db upgrade`"
+    ]
+
+
+def test_an_import_on_an_unreachable_database_is_one_line(tmp_path) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text("consumer_ref,debt_ref,first_name,last_name,country,creditor,balance\n")
+    url = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"
+    result = _dialer("import", "cases", str(cases), database_url=url)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: the database failed (")
+    assert line.endswith("check DATABASE_URL and that the server is up")
