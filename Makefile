@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck check bench clean browser
+.PHONY: install demo test lint typecheck check bench clean browser image
 
 # The suite runs on SQLite and on these servers (the local ones CI starts); set either variable
 # to use another PostgreSQL or Redis.
@@ -48,6 +48,9 @@ test: lint typecheck browser
 	$(BIN)/python -m pytest
 
 check: test
+
+image:
+	docker build -t dialer .
 
 bench: install
 	$(BIN)/python bench/run_all.py
