@@ -199,6 +199,7 @@ class ReportForm(FlaskForm):
     group_by = SelectField(
         _l("Group by"),
         choices=[
+            SelectChoice("client", _l("Client")),
             SelectChoice("campaign", _l("Campaign")),
             SelectChoice("agent", _l("Agent")),
             SelectChoice("channel", _l("Channel")),
@@ -206,6 +207,7 @@ class ReportForm(FlaskForm):
         ],
         default="campaign",
     )
+    client = SelectField(_l("Client"), choices=[], validate_choice=False)
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=False)
     agent = SelectField(_l("Agent"), choices=[], validate_choice=False)
     channel = SelectField(
