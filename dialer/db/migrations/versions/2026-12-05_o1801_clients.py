@@ -1,4 +1,4 @@
-"""clients: creditors as records; debts.client_id; users limited to clients
+"""clients: creditors as records; debts.client_id; users limited to clients; hand-offs
 
 Revision ID: o1801
 Revises: c2workplace01
@@ -45,6 +45,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("debts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("placed_with", sa.String(length=20), nullable=True))
+        batch_op.add_column(
+            sa.Column("placed_with_at", dialer.db.base.UTCDateTime(timezone=True), nullable=True)
+        )
         batch_op.create_index(batch_op.f("ix_debts_client_id"), ["client_id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_debts_client_id_clients"), "clients", ["client_id"], ["id"]
@@ -81,5 +85,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_debts_client_id_clients"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_debts_client_id"))
         batch_op.drop_column("client_id")
+        batch_op.drop_column("placed_with_at")
+        batch_op.drop_column("placed_with")
     op.drop_table("user_clients")
     op.drop_table("clients")
