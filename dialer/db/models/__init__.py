@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialer.db.models.attempts import AttemptDebt, ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
+from dialer.db.models.clients import Client, UserClient
 from dialer.db.models.people import (
     Consumer,
     ConsumerFlagRecord,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CaseEvent",
+    "Client",
     "Consumer",
     "ConsumerFlagRecord",
     "ContactAttempt",
@@ -32,4 +34,5 @@ __all__ = [
     "PromiseToPay",
     "ProviderEvent",
     "User",
+    "UserClient",
 ]
