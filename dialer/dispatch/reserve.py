@@ -46,6 +46,7 @@ from dialer.vocabulary import (
     ContactMode,
     Direction,
     Language,
+    PhoneStatus,
 )
 
 _MAX_REPLANS = 3
@@ -199,7 +200,8 @@ def _contact(
         callback=plan.callback,
     )
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
-        return _not_now(session, ask, choice)
+        valid = any(p.status is PhoneStatus.VALID for p in view.facts.phones)
+        return _not_now(session, ask, choice, any_valid_number=valid)
     if number_in_flight(session, choice.phone.number) is not None:
         return _person_busy(debt, now=now, why="a contact to this number is in flight")
     cover = Cover(debt, plan.step_index, choice.decision)
@@ -228,10 +230,12 @@ def _contact(
     return Outcome(reservation=replace(reservation, paced=lanes is not None))
 
 
-def _not_now(session: Session, ask: _Ask, choice: Choice) -> Outcome:
+def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
     """A step whose channel can never be used for the person is skipped (not a callback);
     any other block parks the debt until the engine's next lawful time."""
-    unusable = None if ask.plan.callback else never_usable(choice)
+    unusable = None
+    if not ask.plan.callback:
+        unusable = never_usable(choice, any_valid_number=any_valid_number)
     if unusable is not None:
         why = skip_step(
             ask.debt,

@@ -32,8 +32,11 @@ _WHY = {
 }
 
 
-def never_usable(choice: Choice) -> tuple[str, ...] | None:
-    """The reasons, when the step's channel can never be used for the person; else None."""
+def never_usable(choice: Choice, *, any_valid_number: bool) -> tuple[str, ...] | None:
+    """The reasons, when the step's channel can never be used for the person; else None.
+    A person with no valid number at all is parked, not moved along the strategy."""
+    if not any_valid_number:
+        return None
     if choice.decision is None:
         return (NO_PHONE,)
     if choice.decision.allowed or choice.decision.next_allowed_at is not None:
