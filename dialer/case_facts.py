@@ -21,6 +21,7 @@ from dialer.vocabulary import (
     AttemptStatus,
     Channel,
     ConsumerFlag,
+    ContactMode,
     Direction,
     PhoneStatus,
     PhoneType,
@@ -146,6 +147,7 @@ def history_entry(row: ContactAttempt) -> HistoryEntry:
         debts=(debt_key(row.debt_id),),
         callback_requested=row.callback_requested,
         body=row.body if direction is Direction.INBOUND else None,
+        mode=ContactMode(row.mode),
     )
 
 

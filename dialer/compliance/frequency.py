@@ -176,7 +176,16 @@ def _cap_reason(rule: CapRule, moment: Moment, used: int, today: int, debt: str 
         f"{used} {rule.label} {_scope(rule, moment, debt)} in the "
         f"{_period(rule, today)}; the limit is {rule.max}"
     )
+    if rule.consent_exempt_days and moment.proposed.callback:
+        message += _not_consented(rule.consent_exempt_days)
     return Reason(ReasonCode.FREQUENCY_CAP, rule.id, rule.citation, message)
+
+
+def _not_consented(days: int) -> str:
+    return (
+        f"; the call is marked as a callback, but no callback request within {days} days "
+        "is still open (one request covers one call)"
+    )
 
 
 def _scope(rule: CapRule, moment: Moment, debt: str | None) -> str:
@@ -259,4 +268,6 @@ def _lockout_reason(
         f"a conversation about {about} on {day_label(last)} (day 1) blocks {blocked} "
         f"through {day_label(last + rule.days - 1)}; today is day {today - last + 1}"
     )
+    if rule.consent_exempt_days and moment.proposed.callback:
+        message += _not_consented(rule.consent_exempt_days)
     return Reason(ReasonCode.POST_CONVERSATION, rule.id, rule.citation, message)
