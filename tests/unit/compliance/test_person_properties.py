@@ -4,6 +4,7 @@ one the engine allows, then audit what was placed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
@@ -107,3 +108,20 @@ def test_no_automated_call_in_the_seven_days_after_a_conversation_about_any_debt
         for talk in talks:
             if talk < call.at:
                 assert (day - talk.astimezone(ZONE).date()).days >= 7, (talk, call.at)
+
+
+@settings(max_examples=60, deadline=None)
+@given(proposals, st.integers(1, 240), st.integers(0, 14 * 24 * 60))
+def test_the_next_allowed_time_is_allowed_and_a_second_earlier_is_not(proposed, gap, minute):
+    limits = AdminLimits(min_minutes_between_contacts=gap, person_lockout_after_conversation=True)
+    history = _place_what_is_allowed(proposed, limits)
+    at = START + timedelta(minutes=minute)
+    contact = ProposedContact(at=at, channel=Channel.CALL, to=PHONES[0], debts=DEBTS)
+    decision = evaluate(CONSUMER, history, contact, limits=limits, packs=PACKS)
+    nxt = decision.next_allowed_at
+    if decision.allowed or nxt is None:
+        return
+    assert evaluate(CONSUMER, history, replace(contact, at=nxt), limits=limits, packs=PACKS).allowed
+    if nxt - timedelta(seconds=1) >= at:
+        earlier = replace(contact, at=nxt - timedelta(seconds=1))
+        assert not evaluate(CONSUMER, history, earlier, limits=limits, packs=PACKS).allowed
