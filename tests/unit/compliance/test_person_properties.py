@@ -54,12 +54,13 @@ proposals = st.lists(
 def _place_what_is_allowed(
     proposed: list[tuple[int, tuple[str, ...], Channel, str, ContactMode, Outcome]],
     limits: AdminLimits | None,
+    consumer: ConsumerFacts = CONSUMER,
 ) -> list[HistoryEntry]:
     history: list[HistoryEntry] = []
     for minute, debts, channel, number, mode, outcome in sorted(proposed):
         at = START + timedelta(minutes=minute)
         contact = ProposedContact(at=at, channel=channel, to=number, mode=mode, debts=debts)
-        if evaluate(CONSUMER, history, contact, limits=limits, packs=PACKS).allowed:
+        if evaluate(consumer, history, contact, limits=limits, packs=PACKS).allowed:
             result = outcome.value if channel is Channel.CALL else Outcome.DELIVERED.value
             history.append(
                 HistoryEntry(
@@ -125,3 +126,23 @@ def test_the_next_allowed_time_is_allowed_and_a_second_earlier_is_not(proposed, 
     if nxt - timedelta(seconds=1) >= at:
         earlier = replace(contact, at=nxt - timedelta(seconds=1))
         assert not evaluate(CONSUMER, history, earlier, limits=limits, packs=PACKS).allowed
+
+
+MASSACHUSETTS = ConsumerFacts(
+    country="US",
+    state="MA",
+    postal_code="02139",
+    phones=tuple(PhoneFacts(n, PhoneType.MOBILE, True) for n in PHONES),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(proposals)
+def test_massachusetts_never_three_calls_or_texts_about_a_debt_in_seven_days(proposed):
+    """940 CMR 7.04(1)(f): two per seven days per debt; a shared contact counts for each."""
+    history = _place_what_is_allowed(proposed, None, MASSACHUSETTS)
+    assert ZONE is not None
+    for debt in DEBTS:
+        days = [h.at.astimezone(ZONE).date() for h in history if debt in h.debts]
+        for first in set(days):
+            assert sum(1 for d in days if 0 <= (d - first).days < 7) <= 2, debt
