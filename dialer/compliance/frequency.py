@@ -190,8 +190,9 @@ def _check_cap(
 ) -> tuple[int, int]:
     """Check one cap for one debt (or the person) in every zone; the worst (used, day)."""
     worst: tuple[int, int] = (-1, 0)
+    callback = rule.consent_exempt_days if moment.proposed.callback else 0
     for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
-        if rule.consent_exempt_days and callback_consented(moment, zi, rule.consent_exempt_days):
+        if callback and callback_consented(moment, zi, callback):
             continue
         days = _counted_days(moment, rule, zi, debt)
         end = bisect_right(days, today)
@@ -289,11 +290,12 @@ def check_lockouts(moment: Moment, rules: tuple[LockoutRule, ...]) -> list[Block
 def _check_lockout(
     moment: Moment, rule: LockoutRule, debt: str | None, blocks: list[Block]
 ) -> None:
+    callback = rule.consent_exempt_days if moment.proposed.callback else 0
     for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
         started = _trigger_days(moment, rule, zi, debt)
         if not started:
             return  # no trigger in any zone
-        if rule.consent_exempt_days and callback_consented(moment, zi, rule.consent_exempt_days):
+        if callback and callback_consented(moment, zi, callback):
             continue
         index = bisect_right(started, today)
         if index == 0 or today >= started[index - 1] + rule.days:
