@@ -32,6 +32,7 @@ OPTIONAL_OBSERVANCES: dict[str, frozenset[str]] = {
 _WEEKEND = (5, 6)
 
 
+@lru_cache(maxsize=16384)
 def holiday_name(country: str, states: frozenset[str], day: int) -> str | None:
     """The holiday on date ordinal `day` in any of `states` (or the country), else None."""
     if country == "CN":
