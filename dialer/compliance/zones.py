@@ -95,11 +95,12 @@ def postal_zones(country: str, postal_code: str) -> tuple[str, ...]:
 def _zip_row(country: str, postal_code: str) -> Mapping[str, object] | None:
     if country != "US":
         return None
-    try:
-        found = zipcodes.matching(postal_code.strip()[:5])  # type: ignore[no-untyped-call]
-    except (TypeError, ValueError):
-        return None
-    return found[0] if found else None
+    return _zip_index().get(postal_code.strip()[:5])
+
+
+@lru_cache(maxsize=1)
+def _zip_index() -> dict[str, Mapping[str, object]]:
+    return {str(row.get("zip_code")): row for row in _zip_table()}
 
 
 def _coordinates(row: Mapping[str, object]) -> tuple[float, float] | None:
@@ -139,10 +140,16 @@ def _zone_at(lat: float, lon: float) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _zip_table() -> tuple[Mapping[str, object], ...]:
+    """Every row of the ZIP table, read once (zipcodes.list_all() copies it on each call)."""
+    return tuple(zipcodes.list_all())  # type: ignore[no-untyped-call]
+
+
+@lru_cache(maxsize=1)
 def _us_zones() -> frozenset[str]:
     """The zones of US places: the `us` states' and the ZIP table's (excludes e.g. Mexico's)."""
     names = [z for s in us.STATES_AND_TERRITORIES for z in s.time_zones or ()]
-    names += [row.get("timezone") or "" for row in zipcodes.list_all()]  # type: ignore[no-untyped-call]
+    names += [str(row.get("timezone") or "") for row in _zip_table()]
     return frozenset(_canonical(names))
 
 
@@ -181,22 +188,30 @@ def state_code(country: str, state: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _area_code_index() -> dict[str, tuple[str, ...]]:
-    """Area code -> the zones of its ZIP codes (each ZIP's zone at its coordinates)."""
-    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]
+def _area_code_rows() -> dict[str, tuple[Mapping[str, object], ...]]:
+    """Area code -> the ZIP table's rows that list it (zones are looked up per area code)."""
+    rows: defaultdict[str, list[Mapping[str, object]]] = defaultdict(list)
+    for row in _zip_table():
+        for code in _codes(row.get("area_codes")):
+            rows[code].append(row)
+    return {code: tuple(found) for code, found in rows.items()}
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+@lru_cache(maxsize=1024)
+def _area_code_zones(area: str) -> tuple[str, ...]:
+    """The zones of an area code's ZIP codes (each at its coordinates, else the table's)."""
+    per_zone: Counter[str] = Counter()
+    for row in _area_code_rows().get(area, ()):
         where = _coordinates(row)
-        zone = (_zone_at(*where) if where else None) or row.get("timezone")
+        zone = (_zone_at(*where) if where else None) or str(row.get("timezone") or "")
         if zone and zone_info(zone) is not None:
-            for code in row.get("area_codes") or ():
-                counts[code][_ALIASES.get(zone, zone)] += 1
-    index: dict[str, tuple[str, ...]] = {}
-    for code, per_zone in counts.items():
-        total = sum(per_zone.values())
-        index[code] = tuple(
-            z for z, n in per_zone.most_common() if n >= _MIN_ZIPS and n / total >= _MIN_SHARE
-        )
-    return index
+            per_zone[_ALIASES.get(zone, zone)] += 1
+    total = sum(per_zone.values())
+    return tuple(z for z, n in per_zone.most_common() if n >= _MIN_ZIPS and n / total >= _MIN_SHARE)
 
 
 @lru_cache(maxsize=100_000)
@@ -211,7 +226,7 @@ def phone_zones(number: str) -> tuple[str, ...]:
         zones = []
     if parsed.country_code == 1:
         area = str(parsed.national_number)[:3]
-        zones.extend(_area_code_index().get(area, ()) if zones else ())
+        zones.extend(_area_code_zones(area) if zones else ())
     return tuple(dict.fromkeys(_canonical(zones)))
 
 
