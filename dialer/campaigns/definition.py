@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dialer.compliance.zones import state_code
 from dialer.vocabulary import Channel, DebtStage, Language
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
@@ -74,8 +75,9 @@ class Audience(_Strict):
 
     @field_validator("states")
     @classmethod
-    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(s.strip().upper() for s in value)
+    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Codes, upper-case; a US state's full name ("Massachusetts") is read as its code."""
+        return tuple(state_code("US", s) or "" for s in value)
 
 
 class Window(_Strict):
