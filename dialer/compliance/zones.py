@@ -192,13 +192,9 @@ def _area_code_rows() -> dict[str, tuple[Mapping[str, object], ...]]:
     """Area code -> the ZIP table's rows that list it (zones are looked up per area code)."""
     rows: defaultdict[str, list[Mapping[str, object]]] = defaultdict(list)
     for row in _zip_table():
-        for code in _codes(row.get("area_codes")):
+        for code in row.get("area_codes") or ():  # type: ignore[attr-defined]
             rows[code].append(row)
     return {code: tuple(found) for code, found in rows.items()}
-
-
-def _codes(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
 
 
 @lru_cache(maxsize=1024)
