@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dialer.clients import client_code
 from dialer.compliance.zones import state_code
 from dialer.vocabulary import Channel, DebtStage, Language
 
@@ -72,12 +73,18 @@ class Audience(_Strict):
     countries: tuple[Literal["US", "CN"], ...] = ()
     states: tuple[str, ...] = ()  # US states or CN provinces ("MA", "ZJ"); empty: all
     languages: tuple[Language, ...] = ()
+    clients: tuple[str, ...] = ()  # client codes (creditor records); empty: every client
 
     @field_validator("states")
     @classmethod
     def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         """Codes, upper-case; a US state's full name ("Massachusetts") is read as its code."""
         return tuple(state_code("US", s) or "" for s in value)
+
+    @field_validator("clients")
+    @classmethod
+    def _client_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(client_code(code) for code in value)
 
 
 class Window(_Strict):
