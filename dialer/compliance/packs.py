@@ -303,6 +303,9 @@ def _third_party(data: dict[str, Any], common: dict[str, Any], where: str) -> Ru
         unreachable_attempts=attempts,
         unreachable_days=days,
         unreachable_outcomes=outcomes,
+        max_conversations=None
+        if data.get("max_conversations") is None
+        else parse_int(data["max_conversations"], f"{where}: max_conversations", minimum=1),
     )
 
 
@@ -368,7 +371,7 @@ _PARSERS: dict[str, tuple[set[str], _Builder]] = {
         _lockout,
     ),
     "spacing": ({"minutes", "modes", "counts"}, _spacing),
-    "third_party": ({"channels", "unreachable"}, _third_party),
+    "third_party": ({"channels", "unreachable", "max_conversations"}, _third_party),
     "flag": ({"channels", "flag", "reason", "phone_types"}, _flag),
     "consent": ({"channels", "modes", "phone_types"}, _consent),
     "opt_out": ({"channels", "automated_revocation"}, _opt_out),

@@ -87,6 +87,8 @@ class ThirdPartyRule(RuleBase):
     unreachable_attempts: int | None
     unreachable_days: int
     unreachable_outcomes: frozenset[str]
+    # At most this many conversations with one third-party number (None: no limit).
+    max_conversations: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

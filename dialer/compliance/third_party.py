@@ -11,7 +11,14 @@ from datetime import timedelta
 from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
 from dialer.compliance.rules import ThirdPartyRule
-from dialer.vocabulary import Channel, ContactMode, Direction, PhoneRelationship, PhoneStatus
+from dialer.vocabulary import (
+    Channel,
+    ContactMode,
+    Direction,
+    Outcome,
+    PhoneRelationship,
+    PhoneStatus,
+)
 
 _SELF = PhoneRelationship.SELF
 _OUTBOUND = Direction.OUTBOUND
@@ -31,6 +38,11 @@ def check_third_party(moment: Moment, rules: tuple[ThirdPartyRule, ...]) -> list
             message = (
                 f"{whose}; an automated {proposed.channel.value} names the debt to a third party"
             )
+        elif rule.max_conversations is not None and _spoken(moment) >= rule.max_conversations:
+            message = (
+                f"{whose}; {_spoken(moment)} conversation(s) with this number already, "
+                f"at most {rule.max_conversations} with a third party"
+            )
         elif rule.unreachable_attempts is not None and not _unreachable(moment, rule):
             message = (
                 f"{whose}; third parties only once the debtor is unreachable (every own number "
@@ -43,6 +55,18 @@ def check_third_party(moment: Moment, rules: tuple[ThirdPartyRule, ...]) -> list
             Block(None, fixed(Reason(ReasonCode.THIRD_PARTY, rule.id, rule.citation, message)))
         )
     return blocks
+
+
+def _spoken(moment: Moment) -> int:
+    """Conversations with the proposed number, either direction."""
+    number = moment.proposed.to
+    return sum(
+        1
+        for e in moment.history
+        if e.channel is Channel.CALL
+        and e.outcome == Outcome.CONVERSATION
+        and e.consumer_number == number
+    )
 
 
 def _unreachable(moment: Moment, rule: ThirdPartyRule) -> bool:

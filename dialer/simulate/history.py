@@ -48,5 +48,6 @@ def read_history(
                 debts=(debt,),
                 callback_requested=row.callback_requested,
                 body=row.body if inbound else None,
+                mode=row.mode,
             ),
         )

@@ -4,6 +4,7 @@ one the engine allows, then audit what was placed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
@@ -53,12 +54,13 @@ proposals = st.lists(
 def _place_what_is_allowed(
     proposed: list[tuple[int, tuple[str, ...], Channel, str, ContactMode, Outcome]],
     limits: AdminLimits | None,
+    consumer: ConsumerFacts = CONSUMER,
 ) -> list[HistoryEntry]:
     history: list[HistoryEntry] = []
     for minute, debts, channel, number, mode, outcome in sorted(proposed):
         at = START + timedelta(minutes=minute)
         contact = ProposedContact(at=at, channel=channel, to=number, mode=mode, debts=debts)
-        if evaluate(CONSUMER, history, contact, limits=limits, packs=PACKS).allowed:
+        if evaluate(consumer, history, contact, limits=limits, packs=PACKS).allowed:
             result = outcome.value if channel is Channel.CALL else Outcome.DELIVERED.value
             history.append(
                 HistoryEntry(
@@ -107,3 +109,40 @@ def test_no_automated_call_in_the_seven_days_after_a_conversation_about_any_debt
         for talk in talks:
             if talk < call.at:
                 assert (day - talk.astimezone(ZONE).date()).days >= 7, (talk, call.at)
+
+
+@settings(max_examples=60, deadline=None)
+@given(proposals, st.integers(1, 240), st.integers(0, 14 * 24 * 60))
+def test_the_next_allowed_time_is_allowed_and_a_second_earlier_is_not(proposed, gap, minute):
+    limits = AdminLimits(min_minutes_between_contacts=gap, person_lockout_after_conversation=True)
+    history = _place_what_is_allowed(proposed, limits)
+    at = START + timedelta(minutes=minute)
+    contact = ProposedContact(at=at, channel=Channel.CALL, to=PHONES[0], debts=DEBTS)
+    decision = evaluate(CONSUMER, history, contact, limits=limits, packs=PACKS)
+    nxt = decision.next_allowed_at
+    if decision.allowed or nxt is None:
+        return
+    assert evaluate(CONSUMER, history, replace(contact, at=nxt), limits=limits, packs=PACKS).allowed
+    if nxt - timedelta(seconds=1) >= at:
+        earlier = replace(contact, at=nxt - timedelta(seconds=1))
+        assert not evaluate(CONSUMER, history, earlier, limits=limits, packs=PACKS).allowed
+
+
+MASSACHUSETTS = ConsumerFacts(
+    country="US",
+    state="MA",
+    postal_code="02139",
+    phones=tuple(PhoneFacts(n, PhoneType.MOBILE, True) for n in PHONES),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(proposals)
+def test_massachusetts_never_three_calls_or_texts_about_a_debt_in_seven_days(proposed):
+    """940 CMR 7.04(1)(f): two per seven days per debt; a shared contact counts for each."""
+    history = _place_what_is_allowed(proposed, None, MASSACHUSETTS)
+    assert ZONE is not None
+    for debt in DEBTS:
+        days = [h.at.astimezone(ZONE).date() for h in history if debt in h.debts]
+        for first in set(days):
+            assert sum(1 for d in days if 0 <= (d - first).days < 7) <= 2, debt
