@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Update, select, update
+from sqlalchemy import ColumnElement, Update, func, select, update
 from sqlalchemy.orm import Session
 
 from dialer.db.models import User
-from dialer.vocabulary import AgentAvailability, Language
+from dialer.vocabulary import AgentAvailability, Language, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,38 @@ class ReservedAgent:
     phone_e164: str
     language: Language
     display_name: str
+
+
+def free_agents(session: Session) -> int:
+    """Agents who could take a bridged call now (available, active, with a phone)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.availability == AgentAvailability.AVAILABLE,
+                User.is_active.is_(True),
+                User.phone_e164.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def agents_who_can_take_calls(session: Session) -> int:
+    """Active users with a phone and the agent role (whatever their availability now)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.role == Role.AGENT,
+                User.is_active.is_(True),
+                User.phone_e164.is_not(None),
+            )
+        )
+        or 0
+    )
 
 
 def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> ReservedAgent | None:

@@ -64,6 +64,15 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
         dial.number(
             step.agent_number, url=whisper_url(base_url, attempt_id=step.attempt_id), method="POST"
         )
+    elif step.kind is StepKind.DIAL_CONSUMER and step.consumer_number:
+        # The agent's leg: the consumer hears nothing synthesised, only the agent.
+        dial = response.dial(
+            caller_id=step.caller_id,
+            timeout=DIAL_TIMEOUT_SECONDS,
+            action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
+            method="POST",
+        )
+        dial.number(step.consumer_number)
     else:
         for text in _texts(step):
             response.say(text, language=language)

@@ -18,11 +18,12 @@ from dialer.callbacks.case import CaseView, case_view, load_attempt
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
-from dialer.vocabulary import AgentAvailability, AttemptStatus, Language
+from dialer.vocabulary import AgentAvailability, AttemptOrigin, AttemptStatus, Language, Outcome
 
 P = VoicePrompt
 MAX_TRIES = 2
 BRIDGED = frozenset({"completed", "answered"})
+DIALED = {"no-answer": Outcome.NO_ANSWER, "busy": Outcome.BUSY, "canceled": Outcome.NO_ANSWER}
 
 
 def _ask(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int = 1) -> VoiceStep:
@@ -59,15 +60,46 @@ def _answered(view: CaseView, *, now: datetime) -> None:
 
 
 def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
-    """The call was answered: voicemail for a machine (sync AMD), else the identity question."""
+    """The call was answered: voicemail for a machine (sync AMD), else the identity question.
+
+    A manual call rang the agent first: the agent answered, the consumer is dialled now.
+    A progressive agent step reserved its agent before dialling: the consumer goes straight
+    to that agent."""
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
     if request.answered_by:
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)
     _answered(view, now=now)
+    if attempt.origin == AttemptOrigin.AGENT:
+        choices.agent_answered(session, view, now=now)
+        return VoiceStep(
+            StepKind.DIAL_CONSUMER,
+            attempt.id,
+            view.language,
+            view.context,
+            stage=Stage.DIAL,
+            caller_id=attempt.from_number,
+            consumer_number=attempt.to_number,
+        )
     if is_machine(attempt.answered_by):
         return _voicemail(session, view, now=now)
+    reserved = agents.agent_for_attempt(session, attempt.id)
+    if reserved is not None and reserved.phone_e164:
+        return _dial_agent(view, reserved.phone_e164)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
+
+
+def _dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
+    return VoiceStep(
+        StepKind.DIAL_AGENT,
+        view.attempt.id,
+        view.language,
+        view.context,
+        prompts=(P.CONNECTING,),
+        stage=Stage.DIAL,
+        agent_number=agent_number,
+        caller_id=view.attempt.from_number,
+    )
 
 
 def _retry(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int) -> VoiceStep:
@@ -91,18 +123,9 @@ def _agent(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
     agent = agents.reserve_agent(session, attempt_id=view.attempt.id, now=now)
     if agent is None:
         choices.agent_unavailable(session, view, now=now)
-        return _ask(view, Stage.CALLBACK, (P.HOLD, P.CALLBACK_WINDOWS))
+        return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
-    return VoiceStep(
-        StepKind.DIAL_AGENT,
-        view.attempt.id,
-        view.language,
-        view.context,
-        prompts=(P.CONNECTING,),
-        stage=Stage.DIAL,
-        agent_number=agent.phone_e164,
-        caller_id=view.attempt.from_number,
-    )
+    return _dial_agent(view, agent.phone_e164)
 
 
 def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:
@@ -133,12 +156,26 @@ def _callback(session: Session, view: CaseView, request: VoiceRequest, now: date
 def _after_dial(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
+    if view.attempt.origin == AttemptOrigin.AGENT:
+        return _after_consumer_dial(session, view, request, now)
     if (request.dial_status or "") in BRIDGED:
         return _bye(view)
     # The reserved agent did not pick up: step them away and offer the consumer a call back.
     release_agent(session, attempt_id=view.attempt.id, now=now, to=AgentAvailability.AWAY)
-    choices.agent_unavailable(session, view, now=now)
-    return _ask(view, Stage.CALLBACK, (P.HOLD, P.CALLBACK_WINDOWS))
+    choices.agent_unavailable(session, view, now=now, why="the agent did not pick up")
+    return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
+
+
+def _after_consumer_dial(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """The consumer's leg of a manual call ended: its result is the attempt's outcome (the
+    agent's leg is the one Twilio reports on), then the agent's leg hangs up."""
+    status = request.dial_status or ""
+    outcome = Outcome.CONVERSATION if status in BRIDGED else DIALED.get(status, Outcome.FAILED)
+    view.attempt.outcome = outcome.value
+    choices.consumer_leg_ended(session, view, outcome=outcome, now=now)
+    return VoiceStep(StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context)
 
 
 _STAGES = {

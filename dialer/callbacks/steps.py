@@ -19,6 +19,7 @@ class Stage(StrEnum):
 class StepKind(StrEnum):
     ASK = "ask"  # say prompts inside a <Gather> for `stage`
     DIAL_AGENT = "dial_agent"
+    DIAL_CONSUMER = "dial_consumer"  # the agent answered first: dial the consumer, no prompt
     SAY_AND_HANG_UP = "say_and_hang_up"
     SAY = "say"  # the whisper to the agent: say and return (the bridge follows)
 
@@ -35,6 +36,7 @@ class VoiceStep:
     window: str = ""
     agent_number: str | None = None
     caller_id: str | None = None
+    consumer_number: str | None = None
 
 
 def ask(

@@ -40,7 +40,14 @@ class StepKind(StrEnum):
 
 
 RetryOutcome = Literal[
-    "no_answer", "busy", "voicemail", "failed", "canceled", "undelivered", "wrong_party"
+    "no_answer",
+    "busy",
+    "voicemail",
+    "failed",
+    "canceled",
+    "undelivered",
+    "wrong_party",
+    "abandoned",
 ]
 ADVANCE = "advance"
 
@@ -176,6 +183,21 @@ class CampaignDefinition(_Strict):
     steps: tuple[Step, ...] = Field(min_length=1)
     caller_ids: CallerIds
     hours: Hours = Hours()
+    # What a voicemail and an abandoned call say (Reg F 1006.2(j) limited-content message):
+    # the caller's name, a business name that does not reveal a debt, the number to call back,
+    # and an optional recorded message (https URL) played instead of the spoken one.
+    caller_name: str | None = Field(default=None, min_length=1, max_length=40)
+    voicemail_business: str | None = Field(default=None, min_length=1, max_length=60)
+    callback_number: str | None = None
+    voicemail_audio_url: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+    @field_validator("callback_number")
+    @classmethod
+    def _callback_e164(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.match(value):
+            msg = f"{value!r} is not an E.164 number like +18005550100"
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def _escalation_last(self) -> CampaignDefinition:

@@ -29,6 +29,7 @@ class VoicePrompt(StrEnum):
     WHISPER = "whisper"
     NOT_UNDERSTOOD = "not_understood"
     GOODBYE = "goodbye"
+    NO_AGENT = "no_agent"  # no agent for a person who asked for one: who we are, how to call back
 
 
 CALLBACK_WINDOWS = {"1": "morning", "2": "afternoon", "3": "evening"}
@@ -63,6 +64,8 @@ _EN = {
     "{balance}. Identity confirmed.",
     VoicePrompt.NOT_UNDERSTOOD: "Sorry, we did not get that.",
     VoicePrompt.GOODBYE: "We did not receive a choice. Goodbye.",
+    VoicePrompt.NO_AGENT: "This is {caller_name} from {voicemail_business}. All of our agents "
+    "are busy right now. You can call us back at {callback_number}, or we can call you back.",
 }
 _ES = {
     VoicePrompt.IDENTITY: "Hola. Oprima 1 si usted es {first_name}. Oprima 2 si usted no es "
@@ -89,6 +92,9 @@ _ES = {
     "Identidad confirmada.",
     VoicePrompt.NOT_UNDERSTOOD: "Disculpe, no recibimos su respuesta.",
     VoicePrompt.GOODBYE: "No recibimos ninguna opción. Adiós.",
+    VoicePrompt.NO_AGENT: "Le habla {caller_name} de {voicemail_business}. Todos nuestros "
+    "agentes están ocupados. Puede llamarnos al {callback_number}, o podemos devolverle la "
+    "llamada.",
 }
 _ZH = {
     VoicePrompt.IDENTITY: "您好。如果您是{first_name},请按1。如果您不是{first_name},请按2。",
@@ -109,6 +115,8 @@ _ZH = {
     VoicePrompt.WHISPER: "来电客户{first_name},{creditor}账户,余额{balance}。身份已确认。",
     VoicePrompt.NOT_UNDERSTOOD: "抱歉,我们没有收到您的选择。",
     VoicePrompt.GOODBYE: "我们没有收到您的选择。再见。",
+    VoicePrompt.NO_AGENT: "我是{voicemail_business}的{caller_name}。目前所有客服人员都在忙。"
+    "您可以拨打{callback_number}回电,我们也可以给您回电。",
 }
 VOICE_TEXTS: dict[Language, dict[VoicePrompt, str]] = {
     Language.EN: _EN,

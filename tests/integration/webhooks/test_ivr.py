@@ -134,14 +134,56 @@ def test_agent_now_reserves_an_agent_and_whispers_the_case(
     assert attempt_row(services.sessions, case.attempt_id).agent_id == agent_id
 
 
-def test_no_agent_free_offers_a_callback_and_counts_it(twilio: Twilio, services: Services) -> None:
+def test_no_agent_free_is_an_abandoned_call_not_a_conversation(
+    twilio: Twilio, services: Services
+) -> None:
+    """Pressed 1 for an agent, nobody free: the consumer hears who is calling and how to call
+    back, is offered a callback, and the call ends as `abandoned`: no conversation (no
+    lockout, no right-party contact), and no callback request unless they choose a time."""
     case = make_case(services.sessions, now=services.clock.now())
     twilio.gather(case.attempt_id, "identity", "1")
     body = twilio.gather(case.attempt_id, "menu", "1").get_data(as_text=True)
-    assert "All of our agents are busy" in body
+    assert "All of our agents are busy right now" in body
+    assert "Please call me back" not in body
+    assert "You can call us back at +16175559999" in body
     assert "stage=callback" in body
-    assert attempt_row(services.sessions, case.attempt_id).callback_requested
+    assert not attempt_row(services.sessions, case.attempt_id).callback_requested
     assert "agent_unavailable" in event_kinds(services.sessions, case.consumer_id)
+    twilio.call_status(case.attempt_id, "completed", 4, CallDuration="40")
+    attempt = attempt_row(services.sessions, case.attempt_id)
+    assert (attempt.status, attempt.outcome) == ("completed", "abandoned")
+
+
+def test_an_abandoned_caller_who_picks_a_time_has_a_callback_request(
+    twilio: Twilio, services: Services
+) -> None:
+    case = make_case(services.sessions, now=services.clock.now())
+    twilio.gather(case.attempt_id, "identity", "1")
+    twilio.gather(case.attempt_id, "menu", "1")
+    body = twilio.gather(case.attempt_id, "callback", "1").get_data(as_text=True)
+    assert "call you back in the morning" in body
+    twilio.call_status(case.attempt_id, "completed", 4, CallDuration="40")
+    attempt = attempt_row(services.sessions, case.attempt_id)
+    assert attempt.callback_requested
+    assert attempt.outcome == "abandoned"
+
+
+def test_an_agent_who_does_not_pick_up_abandons_the_call_and_steps_away(
+    twilio: Twilio, services: Services
+) -> None:
+    now = services.clock.now()
+    case = make_case(services.sessions, now=now)
+    agent_id = make_agent(services.sessions, now=now)
+    twilio.gather(case.attempt_id, "identity", "1")
+    twilio.gather(case.attempt_id, "menu", "1")
+    path = f"/twilio/voice/gather?attempt={case.attempt_id}&stage=dial&try=1"
+    body = twilio.post(
+        path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "no-answer"}
+    ).get_data(as_text=True)
+    assert "You can call us back at" in body
+    twilio.call_status(case.attempt_id, "completed", 4, CallDuration="40")
+    assert attempt_row(services.sessions, case.attempt_id).outcome == "abandoned"
+    assert rows(services.sessions, User, User.id == agent_id)[0].availability == "away"
 
 
 def test_no_input_repeats_once_then_hangs_up(twilio: Twilio, services: Services) -> None:
