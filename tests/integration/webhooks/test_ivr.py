@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dialer.bootstrap import Services
-from dialer.db.models import ConsumerFlagRecord, OptOut, User
+from dialer.db.engine import transaction
+from dialer.db.models import ConsumerFlagRecord, ContactAttempt, OptOut, User
 from tests.integration.webhooks.builders import make_agent, make_case
 from tests.integration.webhooks.conftest import Twilio
 from tests.integration.webhooks.helpers import (
@@ -209,3 +210,40 @@ def test_a_duplicate_gather_gets_the_same_twiml_and_changes_nothing(
     assert first == again
     on_call = rows(services.sessions, User, User.availability == "on_call")
     assert len(on_call) == 1
+
+
+def _manual(services: Services, attempt_id: int, agent_id: int) -> None:
+    with transaction(services.sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt is not None
+        attempt.origin, attempt.mode, attempt.agent_id = "agent", "agent", agent_id
+
+
+def test_a_manual_call_answered_by_the_agent_dials_the_consumer_with_no_prompt(
+    twilio: Twilio, services: Services
+) -> None:
+    now = services.clock.now()
+    case = make_case(services.sessions, now=now)
+    _manual(services, case.attempt_id, make_agent(services.sessions, now=now))
+    body = twilio.answer(case.attempt_id).get_data(as_text=True)
+    assert "<Say" not in body
+    assert "<Number>+16175550100</Number>" in body
+    assert 'callerId="+16175559999"' in body
+    path = f"/twilio/voice/gather?attempt={case.attempt_id}&stage=dial&try=1"
+    twilio.post(path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "completed"})
+    twilio.call_status(case.attempt_id, "completed", 4, CallDuration="120")
+    assert attempt_row(services.sessions, case.attempt_id).outcome == "conversation"
+
+
+def test_a_manual_call_the_consumer_does_not_answer_is_a_no_answer(
+    twilio: Twilio, services: Services
+) -> None:
+    now = services.clock.now()
+    case = make_case(services.sessions, now=now)
+    _manual(services, case.attempt_id, make_agent(services.sessions, now=now))
+    twilio.answer(case.attempt_id)
+    path = f"/twilio/voice/gather?attempt={case.attempt_id}&stage=dial&try=1"
+    twilio.post(path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "no-answer"})
+    twilio.call_status(case.attempt_id, "completed", 4, CallDuration="25")
+    assert attempt_row(services.sessions, case.attempt_id).outcome == "no_answer"
+    assert "consumer_leg" in event_kinds(services.sessions, case.consumer_id)
