@@ -15,7 +15,6 @@ from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
 
-
 SAMS_PHONE = "+16175550113"
 
 
@@ -101,7 +100,7 @@ def test_an_agent_who_is_not_available_is_refused(
         sam = session.get(User, seeded.supervisor_id)
         assert sam is not None
         sam.phone_e164, sam.availability = SAMS_PHONE, "away"
-    client, response, fake = _call(app, seeded, clock)
+    client, _response, fake = _call(app, seeded, clock)
 
     page = client.get(f"/cases/{seeded.debt_id}").text
     assert "sam is away: set yourself available" in page

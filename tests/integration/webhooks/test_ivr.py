@@ -178,9 +178,9 @@ def test_an_agent_who_does_not_pick_up_abandons_the_call_and_steps_away(
     twilio.gather(case.attempt_id, "identity", "1")
     twilio.gather(case.attempt_id, "menu", "1")
     path = f"/twilio/voice/gather?attempt={case.attempt_id}&stage=dial&try=1"
-    body = twilio.post(
-        path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "no-answer"}
-    ).get_data(as_text=True)
+    body = twilio.post(path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "no-answer"}).get_data(
+        as_text=True
+    )
     assert "You can call us back at" in body
     twilio.call_status(case.attempt_id, "completed", 4, CallDuration="40")
     assert attempt_row(services.sessions, case.attempt_id).outcome == "abandoned"
