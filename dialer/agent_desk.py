@@ -91,7 +91,10 @@ def refresh(session: Session, *, user_id: int, now: datetime) -> DeskState:
         attempt is None or attempt.status in TERMINAL_STATUSES
     ):
         ended = attempt.ended_at if attempt is not None and attempt.ended_at else now
-        _move(user, AgentAvailability.WRAP_UP, min(ended, now))
+        answered = attempt is not None and attempt.answered_at is not None
+        # nothing to wrap up after a call nobody answered (a progressive call's reservation)
+        after = AgentAvailability.WRAP_UP if answered else AgentAvailability.AVAILABLE
+        _move(user, after, min(ended, now))
     left = _wrap_up_left(user, now)
     if user.availability == AgentAvailability.WRAP_UP and left == 0:
         _move(user, AgentAvailability.AVAILABLE, now)

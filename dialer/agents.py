@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Update, func, select, update
+from sqlalchemy import ColumnElement, Update, case, func, select, update
 from sqlalchemy.orm import Session
 
-from dialer.db.models import User
+from dialer.db.models import ContactAttempt, User
 from dialer.vocabulary import AgentAvailability, Language, Role
 
 
@@ -102,9 +102,10 @@ def release_agent(
     *,
     attempt_id: int,
     now: datetime,
-    to: AgentAvailability = AgentAvailability.WRAP_UP,
+    to: AgentAvailability | None = None,
 ) -> int | None:
-    """The call ended: the agent reserved for it goes to `to` (wrap-up by default)."""
+    """The call ended: the agent reserved for it goes to `to` (by default wrap-up after an
+    answered call, available after an unanswered one)."""
     statement = (
         release_statement(attempt_id, now=now, to=to)
         .returning(User.id)
@@ -118,11 +119,26 @@ def release_statement(
     attempt_id: int | ColumnElement[int],
     *,
     now: datetime | ColumnElement[datetime],
-    to: AgentAvailability = AgentAvailability.WRAP_UP,
+    to: AgentAvailability | None = None,
 ) -> Update:
-    """The UPDATE that frees the agent bridged to `attempt_id` (also in a batched status write)."""
+    """The UPDATE that frees the agent bridged to `attempt_id` (also in a batched status write).
+
+    `to` None: wrap-up after a call that was answered, available again after one that never
+    was (a progressive call reserves its agent before the consumer's phone rings)."""
+    availability: str | ColumnElement[str] = to.value if to is not None else _after_call(attempt_id)
     return (
         update(User)
         .where(User.current_attempt_id == attempt_id)
-        .values(availability=to.value, current_attempt_id=None, availability_changed_at=now)
+        .values(availability=availability, current_attempt_id=None, availability_changed_at=now)
+    )
+
+
+def _after_call(attempt_id: int | ColumnElement[int]) -> ColumnElement[str]:
+    answered = (
+        select(ContactAttempt.id)
+        .where(ContactAttempt.id == attempt_id, ContactAttempt.answered_at.is_not(None))
+        .exists()
+    )
+    return case(
+        (answered, AgentAvailability.WRAP_UP.value), else_=AgentAvailability.AVAILABLE.value
     )

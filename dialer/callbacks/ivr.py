@@ -48,6 +48,8 @@ def _bye(view: CaseView, *prompts: P, window: str = "") -> VoiceStep:
 
 
 def _voicemail(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+    # a progressive call reserved its agent before dialling: a machine frees them at once
+    release_agent(session, attempt_id=view.attempt.id, now=now, to=AgentAvailability.AVAILABLE)
     choices.voicemail_left(session, view, now=now)
     return _bye(view, P.VOICEMAIL)
 

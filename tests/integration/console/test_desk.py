@@ -30,6 +30,7 @@ def connected_call_to(services: Services, seeded: Seeded, agent_id: int) -> int:
             channel="call",
             status="in_progress",
             attempted_at=now,
+            answered_at=now,
             to_number=seeded.phone,
             outcome=None,
             agent_id=agent_id,

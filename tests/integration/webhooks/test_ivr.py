@@ -118,6 +118,7 @@ def test_agent_now_reserves_an_agent_and_whispers_the_case(
     case = make_case(services.sessions, now=now)
     agent_id = make_agent(services.sessions, now=now)
     make_agent(services.sessions, now=now, username="away", phone="+16175550198", available=False)
+    twilio.answer(case.attempt_id)
     twilio.gather(case.attempt_id, "identity", "1")
     body = twilio.gather(case.attempt_id, "menu", "1").get_data(as_text=True)
     assert "<Number" in body
