@@ -73,6 +73,10 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
             method="POST",
         )
         dial.number(step.consumer_number)
+    elif step.audio_url:
+        response.play(step.audio_url)
+        if step.kind is StepKind.SAY_AND_HANG_UP:
+            response.hangup()
     else:
         for text in _texts(step):
             response.say(text, language=language)

@@ -14,7 +14,7 @@ from dialer import agents
 from dialer.agents import release_agent
 from dialer.attempts import advance, is_machine
 from dialer.callbacks import choices
-from dialer.callbacks.case import CaseView, case_view, load_attempt
+from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
@@ -51,6 +51,11 @@ def _voicemail(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
     # a progressive call reserved its agent before dialling: a machine frees them at once
     release_agent(session, attempt_id=view.attempt.id, now=now, to=AgentAvailability.AVAILABLE)
     choices.voicemail_left(session, view, now=now)
+    audio = voicemail_audio_url(session, view)
+    if audio:
+        return VoiceStep(
+            StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context, audio_url=audio
+        )
     return _bye(view, P.VOICEMAIL)
 
 
@@ -180,11 +185,19 @@ def _after_consumer_dial(
     return VoiceStep(StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context)
 
 
+def _after_greeting(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """Redirected here when async AMD heard the machine's greeting end (see `gather`)."""
+    return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
+
+
 _STAGES = {
     Stage.IDENTITY: _identity,
     Stage.MENU: _menu,
     Stage.CALLBACK: _callback,
     Stage.DIAL: _after_dial,
+    Stage.VOICEMAIL: _after_greeting,
 }
 
 

@@ -14,6 +14,7 @@ class Stage(StrEnum):
     MENU = "menu"
     CALLBACK = "callback"
     DIAL = "dial"  # the <Dial> to an agent ended
+    VOICEMAIL = "voicemail"  # async AMD heard a machine's greeting end: the call is redirected
 
 
 class StepKind(StrEnum):
@@ -37,6 +38,7 @@ class VoiceStep:
     agent_number: str | None = None
     caller_id: str | None = None
     consumer_number: str | None = None
+    audio_url: str | None = None  # a recorded message played instead of the spoken prompts
 
 
 def ask(

@@ -23,7 +23,7 @@ from dialer.case_facts import debt_key, load_consumer_facts, load_history
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db import migrate
 from dialer.db.engine import transaction
-from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, Debt, Phone
+from dialer.db.models import CaseEvent, Consumer, ConsumerFlagRecord, ContactAttempt, Debt, Phone
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import AttemptStatus, Channel
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
@@ -173,3 +173,44 @@ def test_not_my_debt_by_keypad_then_stop_by_text(
     )
     assert emulator.wait_idle(timeout=30)
     assert "opted_out" in _reasons(services, consumer_id, debt_id, Channel.SMS)
+
+
+def test_a_machine_gets_the_voicemail_as_soon_as_its_greeting_ends(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """Async AMD (DetectMessageEnd) reports the machine once its greeting is over; the app
+    redirects the live call through the official client to the limited-content message,
+    instead of waiting for the next menu turn."""
+    services = served
+    base = services.settings.public_base_url
+    consumer_id, _, attempt_id = _case(services)
+    emulator.script(
+        CONSUMER, call="machine", answered_by="machine_end_beep", ring_seconds=1, digits=[None]
+    )
+    telephony = TwilioTelephony.create(
+        emulator.account_sid, emulator.auth_token, emulator.base_url, 5
+    )
+    telephony.place_call(
+        to=CONSUMER,
+        from_=OUR_NUMBER,
+        answer_url=f"{base}/twilio/voice/answer?attempt={attempt_id}",
+        status_url=f"{base}/twilio/voice/status?attempt={attempt_id}",
+        amd_url=f"{base}/twilio/voice/amd?attempt={attempt_id}",
+        timeout_seconds=20,
+        machine_detection=True,
+    )
+    assert emulator.wait_idle(timeout=60)
+
+    fetched = [c["url"] for c in emulator.callbacks() if c["kind"] in ("twiml", "amd")]
+    amd_at = next(i for i, url in enumerate(fetched) if "/voice/amd" in url)
+    assert any("stage=voicemail" in url for url in fetched[amd_at:])
+    assert not any("stage=identity" in url for url in fetched)  # no menu turn was waited for
+    with services.sessions() as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt is not None
+        assert (attempt.status, attempt.outcome) == ("completed", "voicemail")
+        assert attempt.answered_by == "machine_end_beep"
+        kinds = session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
+        ).all()
+    assert "voicemail" in kinds
