@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session
 from dialer import agents
 from dialer.agents import release_agent
 from dialer.attempts import advance, is_machine
-from dialer.callbacks import choices
+from dialer.callbacks import choices, inbound_call
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
-from dialer.vocabulary import AgentAvailability, AttemptOrigin, AttemptStatus, Language, Outcome
+from dialer.vocabulary import (
+    AgentAvailability,
+    AttemptOrigin,
+    AttemptStatus,
+    Direction,
+    Language,
+    Outcome,
+)
 
 P = VoicePrompt
 MAX_TRIES = 2
@@ -72,6 +79,8 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
     A manual call rang the agent first: the agent answered, the consumer is dialled now.
     A progressive agent step reserved its agent before dialling: the consumer goes straight
     to that agent."""
+    if inbound_call.is_inbound(request):
+        return inbound_call.answer_inbound(session, request, now=now)
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
     if request.answered_by:
         attempt.answered_by = request.answered_by
@@ -185,6 +194,17 @@ def _after_consumer_dial(
     return VoiceStep(StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context)
 
 
+def _inbound_menu(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """A consumer who called us: 1 an agent (whisper and screen pop), 2 a callback."""
+    if request.digits == "1":
+        return _agent(session, view, now=now)
+    if request.digits == "2":
+        return _ask(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,))
+    return _retry(view, Stage.INBOUND, (P.INBOUND_MENU,), request.try_number)
+
+
 def _after_greeting(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
@@ -198,6 +218,7 @@ _STAGES = {
     Stage.CALLBACK: _callback,
     Stage.DIAL: _after_dial,
     Stage.VOICEMAIL: _after_greeting,
+    Stage.INBOUND: _inbound_menu,
 }
 
 
@@ -221,4 +242,8 @@ def whisper(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceS
     agent = agents.agent_for_attempt(session, attempt.id)
     language = Language(agent.language) if agent else Language.EN
     choices.agent_answered(session, view, now=now)
-    return VoiceStep(StepKind.SAY, attempt.id, language, view.context, prompts=(P.WHISPER,))
+    prompt = P.WHISPER
+    if not attempt.identity_confirmed:
+        inbound = attempt.direction == Direction.INBOUND
+        prompt = P.WHISPER_INBOUND if inbound else P.WHISPER_UNCONFIRMED
+    return VoiceStep(StepKind.SAY, attempt.id, language, view.context, prompts=(prompt,))

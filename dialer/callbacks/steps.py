@@ -14,6 +14,7 @@ class Stage(StrEnum):
     MENU = "menu"
     CALLBACK = "callback"
     DIAL = "dial"  # the <Dial> to an agent ended
+    INBOUND = "inbound"  # the menu of a call the consumer made to us
     VOICEMAIL = "voicemail"  # async AMD heard a machine's greeting end: the call is redirected
 
 

@@ -18,14 +18,24 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
+from dialer import agent_desk
 from dialer.bootstrap import Services, build_services
 from dialer.case_facts import debt_key, load_consumer_facts, load_history
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db import migrate
 from dialer.db.engine import transaction
-from dialer.db.models import CaseEvent, Consumer, ConsumerFlagRecord, ContactAttempt, Debt, Phone
+from dialer.db.models import (
+    CaseEvent,
+    Consumer,
+    ConsumerFlagRecord,
+    ContactAttempt,
+    Debt,
+    Phone,
+    User,
+)
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import AttemptStatus, Channel
+from tests.e2e.workers_support import emulator_calls, wait_for
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
 from webhooks.app import create_app
 
@@ -214,3 +224,67 @@ def test_a_machine_gets_the_voicemail_as_soon_as_its_greeting_ends(
             select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
         ).all()
     assert "voicemail" in kinds
+
+
+AGENT_PHONE = "+16175550177"
+
+
+def _agent(services: Services) -> int:
+    now = services.clock.now()
+    with transaction(services.sessions) as session:
+        user = User(
+            username="ines",
+            display_name="Ines Agent",
+            role="agent",
+            phone_e164=AGENT_PHONE,
+            language="en",
+            created_at=now,
+            availability="available",
+            availability_changed_at=now,
+        )
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def test_a_consumer_who_calls_us_reaches_a_free_agent_with_the_case_on_screen(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """The emulator places an inbound call (signed, as Twilio does) to our voice URL; the
+    caller presses 1 and is bridged to the free agent, whose desk shows the case meanwhile."""
+    services = served
+    base = services.settings.public_base_url
+    consumer_id, debt_id, _ = _case(services)
+    agent_id = _agent(services)
+    emulator.script(CONSUMER, call="human", digits=["1"], talk_seconds=8)
+    emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=8)
+    emulator.inbound_call(
+        from_=CONSUMER,
+        to=OUR_NUMBER,
+        url=f"{base}/twilio/voice/answer",
+        status_url=f"{base}/twilio/voice/status",
+    )
+    on_screen: list[int | None] = []
+
+    def desk_shows_the_case() -> bool:
+        with services.sessions() as session:
+            live = agent_desk.live_attempt(session, user_id=agent_id)
+            on_screen.append(None if live is None else live.debt_id)
+        return on_screen[-1] == debt_id
+
+    assert wait_for(desk_shows_the_case, timeout=30, interval=0.2)
+    assert emulator.wait_idle(timeout=60)
+
+    legs = [(c.direction, c.to) for c in emulator_calls(emulator)]
+    assert ("inbound", OUR_NUMBER) in legs
+    assert ("outbound-dial", AGENT_PHONE) in legs
+    with services.sessions() as session:
+        (attempt,) = session.scalars(
+            select(ContactAttempt).where(ContactAttempt.direction == "inbound")
+        ).all()
+        assert (attempt.consumer_id, attempt.agent_id) == (consumer_id, agent_id)
+        assert (attempt.status, attempt.outcome) == ("completed", "conversation")
+        kinds = session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
+        ).all()
+    assert {"inbound_call", "agent_bridging", "agent_answered"} <= set(kinds)
