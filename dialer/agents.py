@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Update, case, func, select, update
+from sqlalchemy import ColumnElement, Update, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from dialer.db.models import ContactAttempt, User
@@ -57,8 +57,12 @@ def agents_who_can_take_calls(session: Session) -> int:
     )
 
 
-def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> ReservedAgent | None:
-    """Mark one available agent on_call for this attempt; None when nobody is free."""
+def reserve_agent(
+    session: Session, *, attempt_id: int, now: datetime, language: Language | None = None
+) -> ReservedAgent | None:
+    """Mark one available agent on_call for this attempt; None when nobody is free. An agent
+    who speaks the consumer's `language` goes first, then whoever has waited longest."""
+    speaks = case((User.language == language.value, 0), else_=1) if language else literal(0)
     candidate = (
         select(User.id)
         .where(
@@ -66,7 +70,7 @@ def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> Reserv
             User.is_active.is_(True),
             User.phone_e164.is_not(None),
         )
-        .order_by(User.availability_changed_at.asc().nulls_first(), User.id)
+        .order_by(speaks, User.availability_changed_at.asc().nulls_first(), User.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()

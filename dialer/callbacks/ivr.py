@@ -136,7 +136,9 @@ def _identity(session: Session, view: CaseView, request: VoiceRequest, now: date
 
 
 def _agent(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
-    agent = agents.reserve_agent(session, attempt_id=view.attempt.id, now=now)
+    agent = agents.reserve_agent(
+        session, attempt_id=view.attempt.id, now=now, language=view.language
+    )
     if agent is None:
         choices.agent_unavailable(session, view, now=now)
         return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))

@@ -185,13 +185,8 @@ def _contact(
     )
     session.add(attempt)
     session.flush()
-    if step.kind is StepKind.AGENT:  # progressive: one call per free agent, reserved first
-        agent = agents.reserve_agent(session, attempt_id=attempt.id, now=now)
-        if agent is None:  # another worker took the last free agent meanwhile
-            session.delete(attempt)
-            session.flush()
-            return _wait_for_agent(debt, now=now)
-        attempt.agent_id = agent.id
+    if step.kind is StepKind.AGENT and not _reserve_agent(session, attempt, debt, now=now):
+        return _wait_for_agent(debt, now=now)
     debt.next_contact_at = None
     debt.step_attempts += 1
     debt.last_decision = f"allowed: {channel.value} reserved"
@@ -213,6 +208,21 @@ def _contact(
 
 
 AGENT_WAIT = timedelta(seconds=5)
+
+
+def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:
+    """Progressive dialing: the call's agent is reserved before it is placed (one who speaks
+    the consumer's language first); False, with the attempt withdrawn, when another worker
+    took the last free agent meanwhile."""
+    consumer = session.get(Consumer, debt.consumer_id)
+    language = Language(consumer.language) if consumer else None
+    agent = agents.reserve_agent(session, attempt_id=attempt.id, now=now, language=language)
+    if agent is None:
+        session.delete(attempt)
+        session.flush()
+        return False
+    attempt.agent_id = agent.id
+    return True
 
 
 def _wait_for_agent(debt: Debt, *, now: datetime) -> Outcome:

@@ -248,3 +248,21 @@ def test_a_manual_call_the_consumer_does_not_answer_is_a_no_answer(
     twilio.call_status(case.attempt_id, "completed", 4, CallDuration="25")
     assert attempt_row(services.sessions, case.attempt_id).outcome == "no_answer"
     assert "consumer_leg" in event_kinds(services.sessions, case.consumer_id)
+
+
+def test_a_spanish_speaker_is_bridged_to_the_agent_who_speaks_spanish(
+    twilio: Twilio, services: Services
+) -> None:
+    now = services.clock.now()
+    case = make_case(services.sessions, now=now, language="es")
+    make_agent(services.sessions, now=now, username="en1", phone="+16175550181")
+    spanish = make_agent(services.sessions, now=now, username="es1", phone="+16175550182")
+    with transaction(services.sessions) as session:
+        agent = session.get(User, spanish)
+        assert agent is not None
+        agent.language = "es"
+    twilio.answer(case.attempt_id)
+    twilio.gather(case.attempt_id, "identity", "1")
+    body = twilio.gather(case.attempt_id, "menu", "1").get_data(as_text=True)
+    assert "+16175550182</Number>" in body
+    assert attempt_row(services.sessions, case.attempt_id).agent_id == spanish
