@@ -17,6 +17,7 @@ from dialer.callbacks import choices, inbound_call
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
+from dialer.db.models import ContactAttempt
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
 from dialer.vocabulary import (
     AgentAvailability,
@@ -86,7 +87,7 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)
     _answered(view, now=now)
-    if attempt.origin == AttemptOrigin.AGENT:
+    if rang_agent_first(attempt, request):
         choices.agent_answered(session, view, now=now)
         return VoiceStep(
             StepKind.DIAL_CONSUMER,
@@ -103,6 +104,15 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
     if reserved is not None and reserved.phone_e164:
         return _dial_agent(view, reserved.phone_e164)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
+
+
+def rang_agent_first(attempt: ContactAttempt, request: VoiceRequest) -> bool:
+    """This call leg is the agent's: a manual call, or any call placed with `ring_first` (a
+    scheduled callback), where Twilio's To is the agent's phone, not the consumer's."""
+    if attempt.origin == AttemptOrigin.AGENT:
+        return True
+    to = request.to_number
+    return bool(to) and attempt.direction == Direction.OUTBOUND and to != attempt.to_number
 
 
 def _dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
@@ -174,7 +184,7 @@ def _callback(session: Session, view: CaseView, request: VoiceRequest, now: date
 def _after_dial(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
-    if view.attempt.origin == AttemptOrigin.AGENT:
+    if rang_agent_first(view.attempt, request):
         return _after_consumer_dial(session, view, request, now)
     if (request.dial_status or "") in BRIDGED:
         return _bye(view)

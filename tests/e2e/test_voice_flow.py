@@ -14,13 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from dialer import agent_desk
 from dialer.bootstrap import Services, build_services
+from dialer.campaigns import create_campaign, parse_definition
 from dialer.case_facts import debt_key, load_consumer_facts, load_history
+from dialer.clock import FakeClock
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db import migrate
 from dialer.db.engine import transaction
@@ -33,6 +35,9 @@ from dialer.db.models import (
     Phone,
     User,
 )
+from dialer.dispatch.place import place
+from dialer.manual_call import reserve_manual_call
+from dialer.pacing import Pacer, PacingConfig
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import AttemptStatus, Channel
 from tests.e2e.workers_support import emulator_calls, wait_for
@@ -288,3 +293,78 @@ def test_a_consumer_who_calls_us_reaches_a_free_agent_with_the_case_on_screen(
             select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
         ).all()
     assert {"inbound_call", "agent_bridging", "agent_answered"} <= set(kinds)
+
+
+def test_a_manual_call_rings_the_agent_first_then_bridges_the_consumer(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """The agent's phone is called first; once the agent answers, the answer TwiML dials the
+    consumer (no prompt reaches the consumer) and the two are bridged. A scheduled callback
+    placed with `ring_first` takes the same path."""
+    services = served
+    base = services.settings.public_base_url
+    packs = load_rule_packs()
+    _, debt_id, earlier = _case(services)
+    agent_id = _agent(services)
+    weekday = FakeClock(datetime(2026, 3, 17, 15, 0, tzinfo=UTC))  # 11:00 in Boston
+    definition = parse_definition(
+        {
+            "name": "manual",
+            "steps": [{"kind": "sms", "template": "reminder_friendly"}],
+            "caller_ids": {"numbers": [OUR_NUMBER]},
+        },
+        source="test",
+    )
+    with transaction(services.sessions) as session:
+        session.execute(delete(ContactAttempt).where(ContactAttempt.id == earlier))
+        campaign = create_campaign(session, definition, packs=packs, now=weekday.now())
+        session.execute(update(Debt).where(Debt.id == debt_id).values(campaign_id=campaign.id))
+    with transaction(services.sessions) as session:
+        reservation = reserve_manual_call(
+            session,
+            debt_id=debt_id,
+            agent_id=agent_id,
+            actor="ines",
+            now=weekday.now(),
+            packs=packs,
+        )
+    emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=6)
+    emulator.script(CONSUMER, call="human", ring_seconds=1, talk_seconds=6)
+    telephony = TwilioTelephony.create(
+        emulator.account_sid, emulator.auth_token, emulator.base_url, 5
+    )
+    pacer = Pacer(PacingConfig(calls_per_second=5, namespace="manual-e2e"), account="AC-e2e")
+    placement = place(
+        reservation,
+        sessions=services.sessions,
+        telephony=telephony,
+        pacer=pacer,
+        base_url=base,
+        clock=weekday,
+    )
+    assert placement.result == "placed"
+    assert emulator.wait_idle(timeout=60)
+
+    calls = {c.sid: c for c in emulator_calls(emulator)}
+    (first,) = [c for c in calls.values() if c.direction == "outbound-api"]
+    (bridged,) = [c for c in calls.values() if c.direction == "outbound-dial"]
+    assert (first.to, first.sid) == (AGENT_PHONE, placement.sid)
+    assert (bridged.to, bridged.parent_call_sid, bridged.status) == (
+        CONSUMER,
+        first.sid,
+        "completed",
+    )
+    fetched = [
+        c for c in emulator.callbacks("twiml") if f"attempt={reservation.attempt_id}" in c["url"]
+    ]
+    assert fetched
+    assert all("/voice/whisper" not in c["url"] for c in fetched)
+    with services.sessions() as session:
+        attempt = session.get(ContactAttempt, reservation.attempt_id)
+        assert attempt is not None
+        assert (attempt.status, attempt.outcome, attempt.agent_id) == (
+            "completed",
+            "conversation",
+            agent_id,
+        )
+        assert attempt.to_number == CONSUMER

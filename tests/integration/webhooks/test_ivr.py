@@ -266,3 +266,20 @@ def test_a_spanish_speaker_is_bridged_to_the_agent_who_speaks_spanish(
     body = twilio.gather(case.attempt_id, "menu", "1").get_data(as_text=True)
     assert "+16175550182</Number>" in body
     assert attempt_row(services.sessions, case.attempt_id).agent_id == spanish
+
+
+def test_a_call_placed_to_the_agent_first_dials_the_consumer_when_the_agent_answers(
+    twilio: Twilio, services: Services
+) -> None:
+    """A scheduled callback placed with ring_first: Twilio's To is the agent's phone."""
+    now = services.clock.now()
+    case = make_case(services.sessions, now=now)
+    agent_leg = twilio.answer(case.attempt_id, To="+16175550199").get_data(as_text=True)
+    assert "<Say" not in agent_leg
+    assert "<Number>+16175550100</Number>" in agent_leg
+    other = make_case(services.sessions, now=now, ref="C2", number="+16175550101")
+    consumer_leg = twilio.post(
+        f"/twilio/voice/answer?attempt={other.attempt_id}",
+        {"CallSid": "CA" + "2" * 32, "CallStatus": "in-progress", "To": "+16175550101"},
+    ).get_data(as_text=True)
+    assert "Press 1 if you are Maria" in consumer_leg
