@@ -28,8 +28,18 @@ def page() -> ResponseReturnValue:
             view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
         form = AvailabilityForm(availability=desk.availability)
         disposition = _disposition_form(desk.attempt_id)
+        to_complete = [
+            call
+            for call in agent_desk.calls_to_complete(db, user_id=user.id, now=now())
+            if call.attempt_id != desk.attempt_id
+        ]
         return render_template(
-            "desk.html", desk=desk, view=view, form=form, disposition=disposition
+            "desk.html",
+            desk=desk,
+            view=view,
+            form=form,
+            disposition=disposition,
+            to_complete=to_complete,
         )
 
 

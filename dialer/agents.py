@@ -138,9 +138,14 @@ def release_statement(
 
 
 def _after_call(attempt_id: int | ColumnElement[int]) -> ColumnElement[str]:
+    """Wrap-up only after an answered call whose disposition is still to record."""
     answered = (
         select(ContactAttempt.id)
-        .where(ContactAttempt.id == attempt_id, ContactAttempt.answered_at.is_not(None))
+        .where(
+            ContactAttempt.id == attempt_id,
+            ContactAttempt.answered_at.is_not(None),
+            ContactAttempt.disposition.is_(None),
+        )
         .exists()
     )
     return case(
