@@ -16,6 +16,7 @@ from dialer.vocabulary import AgentAvailability
 
 bp = Blueprint("dashboard", __name__)
 LAWFUL_HOURS = frozenset(str(h) for h in range(8, 21))
+REFRESH_SECONDS = 30  # the page reloads itself: a wall display stays current
 
 
 @bp.get("/dashboard")
@@ -53,4 +54,5 @@ def today_page() -> ResponseReturnValue:
         cps=cps,
         abandonment=abandonment,
         abandonment_cap=ABANDONMENT_CAP,
+        refresh_seconds=REFRESH_SECONDS,
     )

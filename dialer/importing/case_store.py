@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row
 from dialer.importing.case_notes import IMPORT_SOURCE, NoteCounts, NoteWriter
 from dialer.importing.case_rows import CaseRow
 from dialer.importing.debt_events import debt_event_rows, debt_events
+from dialer.importing.ownership import DebtMove, move_events
 from dialer.importing.upsert import existing_by, insert_rows, table, upsert
 from dialer.vocabulary import DebtStage, PhoneType
 
@@ -46,6 +47,7 @@ class CaseCounts(NoteCounts):
     debts_unchanged: int = 0
     phones_created: int = 0
     phones_updated: int = 0
+    debts_moved: int = 0
 
 
 class CaseWriter(NoteWriter):
@@ -60,14 +62,30 @@ class CaseWriter(NoteWriter):
         self.stamp = now.isoformat() if connection.dialect.name == "postgresql" else now
         self.file_name = file_name
         self.counts = CaseCounts()
+        # Moves the caller allowed (--move-debts), by debt reference: filled before the batch
+        # that holds the row is submitted, read by the writer thread when it writes that batch.
+        self.moves: dict[str, DebtMove] = {}
 
     def write(self, rows: Sequence[CaseRow]) -> None:
         consumer_ids = self._consumers(rows)
         debt_ids = self._debts(rows, consumer_ids)
+        self._moved(rows, consumer_ids)
         phone_ids = self._phones(rows, consumer_ids)
         self._opt_outs(rows, consumer_ids, phone_ids)
         self._flags(rows, consumer_ids, debt_ids)
         self._windows(rows, consumer_ids)
+
+    def _moved(self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]) -> None:
+        moves = [self.moves.pop(row.debt_ref) for row in rows if row.debt_ref in self.moves]
+        if moves:
+            insert_rows(
+                self.connection,
+                table("case_events"),
+                move_events(
+                    moves, to_consumer_ids=consumer_ids, now=self.now, file_name=self.file_name
+                ),
+            )
+            self.counts.debts_moved += len(moves)
 
     def _consumers(self, rows: Sequence[CaseRow]) -> dict[str, int]:
         latest = {row.consumer_ref: row for row in rows}  # the last row of a consumer wins
