@@ -139,12 +139,14 @@ def apply_call_status_event(
 
 def voicemail_drop_due(attempt: ContactAttempt) -> bool:
     """Async AMD heard a machine (with DetectMessageEnd: after its greeting ended) on a live
-    call nobody confirmed and that left no message yet: redirect it to the voicemail now."""
+    call nobody confirmed and that left no message yet: redirect it to the voicemail now.
+    A call with an agent on it (progressive, bridged at answer) is left to the agent."""
     return (
         is_machine(attempt.answered_by)
         and attempt.status == AttemptStatus.IN_PROGRESS.value
         and not attempt.identity_confirmed
         and attempt.outcome is None
+        and attempt.agent_id is None
     )
 
 
