@@ -40,16 +40,22 @@ class AgentCannotCallError(InputError):
     """The agent cannot take a call now (no phone, not available); the message says what."""
 
 
-def ready_agent(session: Session, agent_id: int) -> User:
-    """The agent who will be rung first, locked; refused when they have no phone or are busy."""
-    agent = session.get(User, agent_id, with_for_update=True)
-    if agent is None or not agent.is_active:
-        raise AgentCannotCallError(f"no active user with id {agent_id}")
+def ready_phone(agent: User) -> str:
+    """The phone that rings first; refused with what is missing when there is none."""
     if not agent.phone_e164:
         raise AgentCannotCallError(
             f"{agent.username} has no phone number: calls ring the agent's phone first, so an "
             "admin must add one to the profile (Users page) before calls can be placed"
         )
+    return agent.phone_e164
+
+
+def ready_agent(session: Session, agent_id: int) -> User:
+    """The agent who will be rung first, locked; refused when they have no phone or are busy."""
+    agent = session.get(User, agent_id, with_for_update=True)
+    if agent is None or not agent.is_active:
+        raise AgentCannotCallError(f"no active user with id {agent_id}")
+    ready_phone(agent)
     if agent.availability != AgentAvailability.AVAILABLE:
         raise AgentCannotCallError(
             f"{agent.username} is {agent.availability.replace('_', ' ')}: set yourself "

@@ -127,6 +127,9 @@ class Step(_Strict):
     retry: dict[RetryOutcome, Delay] = Field(default_factory=dict)
     next_step_after: str = "1d"  # wait after this step before the next one starts
     escalate_to: Literal["agency", "legal"] | None = None
+    # agent steps: progressive (a call only for a free agent, bridged when the consumer
+    # answers) or preview (the case waits on a free agent's desk; the agent dials)
+    dialing: Literal["progressive", "preview"] = "progressive"
 
     @field_validator("retry")
     @classmethod
@@ -149,6 +152,9 @@ class Step(_Strict):
             raise ValueError(msg)
         if self.kind in (StepKind.IVR, StepKind.AGENT) and not self.script:
             msg = f"an {self.kind.value} step needs a script (e.g. reminder_ivr, agent_bridge)"
+            raise ValueError(msg)
+        if self.dialing == "preview" and self.kind is not StepKind.AGENT:
+            msg = "dialing: preview is for agent steps only"
             raise ValueError(msg)
         if self.kind is StepKind.ESCALATE and self.escalate_to is None:
             msg = "an escalate step needs escalate_to: agency or legal"

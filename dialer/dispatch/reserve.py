@@ -185,8 +185,13 @@ def _contact(
     )
     session.add(attempt)
     session.flush()
-    if step.kind is StepKind.AGENT and not _reserve_agent(session, attempt, debt, now=now):
-        return _wait_for_agent(debt, now=now)
+    held = (
+        _hold_for_agent(session, attempt, debt, step, now=now)
+        if step.kind is StepKind.AGENT
+        else None
+    )
+    if held is not None:
+        return held
     debt.next_contact_at = None
     debt.step_attempts += 1
     debt.last_decision = f"allowed: {channel.value} reserved"
@@ -208,6 +213,22 @@ def _contact(
 
 
 AGENT_WAIT = timedelta(seconds=5)
+
+
+def _hold_for_agent(
+    session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
+) -> Outcome | None:
+    """An agent step's call needs its agent first: None to place it now (progressive), else
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    if not _reserve_agent(session, attempt, debt, now=now):
+        return _wait_for_agent(debt, now=now)
+    if step.dialing != "preview":
+        return None
+    debt.next_contact_at = None
+    debt.step_attempts += 1
+    debt.last_decision = "in preview on an agent's desk: the agent dials"
+    debt.updated_at = now
+    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
 
 
 def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:
