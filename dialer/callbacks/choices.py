@@ -127,7 +127,11 @@ def request_callback(session: Session, view: CaseView, *, window: str, now: date
         kind="callback_requested",
         now=now,
         detail={"window": window},
-        summary=f"Consumer asked to be called back ({window})",
+        summary=(
+            f"Consumer asked to be called back ({window})"
+            if window
+            else "Consumer left a message asking to be called back"
+        ),
     )
 
 

@@ -175,6 +175,11 @@ def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime
 
 def _callback(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:
     window = CALLBACK_WINDOWS.get(request.digits)
+    if window is None and view.attempt.direction == Direction.INBOUND:
+        # a caller who reached nobody and chose no time: a voicemail and a callback request
+        return VoiceStep(
+            StepKind.RECORD, view.attempt.id, view.language, view.context, (P.LEAVE_MESSAGE,)
+        )
     if window is None:
         return _retry(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,), request.try_number)
     choices.request_callback(session, view, window=window, now=now)
@@ -217,6 +222,14 @@ def _inbound_menu(
     return _retry(view, Stage.INBOUND, (P.INBOUND_MENU,), request.try_number)
 
 
+def _message_left(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """An inbound caller left a message: it is their callback request."""
+    choices.request_callback(session, view, window="", now=now)
+    return _bye(view, P.MESSAGE_TAKEN)
+
+
 def _after_greeting(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
@@ -231,6 +244,7 @@ _STAGES = {
     Stage.DIAL: _after_dial,
     Stage.VOICEMAIL: _after_greeting,
     Stage.INBOUND: _inbound_menu,
+    Stage.RECORDED: _message_left,
 }
 
 

@@ -15,6 +15,7 @@ class Stage(StrEnum):
     CALLBACK = "callback"
     DIAL = "dial"  # the <Dial> to an agent ended
     INBOUND = "inbound"  # the menu of a call the consumer made to us
+    RECORDED = "recorded"  # a caller who reached nobody left a message
     VOICEMAIL = "voicemail"  # async AMD heard a machine's greeting end: the call is redirected
 
 
@@ -24,6 +25,7 @@ class StepKind(StrEnum):
     DIAL_CONSUMER = "dial_consumer"  # the agent answered first: dial the consumer, no prompt
     SAY_AND_HANG_UP = "say_and_hang_up"
     SAY = "say"  # the whisper to the agent: say and return (the bridge follows)
+    RECORD = "record"  # say prompts, then record a message (a caller who reached nobody)
 
 
 @dataclass(frozen=True, slots=True)

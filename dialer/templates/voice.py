@@ -33,6 +33,8 @@ class VoicePrompt(StrEnum):
     UNKNOWN_CALLER = "unknown_caller"  # a number not on file: who we are, nothing else
     WHISPER_INBOUND = "whisper_inbound"  # to the agent: the case, identity not yet confirmed
     WHISPER_UNCONFIRMED = "whisper_unconfirmed"  # a progressive call: identity not yet asked
+    LEAVE_MESSAGE = "leave_message"  # a caller who reached nobody: record a message
+    MESSAGE_TAKEN = "message_taken"
     NO_AGENT = "no_agent"  # no agent for a person who asked for one: who we are, how to call back
 
 
@@ -78,6 +80,8 @@ _EN = {
     "{creditor} account, balance {balance}. Confirm the caller's identity first.",
     VoicePrompt.WHISPER_UNCONFIRMED: "Call for {first_name}, {creditor} account, balance "
     "{balance}. Confirm the person's identity first.",
+    VoicePrompt.LEAVE_MESSAGE: "Please leave a message after the tone, and we will call you back.",
+    VoicePrompt.MESSAGE_TAKEN: "Thank you. We will call you back. Goodbye.",
 }
 _ES = {
     VoicePrompt.IDENTITY: "Hola. Oprima 1 si usted es {first_name}. Oprima 2 si usted no es "
@@ -115,6 +119,9 @@ _ES = {
     "cuenta de {creditor}, saldo {balance}. Confirme primero la identidad.",
     VoicePrompt.WHISPER_UNCONFIRMED: "Llamada para {first_name}, cuenta de {creditor}, saldo "
     "{balance}. Confirme primero la identidad.",
+    VoicePrompt.LEAVE_MESSAGE: "Por favor deje un mensaje después del tono y le devolveremos "
+    "la llamada.",
+    VoicePrompt.MESSAGE_TAKEN: "Gracias. Le devolveremos la llamada. Adiós.",
 }
 _ZH = {
     VoicePrompt.IDENTITY: "您好。如果您是{first_name},请按1。如果您不是{first_name},请按2。",
@@ -145,6 +152,8 @@ _ZH = {
     "请先核实来电者身份。",
     VoicePrompt.WHISPER_UNCONFIRMED: "来电客户{first_name},{creditor}账户,余额{balance}。"
     "请先核实对方身份。",
+    VoicePrompt.LEAVE_MESSAGE: "请在提示音后留言,我们会给您回电。",
+    VoicePrompt.MESSAGE_TAKEN: "谢谢。我们会给您回电。再见。",
 }
 VOICE_TEXTS: dict[Language, dict[VoicePrompt, str]] = {
     Language.EN: _EN,

@@ -85,3 +85,33 @@ def test_an_unknown_number_hears_who_we_are_and_nothing_is_written(
     assert "<Hangup" in body
     with services.sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(ContactAttempt)) == 0
+
+
+def test_with_no_agent_and_no_time_chosen_the_caller_leaves_a_message(
+    twilio: Twilio, services: Services
+) -> None:
+    make_case(services.sessions, now=services.clock.now(), status=AttemptStatus.COMPLETED)
+    _ring(twilio)
+    attempt = _inbound(services)
+    _press(twilio, attempt.id, "inbound", "1")  # nobody free: the callback windows
+    record = _press(twilio, attempt.id, "callback", "")
+    assert "Please leave a message after the tone" in record
+    assert "<Record" in record
+    assert f"/twilio/voice/recording?attempt={attempt.id}" in record
+    assert "stage=recorded" in record
+    bye = _press(twilio, attempt.id, "recorded", "hangup")
+    assert "We will call you back. Goodbye." in bye
+    twilio.post(
+        f"/twilio/voice/recording?attempt={attempt.id}",
+        {
+            "CallSid": CALL_SID,
+            "RecordingSid": "RE" + "1" * 32,
+            "RecordingUrl": "https://api.twilio.com/rec/RE1",
+            "RecordingStatus": "completed",
+            "RecordingDuration": "12",
+        },
+    )
+    kept = _inbound(services)
+    assert kept.callback_requested
+    assert (kept.recording_sid, kept.recording_duration) == ("RE" + "1" * 32, 12)
+    assert "callback_requested" in event_kinds(services.sessions, kept.consumer_id)
