@@ -46,7 +46,12 @@ class AvailabilityForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
 
 
@@ -129,7 +134,12 @@ class UserCreateForm(FlaskForm):
     )
     phone = StringField(_l("Phone (E.164)"), validators=[Optional(), Length(max=16)])
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
 
@@ -199,6 +209,7 @@ class ReportForm(FlaskForm):
     group_by = SelectField(
         _l("Group by"),
         choices=[
+            SelectChoice("client", _l("Client")),
             SelectChoice("campaign", _l("Campaign")),
             SelectChoice("agent", _l("Agent")),
             SelectChoice("channel", _l("Channel")),
@@ -206,6 +217,7 @@ class ReportForm(FlaskForm):
         ],
         default="campaign",
     )
+    client = SelectField(_l("Client"), choices=[], validate_choice=False)
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=False)
     agent = SelectField(_l("Agent"), choices=[], validate_choice=False)
     channel = SelectField(

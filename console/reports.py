@@ -1,5 +1,5 @@
-"""Reports for supervisors and admins: any date range in any time zone, cut by campaign, agent,
-channel or day, on screen and as CSV."""
+"""Reports for supervisors and admins: any date range in any time zone, cut by client, campaign,
+agent, channel or day, on screen and as CSV (a user limited to clients sees only theirs)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from console.authz import requires
+from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.forms import ReportForm
 from dialer.accounts import Permission
-from dialer.db.models import Campaign, User
+from dialer.client_access import allowed_clients
+from dialer.db.models import Campaign, Client, User
 from dialer.errors import InputError
 from dialer.reports import GroupBy, Report, ReportQuery, contact_report, report_csv
 from dialer.vocabulary import Channel, Role
@@ -39,7 +40,7 @@ def index() -> ResponseReturnValue:
         problem: str | None = None
         if form.validate():
             try:
-                report = contact_report(db, _query(form))
+                report = contact_report(db, _query(form, allowed_clients(db, signed_in().id)))
             except InputError as exc:
                 problem = str(exc)
         elif request.args:
@@ -57,7 +58,8 @@ def index() -> ResponseReturnValue:
     return render_template("reports.html", form=form, report=report, problem=problem), status
 
 
-def _query(form: ReportForm) -> ReportQuery:
+def _query(form: ReportForm, allowed: frozenset[int] | None) -> ReportQuery:
+    """The form as a query; a user limited to clients never sees another client's numbers."""
     zone_name = (form.zone.data or "UTC").strip()
     try:
         zone = ZoneInfo(zone_name)
@@ -65,7 +67,12 @@ def _query(form: ReportForm) -> ReportQuery:
         raise InputError(_("unknown time zone %(zone)s", zone=zone_name)) from None
     assert form.start.data is not None  # validated
     assert form.end.data is not None
+    clients = allowed
+    if form.client.data:
+        chosen = frozenset({int(form.client.data)})
+        clients = chosen if allowed is None else chosen & allowed
     return ReportQuery(
+        client_ids=clients,
         start=form.start.data,
         end=form.end.data,
         zone=zone,
@@ -77,6 +84,14 @@ def _query(form: ReportForm) -> ReportQuery:
 
 
 def _choices(db: Session, form: ReportForm) -> None:
+    allowed = allowed_clients(db, signed_in().id)
+    clients = db.execute(select(Client.id, Client.code).order_by(Client.code)).all()
+    form.client.choices = [
+        SelectChoice("", _("All")),
+        *(SelectChoice(str(i), c) for i, c in clients if allowed is None or i in allowed),
+    ]
+    if form.client.data and not form.client.data.isdigit():
+        form.client.data = ""
     campaigns = db.execute(select(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
     form.campaign.choices = [
         SelectChoice("", _("All")),

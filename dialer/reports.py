@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from dialer.db.models import (
     Campaign,
     CaseEvent,
+    Client,
     ContactAttempt,
     Debt,
     Disposition,
@@ -42,6 +43,7 @@ AUTOMATED = "automated"  # the agent column of contacts no agent made
 
 
 class GroupBy(StrEnum):
+    CLIENT = "client"
     CAMPAIGN = "campaign"
     AGENT = "agent"
     CHANNEL = "channel"
@@ -59,6 +61,7 @@ class ReportQuery:
     campaign_id: int | None = None
     agent_id: int | None = None
     channel: Channel | None = None
+    client_ids: frozenset[int] | None = None  # None: every client (see users limited to some)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -165,6 +168,18 @@ def _attempt_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
         conditions.append(a.agent_id == query.agent_id)
     if query.channel is not None:
         conditions.append(a.channel == query.channel.value)
+    if query.client_ids is not None:
+        conditions.append(
+            a.debt_id.in_(select(Debt.id).where(Debt.client_id.in_(query.client_ids)))
+        )
+    if query.group_by is GroupBy.CLIENT:
+        by_client = (
+            select(Debt.client_id, a.channel, a.outcome, func.count())
+            .join(Debt, Debt.id == a.debt_id, isouter=True)
+            .where(*conditions)
+            .group_by(Debt.client_id, a.channel, a.outcome)
+        )
+        return [(_key(k), ch, outcome, n) for k, ch, outcome, n in session.execute(by_client)]
     if query.group_by is GroupBy.DAY:
         found: Counter[tuple[str, str, Any]] = Counter()
         for at, channel, outcome in session.execute(
@@ -194,15 +209,18 @@ def _promise_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
         conditions.append(debt.campaign_id == query.campaign_id)
     if query.agent_id is not None:
         conditions.append(d.agent_id == query.agent_id)
+    if query.client_ids is not None:
+        conditions.append(debt.client_id.in_(query.client_ids))
     base = (
-        select(p.created_at, p.status, debt.campaign_id, d.agent_id)
+        select(p.created_at, p.status, debt.campaign_id, d.agent_id, debt.client_id)
         .join(debt, debt.id == p.debt_id)
         .outerjoin(d, d.id == p.disposition_id)
         .where(*conditions)
     )
     found: Counter[tuple[str, str]] = Counter()
-    for created_at, status, campaign_id, agent_id in session.execute(base):
+    for created_at, status, campaign_id, agent_id, client_id in session.execute(base):
         key = {
+            GroupBy.CLIENT: _key(client_id),
             GroupBy.CAMPAIGN: _key(campaign_id),
             GroupBy.AGENT: _key(agent_id),
             GroupBy.CHANNEL: Channel.CALL.value,
@@ -217,10 +235,12 @@ def _blocks(session: Session, query: ReportQuery) -> Counter[str]:
     events = select(CaseEvent.detail).where(
         CaseEvent.at >= first, CaseEvent.at < after, CaseEvent.kind == "contact_blocked"
     )
+    if query.campaign_id is not None or query.client_ids is not None:
+        events = events.join(Debt, Debt.id == CaseEvent.debt_id)
     if query.campaign_id is not None:
-        events = events.join(Debt, Debt.id == CaseEvent.debt_id).where(
-            Debt.campaign_id == query.campaign_id
-        )
+        events = events.where(Debt.campaign_id == query.campaign_id)
+    if query.client_ids is not None:
+        events = events.where(Debt.client_id.in_(query.client_ids))
     found: Counter[str] = Counter()
     for (stored,) in session.execute(events):
         detail = stored or {}
@@ -236,6 +256,9 @@ def _key(value: object) -> str:
 
 def _names(session: Session, group_by: GroupBy) -> dict[str, str]:
     """Ids as names people read: campaigns by name, agents by username."""
+    if group_by is GroupBy.CLIENT:
+        named = {str(i): c for i, c in session.execute(select(Client.id, Client.code))}
+        return {"": "(no client)", **named}
     if group_by is GroupBy.CAMPAIGN:
         named = {str(i): n for i, n in session.execute(select(Campaign.id, Campaign.name))}
         return {"": "(no campaign)", **named}

@@ -41,7 +41,12 @@ def create(file: Path, activate: bool) -> None:
         packs = load_rule_packs(services.settings.rules_dir)
         # created as a draft, then activated: activation checks what the steps need (agents)
         campaign = create_campaign(
-            session, definition, packs=packs, now=services.clock.now(), status=CampaignStatus.DRAFT
+            session,
+            definition,
+            packs=packs,
+            now=services.clock.now(),
+            collector=services.settings.collector_type,
+            status=CampaignStatus.DRAFT,
         )
         if activate:
             set_status(session, campaign.name, CampaignStatus.ACTIVE, now=services.clock.now())

@@ -214,7 +214,8 @@ def _print_cases(summary: CaseImportSummary) -> None:
         f"{c.debts_unchanged:,} unchanged, {c.debts_moved:,} moved to another consumer\n"
         f"  phones: {c.phones_created:,} created, {c.phones_updated:,} updated; "
         f"flags added {c.flags_added:,}, opt-outs added {c.opt_outs_added:,}, "
-        f"inconvenient times added {c.inconvenient_times_added:,}"
+        f"inconvenient times added {c.inconvenient_times_added:,}; "
+        f"clients created {c.clients_created:,}"
     )
 
 

@@ -57,6 +57,9 @@ def _register() -> None:
     from dialer.cli import demo, simulate
 
     cli.add_command(demo.demo)
+    from dialer.cli import handoff
+
+    cli.add_command(handoff.handoff)
     cli.add_command(simulate.simulate)
 
 

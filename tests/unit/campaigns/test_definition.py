@@ -85,3 +85,10 @@ def test_the_voicemail_fields_the_templates_read_are_accepted_and_checked():
     message = str(caught.value)
     assert "c1.yaml: callback_number: '555-0199' is not an E.164 number" in message
     assert "c1.yaml: voicemail_audio_url:" in message
+
+
+def test_audience_states_read_full_us_state_names_as_codes():
+    definition = parse_definition(
+        {**BASE, "audience": {"states": ["Massachusetts", "new york", "ma", "zj"]}}, source="x"
+    )
+    assert definition.audience.states == ("MA", "NY", "MA", "ZJ")
