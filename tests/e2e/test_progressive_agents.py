@@ -18,7 +18,7 @@ from dialer.clock import FakeClock
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, transaction
 from dialer.db.models import ContactAttempt, User
-from dialer.vocabulary import AgentAvailability, CampaignStatus, Role
+from dialer.vocabulary import AgentAvailability, CampaignStatus, CollectorType, Role
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
 from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import insert_portfolio
@@ -72,7 +72,13 @@ def _campaign(services):
     people = insert_portfolio(services.engine, count=CONSUMERS, now=START, places=EASTERN)
     with transaction(services.sessions) as session:
         _agents(session)
-        create_campaign(session, definition, packs=load_rule_packs(), now=START)
+        create_campaign(
+            session,
+            definition,
+            packs=load_rule_packs(),
+            now=START,
+            collector=CollectorType.FIRST_PARTY,
+        )
         set_status(session, "agents", CampaignStatus.ACTIVE, now=START)
         enrol(session, get_campaign(session, "agents"), now=START)
     return people

@@ -39,7 +39,7 @@ from dialer.dispatch.place import place
 from dialer.manual_call import reserve_manual_call
 from dialer.pacing import Pacer, PacingConfig
 from dialer.telephony.twilio_gateway import TwilioTelephony
-from dialer.vocabulary import AttemptStatus, Channel
+from dialer.vocabulary import AttemptStatus, Channel, CollectorType
 from tests.e2e.workers_support import emulator_calls, wait_for
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
 from webhooks.app import create_app
@@ -317,7 +317,13 @@ def test_a_manual_call_rings_the_agent_first_then_bridges_the_consumer(
     )
     with transaction(services.sessions) as session:
         session.execute(delete(ContactAttempt).where(ContactAttempt.id == earlier))
-        campaign = create_campaign(session, definition, packs=packs, now=weekday.now())
+        campaign = create_campaign(
+            session,
+            definition,
+            packs=packs,
+            now=weekday.now(),
+            collector=CollectorType.FIRST_PARTY,
+        )
         session.execute(update(Debt).where(Debt.id == debt_id).values(campaign_id=campaign.id))
     with transaction(services.sessions) as session:
         reservation = reserve_manual_call(
