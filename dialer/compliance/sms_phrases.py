@@ -1,4 +1,4 @@
-"""The words `keywords.py` reads, by language: English, Spanish, Chinese (simplified and traditional).
+"""The words `keywords.py` reads: English, Spanish, Chinese (simplified and traditional).
 
 Words are as `keywords.normalise` leaves them: lower case, accents dropped ("más" -> "mas").
 Multi-word phrases are tuples of words; Chinese has no spaces and is matched as text.
@@ -10,7 +10,6 @@ and a row to tests/unit/compliance/test_keywords.py, when a consumer's way of as
 from __future__ import annotations
 
 import re
-
 
 CALLS, SMS, ALL = "calls", "sms", "all"  # the values of keywords.OptOutScope
 
@@ -152,11 +151,13 @@ _HAN_NEGATIONS = (
 )  # fmt: skip
 HAN_MEDIA: dict[str, str] = {
     **dict.fromkeys(
-        ("打电话", "打電話", "电话", "電話", "来电", "來電", "打来", "打來", "打给我", "打給我", "打"),
+        ("打电话", "打電話", "电话", "電話", "来电", "來電", "打来", "打來", "打给我",
+         "打給我", "打"),
         CALLS,
     ),
     **dict.fromkeys(
-        ("发短信", "發短信", "短信", "发信息", "發信息", "信息", "消息", "簡訊", "短訊", "訊息", "发了"),
+        ("发短信", "發短信", "短信", "发信息", "發信息", "信息", "消息", "簡訊", "短訊",
+         "訊息", "发了"),
         SMS,
     ),
     **dict.fromkeys(
