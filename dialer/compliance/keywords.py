@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -168,7 +169,7 @@ def _whole_clause_request(words: tuple[str, ...]) -> bool:
     return all(w in phrases.CLAUSE_STOP_WORDS or w in phrases.FILLERS for w in words)
 
 
-def _phrase_at(words: tuple[str, ...], start: int, table: frozenset[tuple[str, ...]]) -> int:
+def _phrase_at(words: tuple[str, ...], start: int, table: Container[tuple[str, ...]]) -> int:
     """The length of the longest phrase of `table` that starts at words[start], or 0."""
     best = 0
     for size in range(1, phrases.LONGEST_PHRASE + 1):
