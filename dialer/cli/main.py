@@ -49,6 +49,9 @@ def _register() -> None:
 
     cli.add_command(demo.demo)
     cli.add_command(simulate.simulate)
+    from dialer.cli import suppression
+
+    cli.add_command(suppression.suppression)
 
 
 _register()
