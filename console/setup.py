@@ -19,6 +19,7 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    texts,
     users,
 )
 from console.authz import login_manager
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users, audit):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(texts.bp)
     for code in (400, 403, 404, 405):
         app.register_error_handler(code, _error_page)
 
