@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
+from dialer.compliance.facts import HistoryEntry
 from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
 from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
 from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus, PhoneType
@@ -49,17 +50,29 @@ def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -
     status = moment.phone.status
     if status is PhoneStatus.VALID:
         replayed = [  # the latest of these decides: a conversation clears a wrong party
-            entry.outcome
+            _WRONG_PARTY if entry.direction is _INBOUND else entry.outcome
             for entry in moment.history
-            if entry.to == number
-            and entry.direction is _OUTBOUND
-            and entry.outcome in _WRONG_OR_CONVERSATION
+            if (
+                entry.to == number
+                and entry.direction is _OUTBOUND
+                and entry.outcome in _WRONG_OR_CONVERSATION
+            )
+            or _texted_wrong_number(entry, number)
         ]
         if not replayed or replayed[-1] != _WRONG_PARTY:
             return []
         status = PhoneStatus.WRONG_PARTY
     message = f"{number} is marked {status.value}"
     return [_hard(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message)) for r in rules]
+
+
+def _texted_wrong_number(entry: HistoryEntry, number: str) -> bool:
+    """A text from the number saying it is not the consumer's ("wrong number", "打错了")."""
+    return (
+        entry.direction is _INBOUND
+        and entry.from_ == number
+        and read_inbound_sms(entry.body or "").wrong_number
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +100,11 @@ def opt_out_state(moment: Moment) -> OptOutState:
         mine = entry.from_ == number
         if reading.intent is SmsIntent.OPT_OUT and (mine or not reading.keyword):
             replayed |= reading.channels
-            keyword_stop = keyword_stop or (mine and reading.scope is OptOutScope.SMS)
+            # a STOP keyword also revokes consent for automated calls; a sentence that
+            # names texts only ("stop texting me, call me instead") does not
+            keyword_stop = keyword_stop or (
+                mine and reading.keyword and reading.scope is OptOutScope.SMS
+            )
             evidence = (
                 f"inbound text {entry.body!r} from {entry.from_} at {entry.at:%Y-%m-%d %H:%M}Z"
             )
