@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from config.settings import load_settings
-from dialer.bootstrap import build_services
+from dialer.bootstrap import Services, build_services
 from dialer.db.engine import transaction
 from dialer.errors import InputError
 from dialer.suppression import describe
@@ -27,6 +29,15 @@ _ACTOR = click.option(
 )
 
 
+@contextmanager
+def _services() -> Iterator[Services]:
+    services = build_services(load_settings())
+    try:
+        yield services
+    finally:
+        services.close()
+
+
 @click.group()
 def suppression() -> None:
     """Numbers not to contact (opt-outs, wrong numbers, admins' entries); follows the number."""
@@ -41,8 +52,7 @@ def suppression() -> None:
 @_ACTOR
 def add(number: str, reason: str, scope: str, actor: str) -> None:
     """Put NUMBER on the list."""
-    services = build_services(load_settings())
-    with transaction(services.sessions) as session:
+    with _services() as services, transaction(services.sessions) as session:
         entry = add_number(
             session, number, scope=scope, reason=reason, actor=actor, now=services.clock.now()
         )
@@ -58,8 +68,7 @@ def add(number: str, reason: str, scope: str, actor: str) -> None:
 @_ACTOR
 def remove(number: str, reason: str, actor: str) -> None:
     """Take every entry in force for NUMBER off the list (the audit log keeps them)."""
-    services = build_services(load_settings())
-    with transaction(services.sessions) as session:
+    with _services() as services, transaction(services.sessions) as session:
         entries = remove_number(
             session, number, reason=reason, actor=actor, now=services.clock.now()
         )
@@ -72,9 +81,8 @@ def remove(number: str, reason: str, actor: str) -> None:
 @click.option("--all", "include_removed", is_flag=True, help="removed entries too")
 def list_entries(number: str | None, *, include_removed: bool) -> None:
     """The entries in force, as tab-separated lines."""
-    services = build_services(load_settings())
     wanted = parse_number(number) if number else None
-    with transaction(services.sessions) as session:
+    with _services() as services, transaction(services.sessions) as session:
         entries = active_entries(session, number=wanted, include_removed=include_removed)
         click.echo("\t".join(_COLUMNS))
         for entry in entries:
@@ -107,8 +115,7 @@ def import_file(
             f"{len(report.errors)} bad lines: nothing changed (--skip-invalid adds the rest)"
         )
         sys.exit(2)
-    services = build_services(load_settings())
-    with transaction(services.sessions) as session:
+    with _services() as services, transaction(services.sessions) as session:
         apply_upload(session, report, actor=actor, now=services.clock.now(), skip_invalid=True)
     click.echo(
         f"added {report.added}, already listed {report.already}, skipped {len(report.errors)}"
