@@ -91,6 +91,13 @@ def normalise(body: str) -> str:
 
 def read_inbound_sms(body: str) -> SmsReading:
     """The intent of an inbound SMS, and for opt-outs which channel(s) it covers."""
+    if len(body) <= MAX_BODY_CHARS:
+        return _read_body(body)  # the engine reads the same few bodies again and again
+    return _read(normalise(body))
+
+
+@lru_cache(maxsize=4096)
+def _read_body(body: str) -> SmsReading:
     return _read(normalise(body))
 
 
