@@ -13,6 +13,7 @@ from dialer.case_facts import load_consumer_facts
 from dialer.db.engine import transaction
 from dialer.db.models import Consumer
 from dialer.suppression_admin import add_number
+from dialer.vocabulary import PhoneStatus
 from tests.integration.importing.conftest import case_row
 
 SHARED = "+16175550042"
@@ -49,3 +50,24 @@ def test_a_listed_number_is_not_contacted_when_it_is_imported_later(
     imported = run_cli("import", "cases", str(write_csv("cases.csv", [case_row(3, phone1=SHARED)])))
     assert imported.exit_code == 0, imported.output
     assert _facts_of(services, "C3") == (False, True)
+
+
+def test_a_wrong_number_text_in_imported_history_marks_the_number(
+    services: Services,
+    write_csv: Callable[[str, list[dict[str, str]]], Path],
+    run_cli: Callable[..., Result],
+) -> None:
+    run_cli("import", "cases", str(write_csv("cases.csv", [case_row(4, phone1=SHARED)])))
+    history = [
+        {"debt_ref": "D4", "at": "2026-03-03T16:00:00Z", "channel": "sms", "direction": "inbound",
+         "from": SHARED, "body": "número equivocado"},
+    ]  # fmt: skip
+    imported = run_cli("import", "history", str(write_csv("history.csv", history)))
+    assert imported.exit_code == 0, imported.output
+    run_cli("import", "cases", str(write_csv("cases.csv", [case_row(5, phone1=SHARED)])))
+    for ref in ("C4", "C5"):
+        with transaction(services.sessions) as session:
+            consumer_id = session.scalar(select(Consumer.id).where(Consumer.external_ref == ref))
+            assert consumer_id is not None
+            [phone] = load_consumer_facts(session, consumer_id).phones
+        assert phone.status is PhoneStatus.WRONG_PARTY
