@@ -19,6 +19,7 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    reports,
     texts,
     users,
 )
@@ -64,7 +65,18 @@ def init_app(app: Flask) -> None:
             throttle=LoginThrottle(redis_url=settings.redis_url),
         ),
     )
-    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users, audit):
+    for module in (
+        assets,
+        auth,
+        desk,
+        cases,
+        dashboard,
+        reports,
+        campaigns,
+        limits_editor,
+        users,
+        audit,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(texts.bp)

@@ -5,7 +5,7 @@ follow their numbers from now on. Duplicate opt-outs in force (same phone and ch
 merged into the earliest before the unique index is created.
 
 Revision ID: t1401
-Revises: c2workplace01
+Revises: o1801
 Create Date: 2026-12-05 21:16:16.437775
 """
 
@@ -18,7 +18,7 @@ import dialer.db.base
 
 
 revision = "t1401"
-down_revision = "c2workplace01"
+down_revision = "o1801"
 branch_labels = None
 depends_on = None
 
