@@ -92,7 +92,7 @@ def opt_out_state(moment: Moment) -> OptOutState:
     if phone.call_opted_out:
         fixed.add(Channel.CALL)
     replayed: set[Channel] = set()
-    keyword_stop = False
+    keyword_stop = calls_welcome = False
     evidence = "the case record" if fixed else ""
     texts = [e for e in moment.history if e.direction is _INBOUND and e.channel is _SMS]
     for entry in texts:
@@ -100,19 +100,21 @@ def opt_out_state(moment: Moment) -> OptOutState:
         mine = entry.from_ == number
         if reading.intent is SmsIntent.OPT_OUT and (mine or not reading.keyword):
             replayed |= reading.channels
-            # a STOP keyword also revokes consent for automated calls; a sentence that
-            # names texts only ("stop texting me, call me instead") does not
-            keyword_stop = keyword_stop or (
-                mine and reading.keyword and reading.scope is OptOutScope.SMS
-            )
+            # an SMS opt-out also revokes consent for automated calls, unless the same text
+            # asks to be called ("stop texting me, call me instead")
+            if mine and reading.scope is OptOutScope.SMS:  # the latest such text decides
+                calls_welcome = reading.asks_for_calls
+                keyword_stop = not calls_welcome
             evidence = (
                 f"inbound text {entry.body!r} from {entry.from_} at {entry.at:%Y-%m-%d %H:%M}Z"
             )
         elif reading.intent is SmsIntent.OPT_IN and mine:
             replayed.discard(Channel.SMS)
-            keyword_stop = False
+            keyword_stop = calls_welcome = False
             evidence = evidence if replayed else ""
-    return OptOutState(frozenset(fixed | replayed), keyword_stop or Channel.SMS in fixed, evidence)
+    # an SMS opt-out in the record counts as a STOP unless the texts say calls are welcome
+    record_stop = Channel.SMS in fixed and not calls_welcome
+    return OptOutState(frozenset(fixed | replayed), keyword_stop or record_stop, evidence)
 
 
 def check_opt_outs(

@@ -58,6 +58,7 @@ class SmsReading:
     keyword: bool = False  # a single keyword rather than a sentence
     wrong_number: bool = False
     dispute: bool = False
+    asks_for_calls: bool = False  # a texts-only opt-out that asks to be called instead
 
     @property
     def channels(self) -> frozenset[Channel]:
@@ -117,6 +118,7 @@ def _read(text: str) -> SmsReading:
     dispute = _says_dispute(text)
     wrong_number = not dispute and _says_wrong_number(text)
     scope = _opt_out_scope(text)
+    calls_wanted = scope is OptOutScope.SMS and _asks_for_calls(text)
     if scope is not None:
         intent = SmsIntent.OPT_OUT
     elif wrong_number:
@@ -125,7 +127,9 @@ def _read(text: str) -> SmsReading:
         intent = SmsIntent.DISPUTE
     else:
         intent = SmsIntent.OTHER
-    return SmsReading(intent, scope, wrong_number=wrong_number, dispute=dispute)
+    return SmsReading(
+        intent, scope, wrong_number=wrong_number, dispute=dispute, asks_for_calls=calls_wanted
+    )
 
 
 def _clauses(text: str) -> list[tuple[str, ...]]:
@@ -204,6 +208,15 @@ def _han_core(text: str) -> str:
     for filler in phrases.HAN_FILLERS:
         core = core.replace(filler, "")
     return core
+
+
+def _asks_for_calls(text: str) -> bool:
+    """ "call me instead", "mejor llámenme", "打电话给我", in a clause that negates nothing."""
+    for words in _clauses(text):
+        if _has_phrase(words, phrases.CALL_REQUESTS) and not _negated_media(words):
+            return True
+    han = any(phrase in text for phrase in phrases.HAN_CALL_REQUESTS)
+    return han and OptOutScope.CALLS not in _han_negated_media(text)
 
 
 def _says_wrong_number(text: str) -> bool:

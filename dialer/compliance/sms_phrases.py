@@ -101,6 +101,27 @@ STOP_PHRASES = frozenset(
     }
 )  # fmt: skip
 
+# Asking to be called, in a clause that negates no medium: with a texts-only opt-out this
+# keeps calls ("Stop texting me, call me instead"); without one it is only free text.
+CALL_REQUESTS = frozenset(
+    {
+        ("call", "me"), ("give", "me", "a", "call"), ("phone", "me"), ("ring", "me"),
+        ("call", "instead"), ("calls", "are", "fine"), ("calls", "are", "ok"),
+        ("llamame",), ("llameme",), ("llamenme",), ("mejor", "llamen"), ("mejor", "llamadas"),
+        ("prefiero", "llamada"), ("prefiero", "una", "llamada"), ("prefiero", "llamadas"),
+    }
+)  # fmt: skip
+HAN_CALL_REQUESTS = (
+    "打电话给我",
+    "给我打电话",
+    "打给我",
+    "打電話給我",
+    "給我打電話",
+    "打給我",
+    "请来电",
+    "請來電",
+)
+
 WRONG_NUMBER_PHRASES = frozenset(
     {
         ("wrong", "number"), ("wrong", "person"), ("wrong", "phone"), ("wrong", "#"),
@@ -140,7 +161,14 @@ DISPUTE_PHRASES = frozenset(
 
 LONGEST_PHRASE = max(
     len(p)
-    for table in (NEGATIONS, NOT_ABOUT_CONTACT, STOP_PHRASES, WRONG_NUMBER_PHRASES, DISPUTE_PHRASES)
+    for table in (
+        NEGATIONS,
+        NOT_ABOUT_CONTACT,
+        STOP_PHRASES,
+        WRONG_NUMBER_PHRASES,
+        DISPUTE_PHRASES,
+        CALL_REQUESTS,
+    )
     for p in table
 )
 

@@ -73,6 +73,20 @@ def test_a_text_can_report_a_wrong_number_and_opt_out_at_once() -> None:
     assert (reading.intent, reading.scope, reading.wrong_number) == (OUT, SMS, True)
 
 
+@pytest.mark.parametrize(
+    ("body", "asks"),
+    [
+        ("Stop texting me, call me instead", True),
+        ("No más mensajes, mejor llámenme", True),
+        ("别发短信了，打电话给我", True),
+        ("No más mensajes", False),
+        ("stop texting me. don't call me either", False),
+    ],
+)
+def test_a_texts_only_opt_out_may_ask_to_be_called_instead(body: str, *, asks: bool) -> None:
+    assert read_inbound_sms(body).asks_for_calls is asks
+
+
 def test_only_a_bare_keyword_is_handled_without_a_person() -> None:
     assert read_inbound_sms("STOP").handled_automatically
     assert not read_inbound_sms("stop texting me please").handled_automatically
