@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from dialer.accounts import Permission
-from dialer.db.models import Consumer, ContactAttempt, Phone, SuppressedNumber
+from dialer.case_page import can_work_case
+from dialer.client_access import allowed_clients
+from dialer.db.models import Consumer, ContactAttempt, Debt, InboxMessage, Phone, SuppressedNumber
 from dialer.errors import InputError, NotFoundError
 from dialer.inbox import InboxFilter, find_inbox, resolve_message
 from dialer.suppression import remove_suppression, restore_number
@@ -34,9 +36,10 @@ def inbox() -> ResponseReturnValue:
     intent = request.args.get("intent") or None
     wanted = InboxFilter(unresolved_only=not show_all, intent=intent)
     with unit_of_work() as db:
-        messages = find_inbox(db, wanted)
+        found = find_inbox(db, wanted)
+        debts = _attempt_debts(db, {m.attempt_id for m in found if m.attempt_id})
+        messages = [m for m in found if _may_see(db, m.attempt_id, debts)]
         refs = _consumer_refs(db, {m.consumer_id for m in messages if m.consumer_id})
-        debts = _attempt_debts(db, {m.attempt_id for m in messages if m.attempt_id})
         phones = _attempt_phones(db, {m.attempt_id for m in messages if m.attempt_id})
         return render_template(
             "inbox.html", messages=messages, refs=refs, debts=debts, phones=phones,
@@ -50,6 +53,11 @@ def resolve(message_id: int) -> ResponseReturnValue:
     note = request.form.get("note", "")
     try:
         with unit_of_work() as db:
+            message = db.get(InboxMessage, message_id)
+            if message is None:
+                abort(404)
+            if not _may_see(db, message.attempt_id, _attempt_debts(db, {message.attempt_id or 0})):
+                abort(403)
             resolve_message(db, message_id, actor=signed_in().username, note=note, now=now())
         flash(_("Message resolved."), "ok")
     except NotFoundError:
@@ -68,6 +76,8 @@ def restore(phone_id: int) -> ResponseReturnValue:
             phone = db.get(Phone, phone_id)
             if phone is None:
                 abort(404)
+            if not _may_work_consumer(db, phone.consumer_id):
+                abort(403)
             restore_number(db, phone, actor=signed_in().username, reason=reason, now=now())
         flash(_("The number is the consumer's again and may be contacted."), "ok")
     except InputError as exc:
@@ -139,6 +149,23 @@ def remove(entry_id: int) -> ResponseReturnValue:
         remove_suppression(db, entry, actor=signed_in().username, reason=reason, now=now())
     flash(_("Entry removed from the suppression list."), "ok")
     return redirect(url_for("texts.suppression"))
+
+
+def _may_see(db: Session, attempt_id: int | None, debts: dict[int, int]) -> bool:
+    """A message about a case the user may work; one on no case, supervisors (all clients)."""
+    user = signed_in()
+    debt_id = debts.get(attempt_id) if attempt_id is not None else None
+    if debt_id is None:
+        return user.can(Permission.ALL_CASES) and allowed_clients(db, user.id) is None
+    return can_work_case(db, user_id=user.id, role=user.role, debt_id=debt_id)
+
+
+def _may_work_consumer(db: Session, consumer_id: int) -> bool:
+    debt_ids = db.scalars(select(Debt.id).where(Debt.consumer_id == consumer_id)).all()
+    user = signed_in()
+    return any(
+        can_work_case(db, user_id=user.id, role=user.role, debt_id=debt_id) for debt_id in debt_ids
+    )
 
 
 def _back(target: str | None) -> str:

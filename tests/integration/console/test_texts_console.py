@@ -19,6 +19,7 @@ from dialer.db.models import AuditEntry, InboxMessage, Phone, SuppressedNumber
 from dialer.vocabulary import PhoneStatus
 from tests.integration.console.conftest import csrf_token, form_post, login
 from tests.integration.console.seed import Seeded
+from tests.integration.console.test_desk import connected_call
 from tests.integration.console.test_dispositions import call_now
 
 
@@ -80,15 +81,22 @@ def test_a_bad_line_in_an_upload_is_reported_and_nothing_changes_unless_skipped(
 def test_an_agent_reads_a_wrong_number_text_restores_the_number_and_resolves_it(
     app: Flask, services: Services, seeded: Seeded
 ) -> None:
+    connected_call(services, seeded)  # ann works the case; bob does not
     _text_in(services, seeded, "wrong number", "SM" + "d" * 32)
     assert "invalid_number" in call_now(app, services)[1]
+    with transaction(services.sessions) as session:
+        phone_id = session.query(Phone).filter(Phone.e164 == seeded.phone).one().id
+    outsider = app.test_client()
+    login(outsider, "bob")
+    assert "wrong number" not in outsider.get("/inbox").text
+    refused = form_post(outsider, "/inbox", f"/phones/{phone_id}/restore", {"reason": "guess"})
+    assert refused.status_code == 403
     client = app.test_client()
     login(client, "ann")
     inbox = client.get("/inbox").text
     assert "wrong number" in inbox
     assert "Restore the number" in inbox
     with transaction(services.sessions) as session:
-        phone_id = session.query(Phone).filter(Phone.e164 == seeded.phone).one().id
         message_id = session.query(InboxMessage).one().id
     restored = form_post(
         client,
