@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
+from dialer.vocabulary import CollectorType
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,12 @@ class Settings(BaseSettings):
     pacing_namespace: str = Field(default="dialer", alias="DIALER_PACING_NAMESPACE", min_length=1)
     batch_size: int = Field(default=50, alias="DIALER_BATCH_SIZE", ge=1, le=10_000)
     claim_lease_seconds: float = Field(default=300.0, alias="DIALER_CLAIM_LEASE_SECONDS", gt=0)
+    # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
+    # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
+    # sender; assuming first_party would let an agency text against that policy.
+    collector_type: CollectorType = Field(
+        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
+    )
 
     @field_validator("twilio_account_sid")
     @classmethod

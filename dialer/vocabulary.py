@@ -169,6 +169,13 @@ class CampaignStatus(StrEnum):
     FINISHED = "finished"
 
 
+class CollectorType(StrEnum):
+    """Whose debts this deployment collects (DIALER_COLLECTOR_TYPE)."""
+
+    FIRST_PARTY = "first_party"  # its own customers' debts (the original creditor)
+    THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
+
+
 class SuppressionKind(StrEnum):
     """Why a number is on the suppression list (it follows the number, whoever's file it is on)."""
 
