@@ -1,7 +1,7 @@
 """contact attempts: outcome `abandoned` (a person asked for an agent and got none)
 
 Revision ID: a1701
-Revises: o1801
+Revises: t1401
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "a1701"
-down_revision = "o1801"
+down_revision = "t1401"
 branch_labels = None
 depends_on = None
 
