@@ -91,6 +91,9 @@ class Outcome(StrEnum):
     BUSY = "busy"
     FAILED = "failed"
     CANCELED = "canceled"
+    # a person answered and asked for an agent, and none was free (or the agent did not pick
+    # up): a placed call, never a conversation (no lockout, no right-party contact)
+    ABANDONED = "abandoned"
     # sms
     SENT = "sent"
     DELIVERED = "delivered"
@@ -108,6 +111,7 @@ CALL_OUTCOMES = frozenset(
         Outcome.BUSY,
         Outcome.FAILED,
         Outcome.CANCELED,
+        Outcome.ABANDONED,
     }
 )
 SMS_OUTCOMES = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.UNDELIVERED, Outcome.FAILED})
@@ -183,6 +187,20 @@ class CollectorType(StrEnum):
 
     FIRST_PARTY = "first_party"  # its own customers' debts (the original creditor)
     THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
+
+
+class SuppressionKind(StrEnum):
+    """Why a number is on the suppression list (it follows the number, whoever's file it is on)."""
+
+    OPT_OUT = "opt_out"  # the person at the number asked for no more contact (STOP, IVR, ...)
+    WRONG_NUMBER = "wrong_number"  # the number was reported as not the consumer's
+    DO_NOT_CONTACT = "do_not_contact"  # an admin's entry (a complaint, a litigator, a list)
+
+
+class SuppressionScope(StrEnum):
+    SMS = "sms"
+    CALL = "call"
+    ALL = "all"
 
 
 def values(enum: type[StrEnum]) -> list[str]:

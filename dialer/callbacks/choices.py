@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.case import CaseView
-from dialer.case_record import add_case_event, add_flag
+from dialer.callbacks.disputes import dispute_debt
+from dialer.case_record import add_case_event
 from dialer.contact_check import consumer_zone
-from dialer.db.models import OptOut
-from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneStatus
+from dialer.suppression import add_opt_out, mark_wrong_number
+from dialer.vocabulary import Channel, Outcome
 
 IVR = "ivr"
 
@@ -55,8 +55,13 @@ def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
     """The person who answered is not the consumer: no more calls to this number for them."""
     view.attempt.outcome = Outcome.WRONG_PARTY.value
     if view.phone is not None:
-        view.phone.status = PhoneStatus.WRONG_PARTY.value
-        view.phone.status_reason = "IVR: the person who answered is not the consumer"
+        mark_wrong_number(
+            session,
+            view.phone,
+            source=IVR,
+            reason="IVR: the person who answered is not the consumer",
+            now=now,
+        )
     _event(
         view,
         session,
@@ -68,19 +73,14 @@ def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
 
 def record_dispute(session: Session, view: CaseView, *, now: datetime) -> None:
     """'This is not my debt': dispute flag on the debt, and contact about it paused."""
-    debt = view.debt
-    add_flag(
+    dispute_debt(
         session,
         consumer_id=view.consumer.id,
-        debt_id=debt.id if debt else None,
-        flag=ConsumerFlag.DISPUTE_PENDING,
-        learned_at=now,
+        debt=view.debt,
         source=IVR,
         detail={"attempt_id": view.attempt.id},
+        now=now,
     )
-    if debt is not None:
-        debt.next_contact_at = None
-        debt.updated_at = now
     _event(
         view,
         session,
@@ -94,23 +94,14 @@ def opt_out_of_calls(session: Session, view: CaseView, *, now: datetime) -> None
     """'Stop calling this number': a call opt-out on the number."""
     phone = view.phone
     if phone is not None:
-        active = session.scalar(
-            select(OptOut.id).where(
-                OptOut.phone_id == phone.id,
-                OptOut.channel == Channel.CALL,
-                OptOut.revoked_at.is_(None),
-            )
+        add_opt_out(
+            session,
+            phone_id=phone.id,
+            channel=Channel.CALL,
+            source=IVR,
+            detail="pressed 4 in the call menu",
+            now=now,
         )
-        if active is None:
-            session.add(
-                OptOut(
-                    phone_id=phone.id,
-                    channel=Channel.CALL.value,
-                    source=IVR,
-                    detail="pressed 4 in the call menu",
-                    opted_out_at=now,
-                )
-            )
     _event(
         view,
         session,
@@ -155,19 +146,28 @@ def request_callback(session: Session, view: CaseView, *, window: str, now: date
         kind="callback_requested",
         now=now,
         detail={"window": window, "callback_at": at.isoformat() if at else None},
-        summary=f"Consumer asked to be called back ({window}){when}",
+        summary=(
+            f"Consumer asked to be called back ({window}){when}"
+            if window
+            else "Consumer left a message asking to be called back"
+        ),
     )
 
 
-def agent_unavailable(session: Session, view: CaseView, *, now: datetime) -> None:
-    """The consumer asked for an agent and nobody was free: count it, offer a call back."""
-    view.attempt.callback_requested = True
+def agent_unavailable(
+    session: Session, view: CaseView, *, now: datetime, why: str = "none was available"
+) -> None:
+    """The consumer asked for an agent and got none: an abandoned call, not a conversation
+    (no lockout, no right-party contact, no escalation). They hear who we are and are offered
+    a call back; only a time they choose is a callback request."""
+    view.attempt.outcome = Outcome.ABANDONED.value
     _event(
         view,
         session,
         kind="agent_unavailable",
         now=now,
-        summary="Consumer asked for an agent; none was available",
+        detail={"outcome": Outcome.ABANDONED.value},
+        summary=f"Consumer asked for an agent; {why}: call abandoned, callback offered",
     )
 
 
@@ -202,4 +202,18 @@ def agent_answered(session: Session, view: CaseView, *, now: datetime) -> None:
         now=now,
         detail={"agent_id": view.attempt.agent_id},
         summary="Agent answered the bridged call",
+    )
+
+
+def consumer_leg_ended(
+    session: Session, view: CaseView, *, outcome: Outcome, now: datetime
+) -> None:
+    """The consumer's leg of a call the agent answered first has ended."""
+    _event(
+        view,
+        session,
+        kind="consumer_leg",
+        now=now,
+        detail={"outcome": outcome.value, "agent_id": view.attempt.agent_id},
+        summary=f"Consumer's leg of the agent's call ended: {outcome.value}",
     )

@@ -19,10 +19,11 @@ from dialer.campaigns.definition import StepKind
 from dialer.case_facts import covered_debt_ids
 from dialer.clock import Clock
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, Debt, OptOut, Phone
+from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
 from dialer.pacing import Pacer
+from dialer.suppression import add_opt_out
 from dialer.telephony import (
     AmbiguousCreateError,
     InvalidNumberError,
@@ -181,16 +182,18 @@ def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) ->
             status_url=urls["sms"],
             valid_for=SMS_VALIDITY,
         ).sid
+    ring_agent_first = reservation.ring_first is not None  # the answer TwiML dials the consumer
     return place_call_safely(
         telephony,
         reserved_at=reservation.reserved_at,
-        to=reservation.to,
+        to=reservation.ring_first or reservation.to,
         from_=reservation.from_,
         answer_url=urls["answer"],
         status_url=urls["status"],
-        amd_url=urls["amd"],
+        amd_url=None if ring_agent_first else urls["amd"],
         timeout_seconds=RING_TIMEOUT,
-        machine_detection=reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
+        machine_detection=not ring_agent_first
+        and reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
     ).sid
 
 
@@ -283,13 +286,13 @@ def _learn(session: Session, phone: Phone, exc: TelephonyError, *, now: datetime
     elif isinstance(exc, NotSmsCapableError):
         phone.sms_capable = False
     elif isinstance(exc, OptedOutError):
-        session.add(
-            OptOut(
-                phone_id=phone.id,
-                channel=Channel.SMS.value,
-                source=f"twilio {exc.code}",
-                opted_out_at=now,
-            )
+        add_opt_out(
+            session,
+            phone_id=phone.id,
+            channel=Channel.SMS,
+            source=f"twilio {exc.code}",
+            detail="Twilio refused the message: the number replied STOP",
+            now=now,
         )
 
 

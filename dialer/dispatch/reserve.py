@@ -11,11 +11,12 @@ channel's lane has no slot the debt goes back to the queue with no attempt at al
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from dialer import agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.planner import (
     IN_FLIGHT_RECHECK,
@@ -26,7 +27,7 @@ from dialer.campaigns.planner import (
 )
 from dialer.case_facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
+from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
 from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
@@ -66,6 +67,9 @@ class Reservation:
     body: str | None = None  # the SMS text (never logged)
     paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
     debt_ids: tuple[int, ...] = ()  # every debt the contact covers (the first is `debt_id`)
+    # An agent's phone to ring first (a manual call or a callback): the consumer is dialled
+    # from the answer TwiML once the agent picks up, so no prompt reaches the consumer.
+    ring_first: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +176,9 @@ def _contact(
         now=now,
         lease_until=lease_until,
     )
-    senders = possible_senders(ask.definition.caller_ids)
-    if lanes is not None and lanes.closed(ask.channel, senders=senders):
-        return _defer(debt, ask.channel, now=now)
-    if contact_in_flight(session, debt.consumer_id) is not None:
-        return _person_busy(debt, now=now, why="a contact with the person is in flight")
+    waiting = _not_yet(session, ask, lanes)
+    if waiting is not None:
+        return waiting
     limits = _limits(session, campaign, debt, limits_cache)
     view = load_case_view(
         session,
@@ -205,7 +207,9 @@ def _contact(
     if number_in_flight(session, choice.phone.number) is not None:
         return _person_busy(debt, now=now, why="a contact to this number is in flight")
     cover = Cover(debt, plan.step_index, choice.decision)
-    if not plan.callback:  # the callback is the call asked for about this debt, nothing more
+    # The callback is the call asked for about this debt, nothing more; an agent's call is
+    # about the claimed case (the agent sees the whole person on the desk).
+    if not plan.callback and step.kind is not StepKind.AGENT:
         proposed = ProposedContact(
             at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
         )
@@ -225,9 +229,24 @@ def _contact(
     if lanes is not None and not lanes.take(ask.channel, sender=sender):
         return _defer(debt, ask.channel, now=now)
     phone_id = next(p.id for p in view.phones if p.e164 == choice.phone.number)
-    reservation = _write_attempt(session, ask, cover, to=choice.phone.number, sender=sender,
-                                 phone_id=phone_id)  # fmt: skip
-    return Outcome(reservation=replace(reservation, paced=lanes is not None))
+    outcome = _write_attempt(session, ask, cover, to=choice.phone.number, sender=sender,
+                             phone_id=phone_id)  # fmt: skip
+    if outcome.reservation is None:
+        return outcome
+    return replace(outcome, reservation=replace(outcome.reservation, paced=lanes is not None))
+
+
+def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None:
+    """Nothing to ask the engine yet: the channel's lane is full this tick, an agent step has
+    no free agent, or another contact with the person is in flight."""
+    senders = possible_senders(ask.definition.caller_ids)
+    if lanes is not None and lanes.closed(ask.channel, senders=senders):
+        return _defer(ask.debt, ask.channel, now=ask.now)
+    if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
+        return _wait_for_agent(ask.debt, now=ask.now)
+    if contact_in_flight(session, ask.debt.consumer_id) is not None:
+        return _person_busy(ask.debt, now=ask.now, why="a contact with the person is in flight")
+    return None
 
 
 def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
@@ -252,8 +271,9 @@ def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: b
 
 def _write_attempt(
     session: Session, ask: _Ask, cover: Cover, *, to: str, sender: str, phone_id: int
-) -> Reservation:
-    """The attempt, `reserved`, written against every debt it covers."""
+) -> Outcome:
+    """The attempt, `reserved`, written against every debt it covers (an agent step's call
+    first needs its agent: see _hold_for_agent)."""
     debt, step, callback = ask.debt, ask.step, ask.plan.callback
     attempt = ContactAttempt(
         consumer_id=debt.consumer_id,
@@ -278,17 +298,29 @@ def _write_attempt(
     )
     session.add(attempt)
     session.flush()
+    if step.kind is StepKind.AGENT:
+        held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
+        if held is not None:
+            if held.planned == "preview":  # the attempt waits on the agent's desk
+                session.add(
+                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                )
+                if callback:
+                    debt.callback_at = None
+            return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
-    return Reservation(
-        attempt_id=attempt.id,
-        debt_id=debt.id,
-        channel=ask.channel,
-        to=to,
-        from_=sender,
-        step_kind=step.kind,
-        reserved_at=ask.now,
-        body=attempt.body,
-        debt_ids=tuple(d.id for d in cover.debts),
+    return Outcome(
+        reservation=Reservation(
+            attempt_id=attempt.id,
+            debt_id=debt.id,
+            channel=ask.channel,
+            to=to,
+            from_=sender,
+            step_kind=step.kind,
+            reserved_at=ask.now,
+            body=attempt.body,
+            debt_ids=tuple(d.id for d in cover.debts),
+        )
     )
 
 
@@ -307,6 +339,48 @@ def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
     debt.next_contact_at = now + IN_FLIGHT_RECHECK
     debt.updated_at = now
     return Outcome(planned="person_in_flight", person_busy=why)
+
+
+AGENT_WAIT = timedelta(seconds=5)
+
+
+def _hold_for_agent(
+    session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
+) -> Outcome | None:
+    """An agent step's call needs its agent first: None to place it now (progressive), else
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    if not _reserve_agent(session, attempt, debt, now=now):
+        return _wait_for_agent(debt, now=now)
+    if step.dialing != "preview":
+        return None
+    debt.next_contact_at = None
+    debt.step_attempts += 1
+    debt.last_decision = "in preview on an agent's desk: the agent dials"
+    debt.updated_at = now
+    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
+
+
+def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:
+    """Progressive dialing: the call's agent is reserved before it is placed (one who speaks
+    the consumer's language first); False, with the attempt withdrawn, when another worker
+    took the last free agent meanwhile."""
+    consumer = session.get(Consumer, debt.consumer_id)
+    language = Language(consumer.language) if consumer else None
+    agent = agents.reserve_agent(session, attempt_id=attempt.id, now=now, language=language)
+    if agent is None:
+        session.delete(attempt)
+        session.flush()
+        return False
+    attempt.agent_id = agent.id
+    return True
+
+
+def _wait_for_agent(debt: Debt, *, now: datetime) -> Outcome:
+    """Progressive dialing: no free agent, no call; the debt is due again shortly."""
+    debt.next_contact_at = now + AGENT_WAIT
+    debt.last_decision = "waiting for a free agent (agent step: one call per free agent)"
+    debt.updated_at = now
+    return Outcome(planned="no free agent")
 
 
 def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:

@@ -31,6 +31,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "desk.state": SIGNED_IN,
     "desk.case_panel": SIGNED_IN,
     "desk.availability": SIGNED_IN,
+    "desk.preview_call": SIGNED_IN,
+    "desk.preview_skip": SIGNED_IN,
     "cases.show": SIGNED_IN,
     "cases.disposition": SIGNED_IN,
     "cases.call": SIGNED_IN,
@@ -62,6 +64,13 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "api.limits": ADMINS,
     "api.save": ADMINS,
     "api.preview": ADMINS,
+    "texts.inbox": SIGNED_IN,
+    "texts.resolve": SIGNED_IN,
+    "texts.restore": SIGNED_IN,
+    "texts.suppression": SUPERVISORS,
+    "texts.add": ADMINS,
+    "texts.upload": ADMINS,
+    "texts.remove": ADMINS,
 }
 NOT_CONSOLE = ("/twilio/", "/static/", "/console/static/", "/healthz", "/metrics")
 ROLES = {"agent": "ann", "supervisor": "sam", "admin": "alice"}
@@ -84,6 +93,9 @@ def fill(rule: str, seeded: Seeded) -> str:
         "user_id": seeded.other_agent_id,
         "ref": "D-1001",
         "flag_id": 1,
+        "message_id": 1,
+        "phone_id": 1,
+        "entry_id": 1,
     }
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 

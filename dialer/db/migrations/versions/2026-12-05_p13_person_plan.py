@@ -2,7 +2,7 @@
 callback on attempts, and a debt's pending callback time
 
 Revision ID: p1301
-Revises: o1801
+Revises: a1701
 Create Date: 2026-12-05 21:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import dialer.db.base
 
 revision = "p1301"
-down_revision = "o1801"  # re-chained after main's clients migration (was c2workplace01)
+down_revision = "a1701"  # re-chained after main's head (was c2workplace01)
 branch_labels = None
 depends_on = None
 
