@@ -53,6 +53,7 @@ class Seen:
     at: datetime
     ended: datetime | None = None  # a call: when it ended, by the provider's clock
     conversation: bool = False  # a call a person answered and spoke on
+    reached: bool = True  # False: it never got to the person (a failed text, a failed call)
 
 
 def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
@@ -71,10 +72,13 @@ def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Se
             )
             spoke = call.status == "completed" and call.answered_by in (None, "human", "unknown")
             spoke = spoke and bool(call.duration)
-            seen.append(Seen(call.sid, Channel.CALL, call.to, created, ended, spoke))
+            reached = call.status not in ("failed", "canceled")
+            seen.append(Seen(call.sid, Channel.CALL, call.to, created, ended, spoke, reached))
     for msg in provider.message_log():
         if (msg.direction or "outbound").startswith("outbound"):
-            seen.append(Seen(msg.sid, Channel.SMS, msg.to, msg.created_at or _never()))
+            reached = msg.status != "failed"  # never sent (undelivered still counts)
+            created = msg.created_at or _never()
+            seen.append(Seen(msg.sid, Channel.SMS, msg.to, created, reached=reached))
     return seen
 
 

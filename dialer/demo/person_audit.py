@@ -1,6 +1,7 @@
 """The person-level audit of what the provider saw: the person is the unit.
 
-From the provider's own Calls and Messages logs (not our database), each contact is given to
+From the provider's own Calls and Messages logs (not our database), each contact that reached
+the person (a failed text or call did not: the engine does not count them either) is given to
 the person(s) whose file holds the number; the record is used only to say who is who and
 which calls were the consented callback or an agent's. Reported per run: the largest number of
 contacts with one person in any hour, the most calls in flight at once to one person (must
@@ -85,7 +86,7 @@ def audit_people(
 ) -> PersonAudit:
     """The person-level figures and violations of the provider's contacts."""
     by_person: dict[int, list[_Contact]] = defaultdict(list)
-    for item in seen:
+    for item in (s for s in seen if s.reached):  # a failed text or call reached nobody
         for person in people.get(item.to, ()):
             by_person[person].append(_Contact(item, item.sid in automated))
     result = PersonAudit(people_contacted=len(by_person))

@@ -58,3 +58,10 @@ def test_an_automated_call_days_after_a_conversation_about_any_debt_is_caught():
     seen = [_call("C1", A, 0, spoke=True), _call("C2", A, 60 * 24 * 3), _call("C3", A, 60 * 24 * 8)]
     result = _audit(seen, gap=None)
     assert [v["sid"] for v in result.violations] == ["C2"]
+
+
+def test_a_text_that_failed_reached_nobody_and_does_not_start_the_gap():
+    failed = Seen("S1", Channel.SMS, A, T0, reached=False)
+    result = _audit([failed, _call("C1", A, 1)])
+    assert result.ok
+    assert result.max_contacts_per_person_hour == 1
