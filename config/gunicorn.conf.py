@@ -21,3 +21,15 @@ keepalive = 30
 limit_request_line = 8190
 limit_request_fields = 100
 graceful_timeout = 20
+
+
+def on_starting(server: object) -> None:
+    """In the master, before any worker forks: one epoch for every worker's rehearsal clock.
+
+    With DIALER_CLOCK_START set (development and demos only), workers started or restarted at
+    different moments must read the same simulated time: they inherit this DIALER_CLOCK_EPOCH.
+    """
+    if "DIALER_CLOCK_START" in os.environ and "DIALER_CLOCK_EPOCH" not in os.environ:
+        from dialer.clock import SystemClock
+
+        os.environ["DIALER_CLOCK_EPOCH"] = SystemClock().now().isoformat()

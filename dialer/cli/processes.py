@@ -11,7 +11,6 @@ import click
 
 import config
 from config.settings import Settings, load_settings
-from dialer.clock import SystemClock
 from dialer.logging import configure_logging, get_logger
 
 CLOCK_START_HELP = "Alias of DIALER_CLOCK_START: the ISO time (with offset) the clock starts at."
@@ -35,9 +34,6 @@ GUNICORN_CONFIG = Path(config.__file__).resolve().parent / "gunicorn.conf.py"
 def serve(port: int | None, host: str, workers: int | None) -> None:
     """The web process: gunicorn serving webhooks.wsgi:app."""
     load_settings()  # a bad setting (DIALER_CLOCK_START in production...) stops here, clearly
-    if "DIALER_CLOCK_START" in os.environ:
-        # gunicorn's workers start one by one: one epoch keeps their rehearsal clocks together.
-        os.environ.setdefault("DIALER_CLOCK_EPOCH", SystemClock().now().isoformat())
     chosen = port or int(os.environ.get("PORT", "5000"))
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     command = [
