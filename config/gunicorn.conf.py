@@ -12,6 +12,8 @@ warms its webhook paths up before taking requests.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
@@ -22,14 +24,29 @@ limit_request_line = 8190
 limit_request_fields = 100
 graceful_timeout = 20
 
+# One /metrics for the whole web process: each worker writes its counters to files in one
+# directory (prometheus_client's multiprocess mode) and whichever worker answers /metrics adds
+# them all up, so every scrape gives the same totals. Set before the workers import the app.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="dialer-metrics-"))
 
-def on_starting(server: object) -> None:
-    """In the master, before any worker forks: one epoch for every worker's rehearsal clock.
 
-    With DIALER_CLOCK_START set (development and demos only), workers started or restarted at
-    different moments must read the same simulated time: they inherit this DIALER_CLOCK_EPOCH.
+def on_starting(_server: object) -> None:
+    """In the master, before any worker forks.
+
+    Counters start at zero with the process (files a previous run left are removed). With
+    DIALER_CLOCK_START set (development and demos only), workers started or restarted at
+    different moments must read the same simulated time: they inherit one DIALER_CLOCK_EPOCH.
     """
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
     if "DIALER_CLOCK_START" in os.environ and "DIALER_CLOCK_EPOCH" not in os.environ:
         from dialer.clock import SystemClock
 
         os.environ["DIALER_CLOCK_EPOCH"] = SystemClock().now().isoformat()
+
+
+def child_exit(_server: object, worker: object) -> None:
+    """A worker that exits keeps its counts; its live-only values are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

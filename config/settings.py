@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AwareDatetime,
@@ -145,9 +147,33 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return self
 
+    @model_validator(mode="after")
+    def _public_address_in_production(self) -> Settings:
+        """Twilio cannot call back a loopback or private address: every callback would be lost."""
+        if self.dialer_env != "production":
+            return self
+        host = urlsplit(self.public_base_url).hostname or ""
+        if _is_local_host(host):
+            msg = (
+                f"PUBLIC_BASE_URL must be the public address Twilio calls back in production, "
+                f"not {self.public_base_url}"
+            )
+            raise ValueError(msg)
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _is_local_host(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
 
 
 def load_settings(**overrides: object) -> Settings:

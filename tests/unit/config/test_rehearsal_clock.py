@@ -93,6 +93,7 @@ def test_production_refuses_the_rehearsal_clock(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-real-token")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://dialer.example.com")
     assert load_settings().clock_start is None  # production itself is fine
     monkeypatch.setenv("DIALER_CLOCK_START", "2027-03-14T07:55:00-04:00")
     with pytest.raises(ConfigurationError, match="development and demos only"):
@@ -107,6 +108,7 @@ def test_every_command_refuses_it_in_production_with_one_clear_line(
         "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
         "TWILIO_AUTH_TOKEN": "a-real-token",
         "SECRET_KEY": "a-real-secret",
+        "PUBLIC_BASE_URL": "https://dialer.example.com",
         "DIALER_CLOCK_START": "2027-03-14T07:55:00-04:00",
     }
     for args in (["worker", "--once"], ["scheduler"], ["compliance", "explain", "D1"]):
