@@ -5,7 +5,8 @@ and worker as real processes) against it with `--at`, then reads the emulator's 
 Messages logs through the official twilio client. It checks, with its own arithmetic on the
 consumer's zone from the test's own portfolio (not with the engine):
 - every call and SMS the emulator saw was inside the recipient's permitted hours;
-- contact in the zone at the edge began only as that zone opened (or stopped as it closed);
+- contact in the zone at the edge began only as that zone opened (and nothing started there
+  two minutes before it closed: its debts wait for the next morning);
 - every time the emulator and the case record hold agrees with the simulated clock.
 """
 
