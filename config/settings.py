@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
+from dialer.vocabulary import CollectorType
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,12 @@ class Settings(BaseSettings):
     # (default: when the process starts); a parent sets both so its children agree.
     clock_start: AwareDatetime | None = Field(default=None, alias="DIALER_CLOCK_START")
     clock_epoch: AwareDatetime | None = Field(default=None, alias="DIALER_CLOCK_EPOCH")
+    # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
+    # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
+    # sender; assuming first_party would let an agency text against that policy.
+    collector_type: CollectorType = Field(
+        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
+    )
 
     @field_validator("twilio_account_sid")
     @classmethod
