@@ -43,6 +43,15 @@ class PhoneStatus(StrEnum):
     WRONG_PARTY = "wrong_party"
 
 
+class PhoneRelationship(StrEnum):
+    """Whose phone a number is, relative to the debtor."""
+
+    SELF = "self"
+    FAMILY = "family"
+    EMERGENCY_CONTACT = "emergency_contact"
+    COLLEAGUE = "colleague"
+
+
 class ConsumerFlag(StrEnum):
     CEASE_COMMUNICATION = "cease_communication"
     ATTORNEY_REPRESENTED = "attorney_represented"
