@@ -52,7 +52,7 @@ class CallFlow:
         """A consumer calls one of our numbers: the call is answered at once and the voice URL
         is fetched (signed) as Twilio does for an incoming call; the caller's script (keyed by
         their number) says which keys they press."""
-        moment = now()
+        moment = self.store.now()
         call = CallRecord(
             sid=new_sid("CA"),
             account_sid=account_sid,
