@@ -20,7 +20,9 @@ from dialer.limits import (
     check_not_below_defaults,
     latest_version,
     limits_from_dict,
+    recent_versions,
     save_limits,
+    scope_key_of,
 )
 from dialer.limits_preview import LimitsPreview, preview_limits
 from dialer.pacing import PACING_KEYS, check_pacing
@@ -40,9 +42,11 @@ def editor() -> ResponseReturnValue:
     preview: LimitsPreview | None = None
     status = 200
     if form.validate_on_submit():
-        scope, key = form.scope.data or "global", (form.scope_key.data or "").strip().upper()
+        scope, key = form.scope.data or "global", form.scope_key.data or ""
         proposed = form_limits(form)
         try:
+            with unit_of_work() as db:
+                key = scope_key_of(db, scope=scope, scope_key=key)  # "Texas" is US-TX
             check_against_law(proposed, scope=scope, scope_key=key)
             with unit_of_work() as db:
                 if request.form.get("action") == "save":
@@ -158,10 +162,4 @@ def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
 
 
 def _recent(db: Any) -> list[Any]:  # noqa: ANN401
-    from sqlalchemy import select
-
-    from dialer.db.models import ContactLimitVersion
-
-    return list(
-        db.scalars(select(ContactLimitVersion).order_by(ContactLimitVersion.id.desc()).limit(20))
-    )
+    return recent_versions(db)

@@ -10,7 +10,7 @@ never part of AdminLimits (the compliance engine does not see them); `current_pa
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 from dialer.case_record import add_audit_entry
 from dialer.compliance.facts import AdminLimits, TimeRange
 from dialer.compliance.packs import RulePacks
+from dialer.compliance.zones import state_code
 from dialer.db.models import Campaign, ContactLimitVersion
 from dialer.errors import InputError
+from dialer.importing.reference import CN_PROVINCES, US_STATES
 from dialer.pacing.admin import (
     PACING_KEYS,
     PacingLimits,
@@ -203,6 +205,7 @@ def save_limits(
     """
     if scope not in SCOPES:
         raise InputError(f"scope must be one of {', '.join(SCOPES)}")
+    scope_key = scope_key_of(session, scope=scope, scope_key=scope_key)
     parsed = limits_from_dict(limits)
     check_not_below_defaults(limits)
     pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
@@ -210,6 +213,8 @@ def save_limits(
     check_limits(
         parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
     )
+    if not (reason or "").strip():
+        raise InputError("reason: say why the limits change (it is kept with the version)")
     previous = latest_version(session, scope=scope, scope_key=scope_key)
     number = (
         session.scalar(
@@ -268,6 +273,76 @@ def check_limits(
 
     for country in countries:
         validate_limits(limits, country=country, state=state, packs=packs)
+
+
+@dataclass(frozen=True, slots=True)
+class LimitChange:
+    """One field of a limits version against the version before it (None: not set)."""
+
+    name: str
+    before: Any
+    after: Any
+
+
+def recent_versions(
+    session: Session, *, limit: int = 20
+) -> list[tuple[ContactLimitVersion, list[LimitChange]]]:
+    """The newest versions, each with what changed since the previous version of its scope."""
+    versions = session.scalars(
+        select(ContactLimitVersion).order_by(ContactLimitVersion.id.desc()).limit(limit)
+    ).all()
+    found = []
+    for version in versions:
+        previous = session.scalar(
+            select(ContactLimitVersion.limits).where(
+                ContactLimitVersion.scope == version.scope,
+                ContactLimitVersion.scope_key == version.scope_key,
+                ContactLimitVersion.version == version.version - 1,
+            )
+        )
+        found.append((version, limit_changes(previous or {}, version.limits)))
+    return found
+
+
+def limit_changes(before: dict[str, Any], after: dict[str, Any]) -> list[LimitChange]:
+    return [
+        LimitChange(name, _shown(before.get(name)), _shown(after.get(name)))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
+
+
+def _shown(value: Any) -> Any:  # noqa: ANN401 - a stored limit value
+    if isinstance(value, dict) and set(value) == {"start", "end"}:
+        return f"{value['start']}-{value['end']}"
+    return value
+
+
+def scope_key_of(session: Session, *, scope: str, scope_key: str) -> str:
+    """The scope's canonical key, or InputError naming what is wrong: a state is "US-TX" (from
+    "TX", "us-tx", "Texas" or "US-Texas"), a campaign is an existing campaign's id (or name),
+    the global scope has no key."""
+    key = " ".join((scope_key or "").split())
+    if scope == "global":
+        return ""
+    if not key:
+        raise InputError(f"scope_key: a {scope} scope needs a key")
+    if scope == "campaign":
+        found = session.scalar(
+            select(Campaign.id).where(
+                (Campaign.id == int(key)) if key.isdigit() else (Campaign.name == key)
+            )
+        )
+        if found is None:
+            raise InputError(f"scope_key: no campaign {key!r}")
+        return str(found)
+    country, _, place = key.rpartition("-") if "-" in key else ("", "", key)
+    for candidate in (country.upper(),) if country else ("US", "CN"):
+        code = state_code(candidate, place)
+        known = US_STATES if candidate == "US" else CN_PROVINCES
+        if code in known:
+            return f"{candidate}-{code}"
+    raise InputError(f"scope_key: {key!r} is not a US state or a CN province")
 
 
 def _scope_place(scope: str, scope_key: str) -> tuple[str | None, str | None]:
