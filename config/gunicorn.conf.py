@@ -12,6 +12,7 @@ warms its webhook paths up before taking requests.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
@@ -21,3 +22,18 @@ keepalive = 30
 limit_request_line = 8190
 limit_request_fields = 100
 graceful_timeout = 20
+# The access log never holds a query string: console searches carry phone numbers and names.
+access_log_format = '%(h)s - %(u)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+
+
+def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
+    """Refuse to serve the development secrets on a public address (Procfile and `serve`)."""
+    from config.settings import load_settings
+    from config.startup import check_web_start
+    from dialer.errors import ConfigurationError
+
+    try:
+        check_web_start(load_settings(), server.cfg.bind)
+    except ConfigurationError as exc:
+        server.log.error("error: %s", exc)
+        raise SystemExit(2) from None

@@ -25,6 +25,7 @@ from dialer.case_page import (
     load_case_view,
     opt_out_list,
 )
+from dialer.db.ids import parse_record_id
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
@@ -84,7 +85,7 @@ def disposition(debt_id: int) -> ResponseReturnValue:
         promised_date=form.promised_date.data,
         callback_local=form.callback_at.data,
     )
-    attempt_id = int(form.attempt_id.data) if (form.attempt_id.data or "").isdigit() else None
+    attempt_id = parse_record_id(form.attempt_id.data)
     try:
         with unit_of_work() as db:
             recorded = record_disposition(

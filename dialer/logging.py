@@ -66,21 +66,48 @@ def _clean(value: Any) -> Any:  # noqa: ANN401 - any logged value
     return value
 
 
+# Libraries whose INFO lines carry personal data: the twilio client logs every request's
+# parameters (To, From, Body).
+QUIET_LOGGERS = {"twilio": logging.WARNING}
+
+
+def _renderer(log_format: str) -> Any:  # noqa: ANN401 - a structlog renderer
+    if log_format == "json":
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=False)
+
+
 def configure_logging(*, log_format: str = "console", level: str = "INFO") -> None:
-    """Once per process, in its composition root."""
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
-    renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
+    """Once per process, in its composition root.
+
+    structlog events and the standard library's records (gunicorn, SQLAlchemy, our modules
+    that use `logging`) go through the same chain: the exception rendered as text (kept in
+    JSON lines as "exception"), then redaction, then the renderer.
+    """
+    stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_log_level, stamp],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact,
+                _renderer(log_format),
+            ],
+        )
     )
+    logging.basicConfig(handlers=[handler], level=level.upper(), force=True)
+    for name, quiet in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(quiet, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            stamp,
+            structlog.processors.format_exc_info,
             redact,
-            renderer,
+            _renderer(log_format),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
@@ -95,6 +122,7 @@ def get_logger(name: str) -> Any:  # noqa: ANN401 - structlog's BoundLogger is l
             processors=[
                 structlog.processors.add_log_level,
                 structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.format_exc_info,
                 redact,
                 structlog.dev.ConsoleRenderer(colors=False),
             ]

@@ -38,7 +38,9 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
 
 
 def acknowledge(kind: EventKind) -> Response:
-    """Store and apply a callback that expects no TwiML: 204, or 500 if it could not apply."""
+    """Store and apply a callback that expects no TwiML: 204 once stored, even when applying
+    failed (a call we do not know, a SID that does not match: `dialer webhooks replay` can
+    apply it later); 500 only when it could not be stored at all, so that Twilio retries."""
     svc = services()
     now = svc.clock.now()
     event = TwilioRequest.from_flask().event(kind)
@@ -52,7 +54,7 @@ def acknowledge(kind: EventKind) -> Response:
         applier(session, event.payload, now)
 
     result = ingest(svc.sessions, event, apply=apply, now=now)
-    return Response(status=204 if result.ok else 500)
+    return Response(status=204 if result.ok or result.event_id is not None else 500)
 
 
 def _applied_in_a_batch(callback: StatusCallback) -> bool:

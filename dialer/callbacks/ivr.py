@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from dialer import agents
 from dialer.agents import release_agent
-from dialer.attempts import advance, is_machine
+from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices
 from dialer.callbacks.case import CaseView, case_view, load_attempt
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
+from dialer.db.models import ContactAttempt
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
 from dialer.vocabulary import AgentAvailability, AttemptStatus, Language
 
@@ -58,9 +59,21 @@ def _answered(view: CaseView, *, now: datetime) -> None:
     attempt.updated_at = now
 
 
+def _ended(session: Session, attempt: ContactAttempt) -> VoiceStep | None:
+    """A call that already ended takes no more answers or keys (a late or replayed request):
+    hang up and change nothing."""
+    if not is_terminal(AttemptStatus(attempt.status)):
+        return None
+    view = case_view(session, attempt)
+    return say_and_hang_up(attempt.id, language=view.language, context=view.context, prompts=())
+
+
 def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
     """The call was answered: voicemail for a machine (sync AMD), else the identity question."""
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
+    ended = _ended(session, attempt)
+    if ended is not None:
+        return ended
     if request.answered_by:
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)
@@ -152,6 +165,9 @@ _STAGES = {
 def gather(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
     """Keys pressed (or none) at one of the menus; the stage comes from the action URL."""
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
+    ended = _ended(session, attempt)
+    if ended is not None:
+        return ended
     view = case_view(session, attempt)
     if is_machine(attempt.answered_by) and not attempt.identity_confirmed:
         return _voicemail(session, view, now=now)  # async AMD said machine meanwhile
