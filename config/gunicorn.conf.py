@@ -12,6 +12,8 @@ warms its webhook paths up before taking requests.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -25,9 +27,15 @@ graceful_timeout = 20
 # The access log never holds a query string: console searches carry phone numbers and names.
 access_log_format = '%(h)s - %(u)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 
+# One /metrics for the whole web process: each worker writes its counters to files in one
+# directory (prometheus_client's multiprocess mode) and whichever worker answers /metrics adds
+# them all up, so every scrape gives the same totals. Set before the workers import the app.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="dialer-metrics-"))
+
 
 def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
-    """Refuse to serve the development secrets on a public address (Procfile and `serve`)."""
+    """Refuse to serve the development secrets on a public address (Procfile and `serve`);
+    counters start at zero with the process (files a previous run left are removed)."""
     from config.settings import load_settings
     from config.startup import check_web_start
     from dialer.errors import ConfigurationError
@@ -37,3 +45,12 @@ def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
     except ConfigurationError as exc:
         server.log.error("error: %s", exc)
         raise SystemExit(2) from None
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(_server: object, worker: object) -> None:
+    """A worker that exits keeps its counts; its live-only values are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

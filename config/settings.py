@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import limits
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -111,7 +113,9 @@ class Settings(BaseSettings):
     @field_validator("metrics_token")
     @classmethod
     def _metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 16:
+        if value is None or not value.get_secret_value():
+            return None  # unset or empty (compose passes an unset variable as "")
+        if len(value.get_secret_value()) < 16:
             msg = "must be at least 16 characters"
             raise ValueError(msg)
         return value or None
@@ -129,6 +133,20 @@ class Settings(BaseSettings):
             problems.append("SECRET_KEY must be set in production")
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _public_address_in_production(self) -> Settings:
+        """Twilio cannot call back a loopback or private address: every callback would be lost."""
+        if self.dialer_env != "production":
+            return self
+        host = urlsplit(self.public_base_url).hostname or ""
+        if _is_local_host(host):
+            msg = (
+                f"PUBLIC_BASE_URL must be the public address Twilio calls back in production, "
+                f"not {self.public_base_url}"
+            )
+            raise ValueError(msg)
         return self
 
     @property
@@ -149,6 +167,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _is_local_host(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
 
 
 def load_settings(**overrides: object) -> Settings:

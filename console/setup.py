@@ -20,6 +20,7 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    reports,
     users,
 )
 from console.authz import login_manager
@@ -73,7 +74,18 @@ def init_app(app: Flask) -> None:
             ),
         ),
     )
-    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users, audit):
+    for module in (
+        assets,
+        auth,
+        desk,
+        cases,
+        dashboard,
+        reports,
+        campaigns,
+        limits_editor,
+        users,
+        audit,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     for code in (400, 403, 404, 405):

@@ -34,6 +34,11 @@ _DROP = frozenset(
 )
 
 
+# Libraries that log at INFO on every scheduler run (every 2 s) or every HTTP request (with the
+# numbers in the URL): quiet unless the process runs at DEBUG.
+QUIET_LIBRARIES = ("apscheduler", "twilio")
+
+
 def mask_phone(text: str) -> str:
     """'+16175550100' -> '+*******0100' (the last four digits stay, for support)."""
 
@@ -66,11 +71,6 @@ def _clean(value: Any) -> Any:  # noqa: ANN401 - any logged value
     return value
 
 
-# Libraries whose INFO lines carry personal data: the twilio client logs every request's
-# parameters (To, From, Body).
-QUIET_LOGGERS = {"twilio": logging.WARNING}
-
-
 def _renderer(log_format: str) -> Any:  # noqa: ANN401 - a structlog renderer
     if log_format == "json":
         return structlog.processors.JSONRenderer()
@@ -98,8 +98,11 @@ def configure_logging(*, log_format: str = "console", level: str = "INFO") -> No
         )
     )
     logging.basicConfig(handlers=[handler], level=level.upper(), force=True)
-    for name, quiet in QUIET_LOGGERS.items():
-        logging.getLogger(name).setLevel(max(quiet, logging.getLevelName(level.upper())))
+    # The twilio client's INFO lines carry every request's parameters (To, From, Body):
+    # WARNING unless the process runs at DEBUG (and then they are masked like every line).
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(quiet)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dialer.clients import client_code
 from dialer.vocabulary import Channel, DebtStage, Language
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
@@ -68,11 +69,17 @@ class Audience(_Strict):
     countries: tuple[Literal["US", "CN"], ...] = ()
     states: tuple[str, ...] = ()  # US states or CN provinces ("MA", "ZJ"); empty: all
     languages: tuple[Language, ...] = ()
+    clients: tuple[str, ...] = ()  # client codes (creditor records); empty: every client
 
     @field_validator("states")
     @classmethod
     def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s.strip().upper() for s in value)
+
+    @field_validator("clients")
+    @classmethod
+    def _client_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(client_code(code) for code in value)
 
 
 class Window(_Strict):

@@ -97,7 +97,7 @@ def test_the_access_log_has_no_query_string(tmp_path: Path) -> None:
 def test_the_twilio_clients_request_lines_are_not_logged(
     fresh_logging: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    configure_logging(level="DEBUG")
+    configure_logging(level="INFO")
     logging.getLogger("twilio.http_client").info("POST Request: To=%s Body=%s", NUMBER, "hi")
     logging.getLogger("twilio.http_client").warning("retrying after 429")
     err = capsys.readouterr().err

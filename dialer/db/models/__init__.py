@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialer.db.models.attempts import ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
+from dialer.db.models.clients import Client, UserClient
 from dialer.db.models.people import (
     Consumer,
     ConsumerFlagRecord,
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CaseEvent",
+    "Client",
     "Consumer",
     "ConsumerFlagRecord",
     "ContactAttempt",
@@ -31,4 +33,5 @@ __all__ = [
     "PromiseToPay",
     "ProviderEvent",
     "User",
+    "UserClient",
 ]
