@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
+from dialer.vocabulary import CollectorType
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
     )
     login_limit_per_address: str = Field(
         default="50 per 15 minutes", alias="DIALER_LOGIN_LIMIT_PER_ADDRESS"
+    )
+    # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
+    # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
+    # sender; assuming first_party would let an agency text against that policy.
+    collector_type: CollectorType = Field(
+        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
     )
 
     @field_validator("twilio_account_sid")

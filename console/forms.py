@@ -46,7 +46,12 @@ class AvailabilityForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
 
 
@@ -129,7 +134,12 @@ class UserCreateForm(FlaskForm):
     )
     phone = StringField(_l("Phone (E.164)"), validators=[Optional(), Length(max=16)])
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
 

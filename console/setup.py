@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
@@ -109,7 +110,18 @@ def _error_page(exc: HTTPException) -> ResponseReturnValue:
         return jsonify(
             error=exc.name.lower().replace(" ", "_"), message=exc.description
         ), exc.code or 500
-    return render_template("error.html", code=exc.code, message=exc.description), exc.code or 500
+    message = _ERROR_MESSAGES.get(exc.code or 500)
+    shown = str(message) if message is not None else exc.description
+    return render_template("error.html", code=exc.code, message=shown), exc.code or 500
+
+
+# The error pages in the user's language (werkzeug's own descriptions are English only).
+_ERROR_MESSAGES = {
+    400: _l("The request could not be understood: check the form and try again."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("This page or record does not exist."),
+    405: _l("This address does not accept that kind of request."),
+}
 
 
 def _protect_forms() -> None:

@@ -21,6 +21,7 @@ from dialer.vocabulary import (
     AttemptStatus,
     Channel,
     ConsumerFlag,
+    ContactMode,
     Direction,
     PhoneStatus,
     PhoneType,
@@ -143,9 +144,10 @@ def history_entry(row: ContactAttempt) -> HistoryEntry:
         to=row.to_number,
         from_=row.from_number,
         outcome=row.outcome,
-        debt=debt_key(row.debt_id),
+        debts=(debt_key(row.debt_id),),
         callback_requested=row.callback_requested,
         body=row.body if direction is Direction.INBOUND else None,
+        mode=ContactMode(row.mode),
     )
 
 

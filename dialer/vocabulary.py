@@ -43,6 +43,15 @@ class PhoneStatus(StrEnum):
     WRONG_PARTY = "wrong_party"
 
 
+class PhoneRelationship(StrEnum):
+    """Whose phone a number is, relative to the debtor."""
+
+    SELF = "self"
+    FAMILY = "family"
+    EMERGENCY_CONTACT = "emergency_contact"
+    COLLEAGUE = "colleague"
+
+
 class ConsumerFlag(StrEnum):
     CEASE_COMMUNICATION = "cease_communication"
     ATTORNEY_REPRESENTED = "attorney_represented"
@@ -167,6 +176,13 @@ class CampaignStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     FINISHED = "finished"
+
+
+class CollectorType(StrEnum):
+    """Whose debts this deployment collects (DIALER_COLLECTOR_TYPE)."""
+
+    FIRST_PARTY = "first_party"  # its own customers' debts (the original creditor)
+    THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
 
 
 def values(enum: type[StrEnum]) -> list[str]:

@@ -9,12 +9,13 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import Audience, CampaignDefinition
+from dialer.campaigns.sms_policy import check_sms_policy
 from dialer.case_record import add_audit_entry
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Campaign, Client, Consumer, Debt
 from dialer.errors import InputError, NotFoundError
 from dialer.limits import campaign_hours, check_limits, limits_from_dict
-from dialer.vocabulary import CampaignStatus
+from dialer.vocabulary import CampaignStatus, CollectorType
 
 ENROL_BATCH = 5_000
 
@@ -38,11 +39,16 @@ def create_campaign(
     *,
     packs: RulePacks,
     now: datetime,
+    collector: CollectorType,
     actor: str = "cli",
     status: CampaignStatus = CampaignStatus.DRAFT,
 ) -> Campaign:
-    """Store a new campaign, or a new version of an existing one (its status is kept)."""
+    """Store a new campaign, or a new version of an existing one (its status is kept).
+
+    `collector` is the deployment's DIALER_COLLECTOR_TYPE: a third-party collector's US SMS
+    steps need an approved sender (Twilio's policy, see sms_policy.py)."""
     validate_campaign_hours(definition, packs=packs)
+    check_sms_policy(definition, collector)
     _known_clients(session, definition.audience.clients)
     data = definition.model_dump(mode="json")
     campaign = session.scalar(select(Campaign).where(Campaign.name == definition.name))

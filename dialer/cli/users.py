@@ -24,7 +24,7 @@ def users() -> None:
 @click.option("--role", type=click.Choice(["admin", "supervisor", "agent"]), required=True)
 @click.option("--phone", default=None, help="the agent's phone in E.164 (bridged calls ring it)")
 @click.option("--name", "display_name", default=None, help="the name shown in the console")
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--language", type=click.Choice(["en", "zh", "es"]), default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def create(
     username: str,

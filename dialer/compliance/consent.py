@@ -8,7 +8,15 @@ from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
 from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
 from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
-from dialer.vocabulary import Channel, ContactMode, Direction, Outcome, PhoneStatus, PhoneType
+from dialer.vocabulary import (
+    Channel,
+    ConsumerFlag,
+    ContactMode,
+    Direction,
+    Outcome,
+    PhoneStatus,
+    PhoneType,
+)
 
 _OUTBOUND, _INBOUND = Direction.OUTBOUND, Direction.INBOUND
 _SMS = Channel.SMS
@@ -22,21 +30,38 @@ def _hard(reason: Reason) -> Block:
 
 
 def check_flags(moment: Moment, rules: tuple[FlagRule, ...]) -> list[Block]:
-    flags = moment.consumer.flags
-    if not flags:
+    """Whole-consumer flags, and flags on any one of the debts the contact is about."""
+    consumer = moment.consumer
+    if not consumer.flags and not consumer.debt_flags:
         return []
     phone_type = moment.phone.type
-    return [
-        _hard(Reason(rule.reason, rule.id, rule.citation, _flag_message(rule, phone_type)))
-        for rule in rules
-        if rule.flag in flags
-        and moment.proposed.channel in rule.channels
-        and (rule.phone_types is None or phone_type in rule.phone_types)
-    ]
+    channel = moment.proposed.channel
+    blocks: list[Block] = []
+    for rule in rules:
+        if channel not in rule.channels or (
+            rule.phone_types is not None and phone_type not in rule.phone_types
+        ):
+            continue
+        for owner in _flagged(moment, rule.flag):
+            message = _flag_message(rule, phone_type, owner)
+            blocks.append(_hard(Reason(rule.reason, rule.id, rule.citation, message)))
+    return blocks
 
 
-def _flag_message(rule: FlagRule, phone_type: PhoneType) -> str:
-    message = f"the consumer's record is flagged {rule.flag.value}"
+def _flagged(moment: Moment, flag: ConsumerFlag) -> list[str | None]:
+    """None for the whole record, else each proposed debt flagged on its own."""
+    consumer = moment.consumer
+    if flag in consumer.flags:
+        return [None]
+    debt_flags = consumer.debt_flags
+    return [debt for debt in moment.proposed.debts if (debt, flag) in debt_flags]
+
+
+def _flag_message(rule: FlagRule, phone_type: PhoneType, debt: str | None) -> str:
+    if debt is None:
+        message = f"the consumer's record is flagged {rule.flag.value}"
+    else:
+        message = f"debt {debt} is flagged {rule.flag.value}"
     if rule.phone_types is not None:
         message += f" and {phone_type.value} numbers are covered"
     return message
@@ -59,7 +84,14 @@ def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -
             return []
         status = PhoneStatus.WRONG_PARTY
     message = f"{number} is marked {status.value}"
-    return [_hard(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message)) for r in rules]
+    blocks = [_hard(Reason(ReasonCode.INVALID_NUMBER, r.id, r.citation, message)) for r in rules]
+    if status is PhoneStatus.WRONG_PARTY:  # not the consumer's: a third party on every channel
+        wrong = f"{number} was reported as not the consumer's number (wrong number)"
+        blocks += [
+            _hard(Reason(ReasonCode.WRONG_NUMBER, f"{r.id}.wrong_number", r.citation, wrong))
+            for r in rules
+        ]
+    return blocks
 
 
 @dataclass(frozen=True, slots=True)

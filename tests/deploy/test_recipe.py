@@ -84,3 +84,11 @@ def test_the_demo_env_file_gives_settings_that_production_accepts() -> None:
     assert settings.dialer_env == "production"
     assert settings.database_url.startswith("postgresql+psycopg://dialer:")
     assert settings.twilio_api_base == "http://emulator:8099"
+    assert settings.collector_type == "first_party"  # the demo campaign texts US consumers
+
+
+def test_the_recipe_makes_a_deployment_say_whose_debts_it_collects() -> None:
+    raw = str(_compose()["x-dialer"]["environment"]["DIALER_COLLECTOR_TYPE"])
+    assert raw.startswith("${DIALER_COLLECTOR_TYPE:?")  # no silent default in production
+    example = (ROOT / "deploy" / "production.env.example").read_text(encoding="utf-8")
+    assert "\nDIALER_COLLECTOR_TYPE=\n" in example
