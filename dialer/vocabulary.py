@@ -185,6 +185,20 @@ class CollectorType(StrEnum):
     THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
 
 
+class SuppressionKind(StrEnum):
+    """Why a number is on the suppression list (it follows the number, whoever's file it is on)."""
+
+    OPT_OUT = "opt_out"  # the person at the number asked for no more contact (STOP, IVR, ...)
+    WRONG_NUMBER = "wrong_number"  # the number was reported as not the consumer's
+    DO_NOT_CONTACT = "do_not_contact"  # an admin's entry (a complaint, a litigator, a list)
+
+
+class SuppressionScope(StrEnum):
+    SMS = "sms"
+    CALL = "call"
+    ALL = "all"
+
+
 def values(enum: type[StrEnum]) -> list[str]:
     """The stored values of an enum, for CHECK constraints and validation messages."""
     return [member.value for member in enum]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from dialer.compliance.context import Block, Moment, fixed
 from dialer.compliance.decision import Reason, ReasonCode
+from dialer.compliance.facts import HistoryEntry
 from dialer.compliance.keywords import OptOutScope, SmsIntent, read_inbound_sms
 from dialer.compliance.rules import ConsentRule, FlagRule, InvalidNumberRule, OptOutRule
 from dialer.vocabulary import (
@@ -74,11 +75,14 @@ def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -
     status = moment.phone.status
     if status is PhoneStatus.VALID:
         replayed = [  # the latest of these decides: a conversation clears a wrong party
-            entry.outcome
+            _WRONG_PARTY if entry.direction is _INBOUND else entry.outcome
             for entry in moment.history
-            if entry.to == number
-            and entry.direction is _OUTBOUND
-            and entry.outcome in _WRONG_OR_CONVERSATION
+            if (
+                entry.to == number
+                and entry.direction is _OUTBOUND
+                and entry.outcome in _WRONG_OR_CONVERSATION
+            )
+            or _texted_wrong_number(entry, number)
         ]
         if not replayed or replayed[-1] != _WRONG_PARTY:
             return []
@@ -92,6 +96,15 @@ def check_invalid_number(moment: Moment, rules: tuple[InvalidNumberRule, ...]) -
             for r in rules
         ]
     return blocks
+
+
+def _texted_wrong_number(entry: HistoryEntry, number: str) -> bool:
+    """A text from the number saying it is not the consumer's ("wrong number", "打错了")."""
+    return (
+        entry.direction is _INBOUND
+        and entry.from_ == number
+        and read_inbound_sms(entry.body or "").wrong_number
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +124,7 @@ def opt_out_state(moment: Moment) -> OptOutState:
     if phone.call_opted_out:
         fixed.add(Channel.CALL)
     replayed: set[Channel] = set()
-    keyword_stop = False
+    keyword_stop = calls_welcome = False
     evidence = "the case record" if fixed else ""
     texts = [e for e in moment.history if e.direction is _INBOUND and e.channel is _SMS]
     for entry in texts:
@@ -119,15 +132,21 @@ def opt_out_state(moment: Moment) -> OptOutState:
         mine = entry.from_ == number
         if reading.intent is SmsIntent.OPT_OUT and (mine or not reading.keyword):
             replayed |= reading.channels
-            keyword_stop = keyword_stop or (mine and reading.scope is OptOutScope.SMS)
+            # an SMS opt-out also revokes consent for automated calls, unless the same text
+            # asks to be called ("stop texting me, call me instead")
+            if mine and reading.scope is OptOutScope.SMS:  # the latest such text decides
+                calls_welcome = reading.asks_for_calls
+                keyword_stop = not calls_welcome
             evidence = (
                 f"inbound text {entry.body!r} from {entry.from_} at {entry.at:%Y-%m-%d %H:%M}Z"
             )
         elif reading.intent is SmsIntent.OPT_IN and mine:
             replayed.discard(Channel.SMS)
-            keyword_stop = False
+            keyword_stop = calls_welcome = False
             evidence = evidence if replayed else ""
-    return OptOutState(frozenset(fixed | replayed), keyword_stop or Channel.SMS in fixed, evidence)
+    # an SMS opt-out in the record counts as a STOP unless the texts say calls are welcome
+    record_stop = Channel.SMS in fixed and not calls_welcome
+    return OptOutState(frozenset(fixed | replayed), keyword_stop or record_stop, evidence)
 
 
 def check_opt_outs(

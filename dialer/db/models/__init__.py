@@ -14,6 +14,7 @@ from dialer.db.models.people import (
     Phone,
 )
 from dialer.db.models.record import AuditEntry, CaseEvent
+from dialer.db.models.texts import InboxMessage, SuppressedNumber
 from dialer.db.models.users import User
 
 __all__ = [
@@ -27,11 +28,13 @@ __all__ = [
     "ContactLimitVersion",
     "Debt",
     "Disposition",
+    "InboxMessage",
     "InconvenientTimeRecord",
     "OptOut",
     "Phone",
     "PromiseToPay",
     "ProviderEvent",
+    "SuppressedNumber",
     "User",
     "UserClient",
 ]
