@@ -46,6 +46,33 @@ class CallFlow:
         call.queue_time_ms = int(wait * 1000)
         self.engine.after_real(wait, lambda: self._dequeue(call))
 
+    def inbound(
+        self, *, account_sid: str, from_: str, to: str, url: str, status_url: str | None
+    ) -> CallRecord:
+        """A consumer calls one of our numbers: the call is answered at once and the voice URL
+        is fetched (signed) as Twilio does for an incoming call; the caller's script (keyed by
+        their number) says which keys they press."""
+        moment = now()
+        call = CallRecord(
+            sid=new_sid("CA"),
+            account_sid=account_sid,
+            to=to,
+            from_=from_,
+            date_created=moment,
+            date_updated=moment,
+            plan=self.scenarios.plan_call(from_, None),
+            url=url,
+            status_callback=status_url,
+            events=frozenset({"completed"}),
+            direction="inbound",
+            status="ringing",
+            callbacks_started=True,
+        )
+        with self.store.lock:
+            self.store.calls[call.sid] = call
+        self.engine.after(0.5, lambda: self._answer(call))
+        return call
+
     def cancel(self, call: CallRecord) -> bool:
         with self.store.lock:
             if call.status not in {"queued", "ringing"}:

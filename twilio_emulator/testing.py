@@ -65,6 +65,14 @@ class EmulatorHandle:
         result: dict[str, Any] = self._control("POST", "inbound-sms", json=payload)
         return result
 
+    def inbound_call(
+        self, *, from_: str, to: str, url: str, status_url: str | None = None
+    ) -> dict[str, Any]:
+        """A consumer calls `to`: the emulator fetches `url` (signed), as Twilio would."""
+        payload = {"from": from_, "to": to, "url": url, "status_url": status_url}
+        result: dict[str, Any] = self._control("POST", "inbound-call", json=payload)
+        return result
+
     def stats(self) -> dict[str, Any]:
         result: dict[str, Any] = self._control("GET", "stats")
         return result

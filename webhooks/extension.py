@@ -10,9 +10,11 @@ from dialer.bootstrap import Services
 from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
 from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
+from dialer.telephony import Telephony
 
 _KEY = "dialer"
 _BATCHES = "dialer.call_status_batches"
+_TELEPHONY = "dialer.telephony"
 
 CallStatusBatches = GroupCommit[StatusCallback, Applied]
 
@@ -43,4 +45,22 @@ def init_call_status_batches(app: Flask, services: Services) -> None:
 def call_status_batches() -> CallStatusBatches | None:
     found = current_app.extensions.get(_BATCHES)
     assert found is None or isinstance(found, GroupCommit)
+    return found
+
+
+def telephony() -> Telephony:
+    """The app's telephony gateway (the official twilio client), built on first use; tests put
+    their own (a FakeTelephony) in app.extensions["dialer.telephony"]."""
+    found = current_app.extensions.get(_TELEPHONY)
+    if found is None:
+        from dialer.telephony.twilio_gateway import TwilioTelephony
+
+        settings = services().settings
+        found = TwilioTelephony.create(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_api_base,
+            settings.twilio_timeout_seconds,
+        )
+        current_app.extensions[_TELEPHONY] = found
     return found
