@@ -34,8 +34,13 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="diale
 
 
 def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
-    """Refuse to serve the development secrets on a public address (Procfile and `serve`);
-    counters start at zero with the process (files a previous run left are removed)."""
+    """In the master, before any worker forks.
+
+    Refuse to serve the development secrets on a public address (Procfile and `serve`).
+    Counters start at zero with the process (files a previous run left are removed). With
+    DIALER_CLOCK_START set (development and demos only), workers started or restarted at
+    different moments must read the same simulated time: they inherit one DIALER_CLOCK_EPOCH.
+    """
     from config.settings import load_settings
     from config.startup import check_web_start
     from dialer.errors import ConfigurationError
@@ -47,6 +52,10 @@ def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
         raise SystemExit(2) from None
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
+    if "DIALER_CLOCK_START" in os.environ and "DIALER_CLOCK_EPOCH" not in os.environ:
+        from dialer.clock import SystemClock
+
+        os.environ["DIALER_CLOCK_EPOCH"] = SystemClock().now().isoformat()
 
 
 def child_exit(_server: object, worker: object) -> None:
