@@ -105,6 +105,9 @@ class LimitsForm(FlaskForm):
     max_sms_per_day = IntegerField(_l("SMS per day"), validators=[Optional(), NumberRange(min=0)])
     max_sms_per_week = IntegerField(_l("SMS per week"), validators=[Optional(), NumberRange(min=0)])
     no_contact_on_holidays = BooleanField(_l("No contact on public holidays"))
+    min_minutes_between_contacts = IntegerField(
+        _l("Minutes between contacts with a person"), validators=[Optional(), NumberRange(min=0)]
+    )
     calls_per_second = FloatField(
         _l("Calls per second"),
         validators=[Optional(), NumberRange(min=0, message=_l("Must be above 0."))],

@@ -15,7 +15,13 @@ from console.forms import LimitsForm
 from dialer.accounts import Permission
 from dialer.compliance import validate_limits
 from dialer.errors import InputError, LimitTooLooseError
-from dialer.limits import latest_version, limits_from_dict, save_limits
+from dialer.limits import (
+    DEFAULT_LIMITS,
+    check_not_below_defaults,
+    latest_version,
+    limits_from_dict,
+    save_limits,
+)
 from dialer.limits_preview import LimitsPreview, preview_limits
 from dialer.pacing import PACING_KEYS, check_pacing
 
@@ -74,6 +80,7 @@ def editor() -> ResponseReturnValue:
         preview=preview,
         versions=versions,
         account_cps=account_calls_per_second(),
+        default_gap=DEFAULT_LIMITS.min_minutes_between_contacts,
     ), status
 
 
@@ -96,6 +103,8 @@ def form_limits(form: LimitsForm) -> dict[str, Any]:
             out[field.name] = int(field.data)
     if form.no_contact_on_holidays.data:
         out["no_contact_on_holidays"] = True
+    if form.min_minutes_between_contacts.data is not None:
+        out["min_minutes_between_contacts"] = int(form.min_minutes_between_contacts.data)
     if form.calls_per_second.data is not None:
         out["calls_per_second"] = float(form.calls_per_second.data)
     if form.max_concurrent_calls.data is not None:
@@ -114,6 +123,7 @@ def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -
     are refused outside the global scope and above the account's call rate."""
     try:
         parsed = limits_from_dict(proposed)
+        check_not_below_defaults(proposed)
         check_pacing(proposed, scope=scope, account_calls_per_second=account_calls_per_second())
     except (InputError, ValueError) as exc:
         raise InputError(str(exc)) from exc
@@ -142,6 +152,7 @@ def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
     ):
         field.data = stored.get(field.name)
     form.no_contact_on_holidays.data = bool(stored.get("no_contact_on_holidays"))
+    form.min_minutes_between_contacts.data = stored.get("min_minutes_between_contacts")
     for key in PACING_KEYS:
         getattr(form, key).data = stored.get(key)
 

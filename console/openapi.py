@@ -64,6 +64,17 @@ _LIMITS_BODY = {
                 "max_sms_per_day": {"type": "integer", "minimum": 0},
                 "max_sms_per_week": {"type": "integer", "minimum": 0},
                 "no_contact_on_holidays": {"type": "boolean"},
+                "min_minutes_between_contacts": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "person level: any two automated contacts with a person at "
+                    "least this many minutes apart; never below the deployment's default (240)",
+                },
+                "person_lockout_after_conversation": {
+                    "type": "boolean",
+                    "description": "a conversation about any debt locks automated calls about "
+                    "all of the person's debts for 7 days; on by default, cannot be switched off",
+                },
                 "calls_per_second": {
                     "type": "number",
                     "minimum": 0,

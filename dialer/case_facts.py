@@ -8,14 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.compliance.facts import ConsumerFacts, HistoryEntry, InconvenientTime, PhoneFacts
-from dialer.db.models import Consumer as ConsumerRow
 from dialer.db.models import (
+    AttemptDebt,
     ConsumerFlagRecord,
     ContactAttempt,
     InconvenientTimeRecord,
     OptOut,
     Phone,
 )
+from dialer.db.models import Consumer as ConsumerRow
 from dialer.errors import NotFoundError
 from dialer.suppression import NumberSuppression, suppressions_for
 from dialer.vocabulary import (
@@ -72,7 +73,7 @@ def load_consumer_facts_with_phones(
     opt_query = select(OptOut.phone_id, OptOut.channel).where(
         OptOut.phone_id.in_([p.id for p in phones])
     )
-    flag_query = select(ConsumerFlagRecord.flag).where(
+    flag_query = select(ConsumerFlagRecord.flag, ConsumerFlagRecord.debt_id).where(
         ConsumerFlagRecord.consumer_id == consumer_id
     )
     if as_of is None:
@@ -89,11 +90,18 @@ def load_consumer_facts_with_phones(
         )
     opted = {(row.phone_id, row.channel) for row in session.execute(opt_query)}
     listed = suppressions_for(session, (p.e164 for p in phones), as_of=as_of)
-    if debt_id is not None:
-        flag_query = flag_query.where(
-            (ConsumerFlagRecord.debt_id.is_(None)) | (ConsumerFlagRecord.debt_id == debt_id)
-        )
-    flags = frozenset(ConsumerFlag(flag) for flag in session.scalars(flag_query))
+    flag_rows = session.execute(flag_query).all()
+    # Whole-consumer flags; with `debt_id`, that debt's own flags too (the contact is about it).
+    flags = frozenset(
+        ConsumerFlag(row.flag)
+        for row in flag_rows
+        if row.debt_id is None or (debt_id is not None and row.debt_id == debt_id)
+    )
+    debt_flags = frozenset(
+        (debt_key(row.debt_id), ConsumerFlag(row.flag))
+        for row in flag_rows
+        if row.debt_id is not None
+    )
     windows = session.scalars(
         select(InconvenientTimeRecord).where(InconvenientTimeRecord.consumer_id == consumer_id)
     ).all()
@@ -107,6 +115,7 @@ def load_consumer_facts_with_phones(
         timezone=consumer.confirmed_timezone,
         flags=flags,
         inconvenient_times=tuple(_window(w) for w in windows),
+        debt_flags=debt_flags,
     )
     return facts, phones
 
@@ -148,10 +157,38 @@ def load_history(
     if until is not None:
         query = query.where(ContactAttempt.attempted_at < until)
     rows = session.scalars(query.order_by(ContactAttempt.attempted_at, ContactAttempt.id)).all()
-    return [history_entry(row) for row in rows]
+    covered = covered_debts(session, [row.id for row in rows])
+    return [history_entry(row, covered.get(row.id)) for row in rows]
 
 
-def history_entry(row: ContactAttempt) -> HistoryEntry:
+def covered_debts(session: Session, attempt_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Every debt each attempt was about (`attempt_debts`), by attempt id."""
+    if not attempt_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    pairs = session.execute(
+        select(AttemptDebt.attempt_id, AttemptDebt.debt_id)
+        .where(AttemptDebt.attempt_id.in_(attempt_ids))
+        .order_by(AttemptDebt.attempt_id, AttemptDebt.debt_id)
+    )
+    for attempt_id, debt_id in pairs:
+        found.setdefault(attempt_id, []).append(debt_key(debt_id))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def covered_debt_ids(session: Session, attempt: ContactAttempt) -> list[int]:
+    """Every debt the attempt was about (`attempt_debts`), else its own debt."""
+    ids = list(
+        session.scalars(select(AttemptDebt.debt_id).where(AttemptDebt.attempt_id == attempt.id))
+    )
+    if not ids and attempt.debt_id is not None:
+        ids = [attempt.debt_id]
+    return ids
+
+
+def history_entry(row: ContactAttempt, debts: tuple[str, ...] | None = None) -> HistoryEntry:
+    """One attempt as the engine sees it; `debts` from `attempt_debts` (else the attempt's own
+    debt)."""
     direction = Direction(row.direction)
     return HistoryEntry(
         at=row.attempted_at,
@@ -160,10 +197,12 @@ def history_entry(row: ContactAttempt) -> HistoryEntry:
         to=row.to_number,
         from_=row.from_number,
         outcome=row.outcome,
-        debts=(debt_key(row.debt_id),),
+        debts=debts or (debt_key(row.debt_id),),
         callback_requested=row.callback_requested,
-        body=row.body if direction is Direction.INBOUND else None,
         mode=ContactMode(row.mode),
+        callback_at=row.callback_at,
+        callback=row.callback,
+        body=row.body if direction is Direction.INBOUND else None,
     )
 
 

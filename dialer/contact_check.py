@@ -6,18 +6,17 @@ Used by the console (why not now, lawful callback times, manual calls) and the l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
-from dialer.compliance import AdminLimits, Decision, ProposedContact, RulePacks, evaluate_through
+from dialer.compliance import AdminLimits, Decision, RulePacks
 from dialer.compliance.zones import candidate_zones
 from dialer.db.models import Consumer, Debt, Phone
+from dialer.decisions import decide, load_case_view, proposal
 from dialer.errors import NotFoundError
-from dialer.limits import current_limits
 from dialer.vocabulary import Channel, ContactMode, PhoneStatus
 
 
@@ -31,22 +30,29 @@ def check_contact(
     to: str | None = None,
     mode: ContactMode = ContactMode.AUTOMATED,
     limits: AdminLimits | None = None,
-    later: Sequence[datetime] = (),
+    later: Sequence[datetime] | None = None,
+    callback: bool = False,
 ) -> Decision:
-    """The engine's decision for contacting the debt's consumer at `at` (limits in force by
-    default; pass `limits` to try others), and at the `later` instants the contact may take
-    to reach the consumer (the first of them that blocks decides)."""
+    """The engine's decision for contacting the debt's consumer at `at`, through the one
+    decision path (`dialer.decisions`: person-level rules and the default limits included;
+    pass `limits` to try others), lawful through the span dispatch requires or through the
+    `later` instants given. `callback`: the call the consumer asked for."""
     number = to or primary_number(session, consumer_id=debt.consumer_id)
     if number is None:
         raise NotFoundError(f"case {debt.external_ref} has no phone number")
-    facts = load_consumer_facts(session, debt.consumer_id, debt_id=debt.id)
-    history = load_history(session, debt.consumer_id, since=at - timedelta(days=HISTORY_DAYS))
-    if limits is None:
-        limits = current_limits(session, campaign_id=debt.campaign_id, state=debt.jurisdiction)
-    proposed = ProposedContact(
-        at=at, channel=channel, to=number, mode=mode, debts=(debt_key(debt.id),)
+    view = load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=debt.campaign_id,
+        jurisdiction=debt.jurisdiction,
+        at=at,
+        limits=limits,
     )
-    return evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
+    proposed = proposal(
+        at=at, channel=channel, to=number, debt_ids=(debt.id,), mode=mode, callback=callback
+    )
+    return decide(view, proposed, packs=packs, later=later)
 
 
 def primary_number(session: Session, *, consumer_id: int) -> str | None:

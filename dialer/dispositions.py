@@ -15,14 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.campaigns.definition import CampaignDefinition
+from dialer.campaigns.planner import promise_resumes_at
 from dialer.case_record import add_audit_entry, add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, consumer_zone
 from dialer.db.models import (
+    Campaign,
     ContactAttempt,
     Debt,
     Disposition,
@@ -206,9 +210,17 @@ def _promise(
             created_at=now,
         )
     )
-    # Leave the consumer alone until the day after the promised date.
-    debt.next_contact_at = datetime.combine(due + timedelta(days=1), time(12), tzinfo=UTC)
+    # Leave the consumer alone until the day after the promised date plus the campaign's grace
+    # (the planner holds it there whatever replans the debt: see campaigns.planner).
+    debt.next_contact_at = _promise_resumes(session, debt, due)
     return f"Promise to pay {debt.currency} {amount} by {due.isoformat()}"
+
+
+def _promise_resumes(session: Session, debt: Debt, due: date) -> datetime:
+    campaign = session.get(Campaign, debt.campaign_id) if debt.campaign_id else None
+    if campaign is None:
+        return datetime.combine(due + timedelta(days=1), time(12), tzinfo=UTC)
+    return promise_resumes_at(due, CampaignDefinition.model_validate(campaign.definition))
 
 
 def _set_stage(
@@ -282,11 +294,10 @@ def _callback(
         raise InputError("a callback needs a local date and time")
     zone = consumer_zone(session, consumer_id=debt.consumer_id)
     at = entry.callback_local.replace(tzinfo=zone).astimezone(UTC)
+    to = attempt.to_number if attempt is not None else None
     if at <= now:
-        raise InputError("the callback time is in the past")
-    if attempt is not None:
-        attempt.callback_requested = True  # the consumer asked: the engine may take it into account
-        session.flush()
+        hint = _next_lawful(session, debt=debt, at=now, to=to, packs=packs, zone=zone)
+        raise InputError(f"the callback time is in the past.{hint}")
     decision = check_contact(
         session,
         debt=debt,
@@ -294,7 +305,8 @@ def _callback(
         packs=packs,
         mode=ContactMode.AGENT,
         channel=Channel.CALL,
-        to=attempt.to_number if attempt is not None else None,
+        to=to,
+        callback=True,
     )
     if not decision.allowed:
         reasons = "; ".join(r.message for r in decision.reasons)
@@ -303,9 +315,33 @@ def _callback(
             local = decision.next_allowed_at.astimezone(zone)
             hint = f" The next lawful time is {local:%Y-%m-%d %H:%M}."
         raise InputError(f"that callback time is not lawful: {reasons}.{hint}")
+    if attempt is not None:
+        attempt.callback_requested = True  # the consumer asked, for this time
+        attempt.callback_at = at
+    debt.callback_at = at  # the planner places exactly this call then (through an agent)
     debt.next_contact_at = at
     disposition.callback_at = at
     return f"Callback requested for {entry.callback_local:%Y-%m-%d %H:%M} ({zone.key})"
+
+
+def _next_lawful(
+    session: Session, *, debt: Debt, at: datetime, to: str | None, packs: RulePacks, zone: ZoneInfo
+) -> str:
+    """ " The next lawful time is ..." for a callback from `at` on, or nothing."""
+    decision = check_contact(
+        session,
+        debt=debt,
+        at=at + timedelta(minutes=5),
+        packs=packs,
+        mode=ContactMode.AGENT,
+        channel=Channel.CALL,
+        to=to,
+        callback=True,
+    )
+    moment = at + timedelta(minutes=5) if decision.allowed else decision.next_allowed_at
+    if moment is None:
+        return ""
+    return f" The next lawful time is {moment.astimezone(zone):%Y-%m-%d %H:%M}."
 
 
 def _attempt(session: Session, attempt_id: int | None, debt: Debt) -> ContactAttempt | None:

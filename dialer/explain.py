@@ -1,22 +1,23 @@
 """explain_case: would a contact about this case be lawful at `at`, and if not, why and when?
 
-The same facts, history and limits the dispatcher uses; for `dialer compliance explain`.
+The one decision path dispatch uses (`dialer.decisions`: the same facts, history, limits with
+their defaults, and the contact's whole lawful span); for `dialer compliance explain`, the case
+page and the API.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
-from dialer.compliance import Decision, ProposedContact, evaluate
+from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
-from dialer.db.models import Consumer, Debt, Phone
+from dialer.db.models import Consumer, Debt
+from dialer.decisions import decide, load_case_view, proposal
 from dialer.dispatch.choose import usable_phones
 from dialer.errors import NotFoundError
-from dialer.limits import current_limits
 from dialer.vocabulary import Channel, ContactMode
 
 
@@ -48,26 +49,23 @@ def explain_case(
     """The decision for the first usable phone that is allowed, else the soonest-clearing block
     (with no usable phone, the decision for the consumer's first number says why)."""
     debt = find_debt(session, case_ref)
-    facts = load_consumer_facts(session, debt.consumer_id, debt_id=debt.id)
-    history = list(
-        load_history(session, debt.consumer_id, since=at - timedelta(days=HISTORY_DAYS), until=at)
+    view = load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=debt.campaign_id,
+        jurisdiction=debt.jurisdiction,
+        at=at,
+        before=at,
     )
-    limits = current_limits(session, campaign_id=debt.campaign_id, state=debt.jurisdiction)
-    capable = {
-        p.e164: p.sms_capable
-        for p in session.scalars(select(Phone).where(Phone.consumer_id == debt.consumer_id))
-    }
-    phones = usable_phones(facts, channel, sms_capable=capable) or list(facts.phones)
+    phones = usable_phones(view.facts, channel, sms_capable=view.sms_capable)
+    phones = phones or list(view.facts.phones)
     if not phones:
         raise NotFoundError(f"case {case_ref!r} has no phone number")
     decisions = [
-        evaluate(
-            facts,
-            history,
-            ProposedContact(
-                at=at, channel=channel, to=p.number, mode=mode, debts=(debt_key(debt.id),)
-            ),
-            limits=limits,
+        decide(
+            view,
+            proposal(at=at, channel=channel, to=p.number, debt_ids=(debt.id,), mode=mode),
             packs=packs,
         )
         for p in phones

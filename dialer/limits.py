@@ -33,13 +33,22 @@ from dialer.pacing.admin import (
 SCOPES = ("global", "state", "campaign")
 _HOURS = ("call_hours", "sms_hours")
 _CAPS = ("max_calls_per_day", "max_calls_per_week", "max_sms_per_day", "max_sms_per_week")
+_GAP = "min_minutes_between_contacts"  # person level: the larger gap is the stricter
+_LOCKOUT = "person_lockout_after_conversation"
+# The deployment's own limits, in force under every stored version (which can only tighten
+# them): the person is the unit, so any two automated contacts with a person are at least four
+# hours apart, and a conversation about any debt locks automated calls about all of them.
+DEFAULT_LIMITS = AdminLimits(
+    min_minutes_between_contacts=240, person_lockout_after_conversation=True
+)
 
 
 def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLimits:
     """The stored / YAML form ({"call_hours": {"start": "09:00", "end": "20:00"}, ...}).
 
     Pacing keys are known but are not contact limits: see `current_pacing`."""
-    known = set(_HOURS) | set(_CAPS) | set(PACING_KEYS) | {"no_contact_on_holidays"}
+    known = set(_HOURS) | set(_CAPS) | set(PACING_KEYS)
+    known |= {"no_contact_on_holidays", _GAP, _LOCKOUT}
     unknown = set(data) - known
     if unknown:
         raise InputError(f"{where}: unknown limit(s) {', '.join(sorted(unknown))}")
@@ -56,7 +65,13 @@ def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLim
             if not isinstance(data[key], int) or data[key] < 0:
                 raise InputError(f"{where}.{key}: must be a whole number >= 0")
             values[key] = data[key]
+    if data.get(_GAP) is not None:
+        gap = data[_GAP]
+        if not isinstance(gap, int) or isinstance(gap, bool) or gap < 0:
+            raise InputError(f"{where}.{_GAP}: must be a whole number of minutes >= 0")
+        values[_GAP] = gap
     values["no_contact_on_holidays"] = bool(data.get("no_contact_on_holidays", False))
+    values[_LOCKOUT] = bool(data.get(_LOCKOUT, False))
     return AdminLimits(**values)
 
 
@@ -71,6 +86,10 @@ def limits_to_dict(limits: AdminLimits) -> dict[str, Any]:
             out[key] = getattr(limits, key)
     if limits.no_contact_on_holidays:
         out["no_contact_on_holidays"] = True
+    if limits.min_minutes_between_contacts is not None:
+        out[_GAP] = limits.min_minutes_between_contacts
+    if limits.person_lockout_after_conversation:
+        out[_LOCKOUT] = True
     return out
 
 
@@ -83,6 +102,8 @@ def strictest(first: AdminLimits, second: AdminLimits) -> AdminLimits:
             merged[spec.name] = _narrower(a, b)
         elif spec.name in _CAPS:
             merged[spec.name] = b if a is None else a if b is None else min(a, b)
+        elif spec.name == _GAP:
+            merged[spec.name] = b if a is None else a if b is None else max(a, b)
         else:
             merged[spec.name] = bool(a or b)
     return replace(first, **merged)
@@ -125,12 +146,12 @@ def current_limits(
     state: str | None,
     as_of: datetime | None = None,
 ) -> AdminLimits:
-    """global ∩ state ∩ campaign (stored versions and the campaign's own hours).
+    """defaults ∩ global ∩ state ∩ campaign (stored versions and the campaign's own hours).
 
     Read on every reservation (a few indexed rows), so an admin's change applies at once.
     `as_of` gives the limits that were in force at that moment (re-audits).
     """
-    result = AdminLimits()
+    result = DEFAULT_LIMITS
     keys: list[tuple[str, str]] = [("global", "")]
     if state:
         keys.append(("state", state))
@@ -183,6 +204,7 @@ def save_limits(
     if scope not in SCOPES:
         raise InputError(f"scope must be one of {', '.join(SCOPES)}")
     parsed = limits_from_dict(limits)
+    check_not_below_defaults(limits)
     pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
     country, state = _scope_place(scope, scope_key)
     check_limits(
@@ -220,6 +242,22 @@ def save_limits(
     )
     session.flush()
     return version
+
+
+def check_not_below_defaults(limits: dict[str, Any], *, where: str = "limits") -> None:
+    """Stored limits only tighten the deployment's defaults: a smaller gap between contacts or
+    the person lockout switched off is refused (where and why), nothing is saved."""
+    gap, floor = limits.get(_GAP), DEFAULT_LIMITS.min_minutes_between_contacts
+    if isinstance(gap, int) and floor is not None and gap < floor:
+        raise InputError(
+            f"{where}.{_GAP}: {gap} is looser than the deployment's default of {floor} minutes "
+            "(limits may only tighten it)"
+        )
+    if limits.get(_LOCKOUT) is False and DEFAULT_LIMITS.person_lockout_after_conversation:
+        raise InputError(
+            f"{where}.{_LOCKOUT}: the deployment locks automated calls after a conversation; "
+            "limits may only tighten it"
+        )
 
 
 def check_limits(

@@ -19,7 +19,13 @@ from dialer.compliance import AdminLimits, RulePacks
 from dialer.contact_check import check_contact, primary_number
 from dialer.db.models import Debt
 from dialer.errors import DialerError
-from dialer.limits import campaign_hours, latest_version, limits_from_dict, strictest
+from dialer.limits import (
+    DEFAULT_LIMITS,
+    campaign_hours,
+    latest_version,
+    limits_from_dict,
+    strictest,
+)
 from dialer.vocabulary import CONTACTABLE_STAGES
 
 DEFAULT_SAMPLE = 200
@@ -106,7 +112,7 @@ def effective_limits(
 ) -> AdminLimits:
     """The limits for one debt (global ∩ state ∩ campaign), with one scope optionally replaced
     by proposed limits, the same way `dialer.limits.current_limits` combines them."""
-    result = AdminLimits()
+    result = DEFAULT_LIMITS
     for scope, key in _scopes(debt):
         if override is not None and (scope, key) == override[:2]:
             result = strictest(result, override[2])

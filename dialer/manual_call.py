@@ -20,6 +20,7 @@ from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, primary_number
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
 from dialer.dispatch.choose import caller_id, instants_to_check
+from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import (
@@ -82,6 +83,12 @@ def reserve_manual_call(
     to = primary_number(session, consumer_id=debt.consumer_id)
     if to is None:
         raise InputError("the consumer has no valid phone number")
+    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
+    if busy is not None:  # the person is the unit: one contact in flight at a time
+        raise ContactNotLawfulError(
+            f"not now: another contact with this person or number is in flight (attempt {busy});"
+            " call when it has ended"
+        )
     decision = check_contact(
         session,
         debt=debt,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.case import CaseView
 from dialer.callbacks.disputes import dispute_debt
 from dialer.case_record import add_case_event
+from dialer.contact_check import consumer_zone
 from dialer.suppression import add_opt_out, mark_wrong_number
 from dialer.vocabulary import Channel, Outcome
 
@@ -110,16 +112,42 @@ def opt_out_of_calls(session: Session, view: CaseView, *, now: datetime) -> None
     )
 
 
+# Where each IVR window starts, in the consumer's local time (inside every pack's call hours).
+WINDOW_STARTS = {"morning": time(9, 0), "afternoon": time(13, 0), "evening": time(18, 0)}
+CALLBACK_LEAD = timedelta(minutes=30)  # a window starting sooner than this: the next day's
+
+
+def callback_time(window: str, *, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """The next start of `window` in the consumer's zone, at least CALLBACK_LEAD from now."""
+    start = WINDOW_STARTS.get(window)
+    if start is None:
+        return None
+    local = now.astimezone(zone)
+    for days in range(3):
+        day = local.date() + timedelta(days=days)
+        moment = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
+        if moment >= now + CALLBACK_LEAD:
+            return moment
+    return None
+
+
 def request_callback(session: Session, view: CaseView, *, window: str, now: datetime) -> None:
+    """The consumer chose when to be called back: the time is recorded on the call and the
+    debt, and the planner schedules exactly that call then (it is still checked when due)."""
     view.attempt.callback_requested = True
+    at = callback_time(window, zone=consumer_zone(session, consumer_id=view.consumer.id), now=now)
+    view.attempt.callback_at = at
+    if view.debt is not None and at is not None:
+        view.debt.callback_at = at
+    when = f" at {at.isoformat().replace('+00:00', 'Z')}" if at is not None else ""
     _event(
         view,
         session,
         kind="callback_requested",
         now=now,
-        detail={"window": window},
+        detail={"window": window, "callback_at": at.isoformat() if at else None},
         summary=(
-            f"Consumer asked to be called back ({window})"
+            f"Consumer asked to be called back ({window}){when}"
             if window
             else "Consumer left a message asking to be called back"
         ),

@@ -231,6 +231,16 @@ class CampaignDefinition(_Strict):
     caller_ids: CallerIds
     hours: Hours = Hours()
     sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
+    # A promise to pay pauses automated contact about the debt until the day after the
+    # promised date plus this grace; a promise still open then is broken: the strategy resumes.
+    promise_grace: str = "2d"
+
+    @field_validator("promise_grace")
+    @classmethod
+    def _grace(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
     # What a voicemail and an abandoned call say (Reg F 1006.2(j) limited-content message):
     # the caller's name, a business name that does not reveal a debt, the number to call back,
     # and an optional recorded message (https URL) played instead of the spoken one.
@@ -257,3 +267,17 @@ class CampaignDefinition(_Strict):
 
     def step(self, index: int) -> Step | None:
         return self.steps[index] if 0 <= index < len(self.steps) else None
+
+    def callback_step(self, index: int) -> Step:
+        """The step a callback the consumer asked for is placed on: the campaign's agent step
+        (an agent takes the call), else the current call step, else an automated call."""
+        for step in self.steps:
+            if step.kind is StepKind.AGENT:
+                return step
+        current = self.step(index)
+        if current is not None and current.channel is Channel.CALL:
+            return current
+        for step in self.steps:
+            if step.kind is StepKind.IVR:
+                return step
+        return Step(kind=StepKind.IVR, script="reminder_ivr")

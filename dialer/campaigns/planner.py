@@ -8,15 +8,15 @@ Re-planning is idempotent: the same history always gives the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
+from dialer.campaigns.definition import CampaignDefinition, Step, StepKind, parse_duration
 from dialer.case_record import add_case_event
-from dialer.db.models import Campaign, ContactAttempt, Debt
+from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt, PromiseToPay
 from dialer.vocabulary import (
     CONTACTABLE_STAGES,
     TERMINAL_STATUSES,
@@ -57,6 +57,12 @@ class Plan:
     step: Step | None = None
     at: datetime | None = None
     why: str = ""
+    callback: bool = False  # the call the consumer asked for, at the time they asked
+
+
+# An attempt in flight is looked at again this often (a contact covering several debts ends
+# with a webhook about one of them; the others see the end at their next look).
+IN_FLIGHT_RECHECK = timedelta(minutes=1)
 
 
 _STATUS_OUTCOME = {
@@ -131,8 +137,12 @@ def _at(
 
 
 def latest_attempt(session: Session, *, debt_id: int, campaign_id: int) -> LatestAttempt | None:
+    """The debt's latest campaign attempt: one about it alone or one that covered it with other
+    debts of the person (then the step is the debt's own step when the contact was made)."""
+    covered = select(AttemptDebt.attempt_id).where(AttemptDebt.debt_id == debt_id)
     row = session.execute(
         select(
+            ContactAttempt.id,
             ContactAttempt.step_index,
             ContactAttempt.status,
             ContactAttempt.outcome,
@@ -141,7 +151,7 @@ def latest_attempt(session: Session, *, debt_id: int, campaign_id: int) -> Lates
             ContactAttempt.attempted_at,
         )
         .where(
-            ContactAttempt.debt_id == debt_id,
+            or_(ContactAttempt.debt_id == debt_id, ContactAttempt.id.in_(covered)),
             ContactAttempt.campaign_id == campaign_id,
             ContactAttempt.origin == AttemptOrigin.DIALER.value,
             # a released attempt (nothing was sent) is as if never made
@@ -156,20 +166,73 @@ def latest_attempt(session: Session, *, debt_id: int, campaign_id: int) -> Lates
     if row is None:
         return None
     ended = row.ended_at or row.updated_at or row.attempted_at
-    return LatestAttempt(row.step_index, row.status, row.outcome, ended)
+    step_index = session.scalar(
+        select(AttemptDebt.step_index).where(
+            AttemptDebt.attempt_id == row.id, AttemptDebt.debt_id == debt_id
+        )
+    )
+    return LatestAttempt(
+        row.step_index if step_index is None else step_index, row.status, row.outcome, ended
+    )
 
 
 def plan_next_contact(session: Session, *, debt: Debt, now: datetime, campaign: Campaign) -> Plan:
-    """What the debt's campaign should do next, from its step counters and latest attempt."""
+    """What the debt's campaign should do next: an open promise to pay holds it until the
+    promised date plus the campaign's grace (whatever webhook or replan asked); a callback the
+    consumer asked for is that call at that time; else the step counters and latest attempt."""
     definition = CampaignDefinition.model_validate(campaign.definition)
+    latest = latest_attempt(session, debt_id=debt.id, campaign_id=campaign.id)
+    if debt.stage in CONTACTABLE_STAGES:
+        held = _promise_hold(session, debt, definition, now)
+        if held is not None:
+            return held
+        if debt.callback_at is not None and (latest is None or latest.status in TERMINAL_STATUSES):
+            step = definition.callback_step(debt.step_index)
+            when = debt.callback_at.isoformat().replace("+00:00", "Z")
+            why = f"callback asked for {when}"
+            if debt.callback_at > now:
+                return Plan(PlanAction.WAIT, debt.step_index, step, debt.callback_at, why=why)
+            return Plan(PlanAction.CONTACT, debt.step_index, step, now, why=why, callback=True)
     return decide(
         definition=definition,
         stage=debt.stage,
         step_index=debt.step_index,
         step_attempts=debt.step_attempts,
-        latest=latest_attempt(session, debt_id=debt.id, campaign_id=campaign.id),
+        latest=latest,
         now=now,
     )
+
+
+def promise_resumes_at(due: date, definition: CampaignDefinition) -> datetime:
+    """When an open promise stops holding contact: noon UTC the day after the promised date,
+    plus the campaign's grace."""
+    day_after = datetime.combine(due + timedelta(days=1), time(12), tzinfo=UTC)
+    return day_after + parse_duration(definition.promise_grace)
+
+
+def _promise_hold(
+    session: Session, debt: Debt, definition: CampaignDefinition, now: datetime
+) -> Plan | None:
+    """WAIT while an open promise holds; an open promise past its date plus grace is broken
+    (recorded once, with a timeline line) and the strategy resumes."""
+    promises = session.scalars(
+        select(PromiseToPay).where(PromiseToPay.debt_id == debt.id, PromiseToPay.status == "open")
+    ).all()
+    holds = [p for p in promises if promise_resumes_at(p.due_date, definition) > now]
+    if holds:
+        until = max(promise_resumes_at(p.due_date, definition) for p in holds)
+        return Plan(PlanAction.WAIT, debt.step_index, at=until, why="promise to pay")
+    for promise in promises:
+        promise.status = "broken"
+        _event(
+            session,
+            debt,
+            now,
+            "promise_broken",
+            f"Promise to pay {promise.currency} {promise.amount} by {promise.due_date.isoformat()}"
+            " not kept: the strategy resumes",
+        )
+    return None
 
 
 def apply_plan(session: Session, *, debt: Debt, plan: Plan, now: datetime) -> None:
@@ -187,6 +250,8 @@ def apply_plan(session: Session, *, debt: Debt, plan: Plan, now: datetime) -> No
         ).value
         debt.next_contact_at = None
         _event(session, debt, now, "escalated", f"Escalated to {target}; automated contact stops")
+    elif plan.action is PlanAction.IN_FLIGHT:
+        debt.next_contact_at = now + IN_FLIGHT_RECHECK
     elif plan.action is not PlanAction.CONTACT:
         debt.next_contact_at = None
 

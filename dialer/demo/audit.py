@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
-from dialer.compliance import ConsumerFacts, PhoneFacts, ProposedContact, RulePacks, evaluate
+from dialer.case_facts import covered_debt_ids, debt_key, load_consumer_facts
+from dialer.compliance import ConsumerFacts, PhoneFacts, RulePacks
 from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
-from dialer.limits import current_limits
+from dialer.decisions import decide, load_case_view, proposal
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
 
@@ -34,10 +34,15 @@ class AuditResult:
     audited: int = 0
     skipped: int = 0  # agent legs and inbound messages: not contacts the dialer made
     violations: list[dict[str, Any]] = field(default_factory=list)
+    # The person-level audit of the provider's logs (dialer.demo.person_audit).
+    people_contacted: int = 0
+    people_contactable: int = 0  # lawfully contactable when the run started
+    max_contacts_per_person_hour: int = 0
+    max_calls_in_flight_per_person: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.violations
+        return not self.violations and self.max_calls_in_flight_per_person <= 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class Seen:
     channel: Channel
     to: str
     at: datetime
+    ended: datetime | None = None  # a call: when it ended, by the provider's clock
+    conversation: bool = False  # a call a person answered and spoke on
+    reached: bool = True  # False: it never got to the person (a failed text, a failed call)
 
 
 def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
@@ -56,10 +64,21 @@ def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Se
     seen: list[Seen] = []
     for call in provider.call_log():
         if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):
-            seen.append(Seen(call.sid, Channel.CALL, call.to, call.created_at or _never()))
+            created = call.created_at or _never()
+            ended = call.end_time or (
+                (call.start_time or created) + timedelta(seconds=call.duration)
+                if call.duration is not None
+                else None
+            )
+            spoke = call.status == "completed" and call.answered_by in (None, "human", "unknown")
+            spoke = spoke and bool(call.duration)
+            reached = call.status not in ("failed", "canceled")
+            seen.append(Seen(call.sid, Channel.CALL, call.to, created, ended, spoke, reached))
     for msg in provider.message_log():
         if (msg.direction or "outbound").startswith("outbound"):
-            seen.append(Seen(msg.sid, Channel.SMS, msg.to, msg.created_at or _never()))
+            reached = msg.status != "failed"  # never sent (undelivered still counts)
+            created = msg.created_at or _never()
+            seen.append(Seen(msg.sid, Channel.SMS, msg.to, created, reached=reached))
     return seen
 
 
@@ -91,25 +110,25 @@ def _check(session: Session, item: Seen, packs: RulePacks) -> dict[str, Any] | N
     if attempt is None:
         return {**base, "reasons": ["no attempt in the case record"]}
     facts = facts_as_of(session, attempt=attempt, at=item.at)
-    history = [
-        entry
-        for entry in load_history(
-            session, attempt.consumer_id, since=attempt.attempted_at - timedelta(days=HISTORY_DAYS)
-        )
-        if entry.at < attempt.attempted_at
-    ]
     consumer = session.get(Consumer, attempt.consumer_id)
-    limits = current_limits(
-        session, campaign_id=attempt.campaign_id, state=consumer.state if consumer else None
+    view = load_case_view(  # the one decision path, with the history strictly before it
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        campaign_id=attempt.campaign_id,
+        jurisdiction=consumer.state if consumer else None,
+        at=attempt.attempted_at,
+        before=attempt.attempted_at,
     )
-    proposed = ProposedContact(
+    proposed = proposal(
         at=item.at,
         channel=item.channel,
         to=item.to,
+        debt_ids=covered_debt_ids(session, attempt),
         mode=ContactMode(attempt.mode),
-        debts=(debt_key(attempt.debt_id),),
+        callback=attempt.callback,
     )
-    decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
+    decision = decide(replace(view, facts=facts), proposed, packs=packs, later=())
     if decision.allowed:
         return None
     return {**base, "reasons": list(decision.reason_codes), "attempt": attempt.id}
@@ -128,6 +147,13 @@ def facts_as_of(session: Session, *, attempt: ContactAttempt, at: datetime) -> C
         and (row.cleared_at is None or row.cleared_at > at)
         and (row.debt_id is None or row.debt_id == attempt.debt_id)
     )
+    debt_flags = frozenset(
+        (debt_key(row.debt_id), ConsumerFlag(row.flag))
+        for row in flag_rows
+        if row.debt_id is not None
+        and row.learned_at <= at
+        and (row.cleared_at is None or row.cleared_at > at)
+    )
     phones = {
         p.e164: p
         for p in session.scalars(select(Phone).where(Phone.consumer_id == attempt.consumer_id))
@@ -135,6 +161,7 @@ def facts_as_of(session: Session, *, attempt: ContactAttempt, at: datetime) -> C
     return replace(
         now,
         flags=flags,
+        debt_flags=debt_flags,
         phones=tuple(
             _phone_as_of(session, facts_phone=p, row=phones.get(p.number), attempt=attempt, at=at)
             for p in now.phones

@@ -62,6 +62,9 @@ def render(data: ReportData) -> str:
         "<h2>Summary</h2><table>",
         *(f"<tr><th>{escape(k)}</th><td>{v:,}</td></tr>" for k, v in _summary(s).items()),
         "</table>",
+        "<h2>The person (from the provider's Calls and Messages logs)</h2><table>",
+        *(f"<tr><th>{escape(k)}</th><td>{v:,}</td></tr>" for k, v in _people(a).items()),
+        "</table>",
         "<h2>Contacts by the consumer's local hour</h2>",
         bar_chart(
             [f"{h}" for h in range(24)],
@@ -105,6 +108,17 @@ def _summary(s: Snapshot) -> dict[str, int]:
         "Promises to pay": s.promises,
         "Refused by the provider": s.not_placed,
         "Debts blocked now": sum(count for count, _ in s.blocked.values()),
+    }
+
+
+def _people(a: AuditResult) -> dict[str, int]:
+    return {
+        "People contacted": a.people_contacted,
+        "People lawfully contactable when the run started": a.people_contactable,
+        "Most contacts with one person in any hour": a.max_contacts_per_person_hour,
+        "Most calls in flight at once to one person (never above 1)": (
+            a.max_calls_in_flight_per_person
+        ),
     }
 
 

@@ -26,11 +26,18 @@ from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
 from dialer.demo.audit import AuditResult, provider_log, reaudit
 from dialer.demo.live import CLEAR, clock_line, panel, progress_line
+from dialer.demo.person_audit import (
+    audit_people,
+    automated_sids,
+    contactable_people,
+    people_by_number,
+)
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
 from dialer.demo.replies import ConsumerReplies
 from dialer.demo.report import ReportData, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
 from dialer.errors import DialerError
+from dialer.limits import current_limits
 
 CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
@@ -101,7 +108,7 @@ def run_demo(options: DemoOptions) -> int:
         if api_base:
             _settle(api_base)
             creates = _call_creates(api_base)
-            audit = _audit(sessions, env=env, api_base=api_base)
+            audit = _audit(sessions, env=env, api_base=api_base, started_at=started_at)
         with sessions() as session:
             snapshot = take_snapshot(session)
     finally:
@@ -341,7 +348,9 @@ def _call_creates(api_base: str) -> list[float]:
     return sorted(float(x) for x in stats.get("call_creates", []))
 
 
-def _audit(sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str) -> AuditResult:
+def _audit(
+    sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
+) -> AuditResult:
     seen = provider_log(
         api_base=api_base,
         account_sid=env["TWILIO_ACCOUNT_SID"],
@@ -351,7 +360,24 @@ def _audit(sessions: sessionmaker[Session], *, env: dict[str, str], api_base: st
         calls_seen=sum(1 for s in seen if s.channel.value == "call"),
         messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
     )
-    return reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+    reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+    with sessions() as session:
+        people = audit_people(
+            seen,
+            people=people_by_number(session),
+            automated=automated_sids(session, (s.sid for s in seen)),
+            gap_minutes=current_limits(
+                session, campaign_id=None, state=None
+            ).min_minutes_between_contacts,
+        )
+        totals.people_contactable = contactable_people(
+            session, at=started_at, packs=load_rule_packs()
+        )
+    totals.people_contacted = people.people_contacted
+    totals.max_contacts_per_person_hour = people.max_contacts_per_person_hour
+    totals.max_calls_in_flight_per_person = people.max_calls_in_flight_per_person
+    totals.violations += people.violations
+    return totals
 
 
 def _summary(snap: Snapshot, audit: AuditResult, path: Path) -> None:
@@ -362,6 +388,12 @@ def _summary(snap: Snapshot, audit: AuditResult, path: Path) -> None:
     say(
         f"re-audit: {audit.audited} contacts from the provider's log, "
         f"{len(audit.violations)} violation(s)"
+    )
+    say(
+        f"the person: {audit.people_contacted} of {audit.people_contactable} lawfully "
+        "contactable people contacted, at most "
+        f"{audit.max_contacts_per_person_hour} contact(s) with one person in an hour, at most "
+        f"{audit.max_calls_in_flight_per_person} call(s) in flight at once to one person"
     )
     for violation in audit.violations[:10]:
         say(f"  VIOLATION {violation}")

@@ -81,17 +81,21 @@ def choose_contact(
     *,
     channel: Channel,
     at: datetime,
-    debt: str,
+    debts: tuple[str, ...],
     limits: AdminLimits,
     packs: RulePacks,
     sms_capable: dict[str, bool],
+    mode: ContactMode = ContactMode.AUTOMATED,
+    callback: bool = False,
 ) -> Choice:
-    """The first usable phone the engine allows; else the block that clears soonest."""
+    """The first usable phone the engine allows for a contact about `debts` (allowed only if
+    allowed for each); else the block that clears soonest. `callback`: the call the consumer
+    asked for."""
     blocked: list[tuple[PhoneFacts, Decision]] = []
     later = instants_to_check(at, channel)
     for phone in usable_phones(facts, channel, sms_capable=sms_capable):
         proposed = ProposedContact(
-            at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debts=(debt,)
+            at=at, channel=channel, to=phone.number, mode=mode, debts=debts, callback=callback
         )
         decision = evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
         if decision.allowed:
@@ -103,6 +107,19 @@ def choose_contact(
     if timed:
         return Choice(*min(timed, key=lambda pair: pair[1].next_allowed_at or at))
     return Choice(*blocked[0])
+
+
+def decide_for(
+    facts: ConsumerFacts,
+    history: list[HistoryEntry],
+    proposed: ProposedContact,
+    *,
+    limits: AdminLimits,
+    packs: RulePacks,
+) -> Decision:
+    """The decision for one proposed contact, lawful for its whole span (see choose_contact)."""
+    later = instants_to_check(proposed.at, proposed.channel)
+    return evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
 
 
 def caller_id(caller_ids: CallerIds, to: str) -> str:

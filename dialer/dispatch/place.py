@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.campaigns.definition import StepKind
+from dialer.case_facts import covered_debt_ids
 from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
@@ -246,10 +247,13 @@ def release_attempt(
     attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, None
     attempt.error_code, attempt.error_message, attempt.updated_at = code, error, now
     attempt.ended_at = now
-    if attempt.debt_id is not None:
-        debt = session.get(Debt, attempt.debt_id)
+    for debt_id in covered_debt_ids(session, attempt):
+        debt = session.get(Debt, debt_id)
         if debt is not None:
-            debt.step_attempts = max(0, debt.step_attempts - 1)
+            if attempt.callback:  # the call asked for was not made: it stays asked for
+                debt.callback_at = attempt.callback_at
+            else:
+                debt.step_attempts = max(0, debt.step_attempts - 1)
             debt.next_contact_at = retry_at
             debt.updated_at = now
 
@@ -272,9 +276,8 @@ def refuse(
         attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, Outcome.FAILED.value
         attempt.error_code, attempt.error_message = exc.code, exc.message
         attempt.updated_at = attempt.ended_at = now
-        session.execute(
-            update(Debt).where(Debt.id == reservation.debt_id).values(next_contact_at=now)
-        )
+        debt_ids = covered_debt_ids(session, attempt) or [reservation.debt_id]
+        session.execute(update(Debt).where(Debt.id.in_(debt_ids)).values(next_contact_at=now))
 
 
 def _learn(session: Session, phone: Phone, exc: TelephonyError, *, now: datetime) -> None:

@@ -7,18 +7,18 @@ gets a timeline line and an audit entry, once per attempt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_facts import HISTORY_DAYS, debt_key, load_consumer_facts, load_history
+from dialer.case_facts import covered_debt_ids, load_consumer_facts
 from dialer.case_record import add_audit_entry, add_case_event
-from dialer.compliance import Decision, ProposedContact, evaluate
+from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import CaseEvent, ContactAttempt, Debt
-from dialer.limits import current_limits
+from dialer.decisions import decide, load_case_view, proposal
 from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, ContactMode, Direction
 
 VIOLATION = "reaudit_violation"
@@ -68,28 +68,31 @@ def reaudit(
 
 
 def evaluate_as_of(session: Session, attempt: ContactAttempt, *, packs: RulePacks) -> Decision:
-    """The engine's decision for `attempt` with what was known just before it."""
+    """The decision the one decision path gives for `attempt` with what was known just before
+    it: every debt it covered, its mode, whether it was the consented callback."""
     at = attempt.attempted_at
-    facts = load_consumer_facts(session, attempt.consumer_id, debt_id=attempt.debt_id, as_of=at)
-    history = [
-        entry
-        for entry in load_history(
-            session, attempt.consumer_id, since=at - timedelta(days=HISTORY_DAYS), until=at
-        )
-        if entry.at < at
-    ]
     state = None
     if attempt.debt_id is not None:
         state = session.scalar(select(Debt.jurisdiction).where(Debt.id == attempt.debt_id))
-    limits = current_limits(session, campaign_id=attempt.campaign_id, state=state, as_of=at)
-    proposed = ProposedContact(
+    view = load_case_view(
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        campaign_id=attempt.campaign_id,
+        jurisdiction=state,
+        at=at,
+        before=at,
+    )
+    facts = load_consumer_facts(session, attempt.consumer_id, debt_id=attempt.debt_id, as_of=at)
+    proposed = proposal(
         at=at,
         channel=Channel(attempt.channel),
         to=attempt.to_number or "",
+        debt_ids=covered_debt_ids(session, attempt),
         mode=ContactMode(attempt.mode),
-        debts=(debt_key(attempt.debt_id),),
+        callback=attempt.callback,
     )
-    return evaluate(facts, history, proposed, limits=limits, packs=packs)
+    return decide(replace(view, facts=facts), proposed, packs=packs, later=())
 
 
 def _reported(session: Session, attempt_id: int) -> bool:

@@ -10,7 +10,7 @@ channel's lane has no slot the debt goes back to the queue with no attempt at al
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,21 +18,27 @@ from sqlalchemy.orm import Session
 
 from dialer import agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
-from dialer.campaigns.planner import PlanAction, apply_plan, plan_next_contact
-from dialer.case_facts import (
-    HISTORY_DAYS,
-    debt_key,
-    load_consumer_facts_with_phones,
-    load_history,
+from dialer.campaigns.planner import (
+    IN_FLIGHT_RECHECK,
+    Plan,
+    PlanAction,
+    apply_plan,
+    plan_next_contact,
 )
-from dialer.compliance import AdminLimits, RulePacks
-from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
+from dialer.case_facts import debt_key
+from dialer.compliance import AdminLimits, ProposedContact, RulePacks
+from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
+from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
-from dialer.dispatch.choose import caller_id, choose_contact
+from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
+from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
+from dialer.dispatch.person import contact_in_flight, number_in_flight
+from dialer.dispatch.skip import never_usable, skip_step
 from dialer.limits import current_limits
-from dialer.templates import MessageContext, render_sms
+from dialer.templates import MessageContext
+from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
@@ -41,6 +47,7 @@ from dialer.vocabulary import (
     ContactMode,
     Direction,
     Language,
+    PhoneStatus,
 )
 
 _MAX_REPLANS = 3
@@ -59,6 +66,7 @@ class Reservation:
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
     paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
+    debt_ids: tuple[int, ...] = ()  # every debt the contact covers (the first is `debt_id`)
     # An agent's phone to ring first (a manual call or a callback): the consumer is dialled
     # from the answer TwiML once the agent picks up, so no prompt reaches the consumer.
     ring_first: str | None = None
@@ -71,6 +79,7 @@ class Outcome:
     planned: str | None = None  # a plan that was not a contact (wait, advance, ...)
     skipped: bool = False  # the claim was lost (someone else changed the debt)
     deferred: Channel | None = None  # the channel's lane had no slot: back in the queue
+    person_busy: str | None = None  # another contact with the person or number is in flight
 
 
 def lock_consumer(session: Session, consumer_id: int) -> None:
@@ -109,7 +118,8 @@ def reserve(
                 session,
                 debt=debt,
                 campaign=campaign,
-                step=plan.step,
+                plan=plan,
+                lease_until=claim.lease_until,
                 now=now,
                 packs=packs,
                 limits_cache=cache,
@@ -123,93 +133,212 @@ def reserve(
     return Outcome(planned="advance")
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """One reservation's question: the debt, its plan and what the tick shares."""
+
+    debt: Debt
+    campaign: Campaign
+    definition: CampaignDefinition
+    plan: Plan
+    step: Step
+    channel: Channel
+    mode: ContactMode
+    now: datetime
+    lease_until: datetime | None
+
+
 def _contact(
     session: Session,
     *,
     debt: Debt,
     campaign: Campaign,
-    step: Step,
+    plan: Plan,
     now: datetime,
     packs: RulePacks,
     limits_cache: LimitsCache,
     lanes: Lanes | None,
+    lease_until: datetime | None = None,
 ) -> Outcome:
-    definition = CampaignDefinition.model_validate(campaign.definition)
-    channel = step.channel or Channel.CALL
-    if lanes is not None and lanes.closed(channel, senders=possible_senders(definition.caller_ids)):
-        return _defer(debt, channel, now=now)
-    if step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
-        return _wait_for_agent(debt, now=now)
-    facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
-    history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
-    key = (campaign.id, debt.jurisdiction)
-    limits = limits_cache.get(key)
-    if limits is None:
-        limits = current_limits(session, campaign_id=campaign.id, state=debt.jurisdiction)
-        limits_cache[key] = limits
-    choice = choose_contact(
-        facts,
-        history,
-        channel=channel,
+    """Reserve the planned contact: nothing while another contact with the person is in
+    flight; the engine's choice of phone; every other due debt covered; the attempt written."""
+    assert plan.step is not None
+    step = plan.step
+    agent = plan.callback and step.kind is StepKind.AGENT
+    ask = _Ask(
+        debt=debt,
+        campaign=campaign,
+        definition=CampaignDefinition.model_validate(campaign.definition),
+        plan=plan,
+        step=step,
+        channel=step.channel or Channel.CALL,
+        mode=ContactMode.AGENT if agent else ContactMode.AUTOMATED,
+        now=now,
+        lease_until=lease_until,
+    )
+    waiting = _not_yet(session, ask, lanes)
+    if waiting is not None:
+        return waiting
+    limits = _limits(session, campaign, debt, limits_cache)
+    view = load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=campaign.id,
+        jurisdiction=debt.jurisdiction,
         at=now,
-        debt=debt_key(debt.id),
+        limits=limits,
+    )
+    choice = choose_contact(
+        view.facts,
+        view.history,
+        channel=ask.channel,
+        at=now,
+        debts=(debt_key(debt.id),),
         limits=limits,
         packs=packs,
-        sms_capable={p.e164: p.sms_capable for p in phones},
+        sms_capable=view.sms_capable,
+        mode=ask.mode,
+        callback=plan.callback,
     )
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
-        reasons = record_block(session, debt=debt, channel=channel, choice=choice, now=now)
-        return Outcome(blocked_reasons=reasons)
-    phone_id = next(p.id for p in phones if p.e164 == choice.phone.number)
-    sender = caller_id(definition.caller_ids, choice.phone.number)
-    if lanes is not None and not lanes.take(channel, sender=sender):
-        return _defer(debt, channel, now=now)
+        valid = any(p.status is PhoneStatus.VALID for p in view.facts.phones)
+        return _not_now(session, ask, choice, any_valid_number=valid)
+    if number_in_flight(session, choice.phone.number) is not None:
+        return _person_busy(debt, now=now, why="a contact to this number is in flight")
+    cover = Cover(debt, plan.step_index, choice.decision)
+    # The callback is the call asked for about this debt, nothing more; an agent's call is
+    # about the claimed case (the agent sees the whole person on the desk).
+    if not plan.callback and step.kind is not StepKind.AGENT:
+        proposed = ProposedContact(
+            at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
+        )
+        cover = cover_with_companions(
+            session,
+            cover,
+            proposed,
+            facts=view.facts,
+            history=view.history,
+            limits=limits,
+            packs=packs,
+            now=now,
+            channel=ask.channel,
+            lease_until=lease_until,
+        )
+    sender = caller_id(ask.definition.caller_ids, choice.phone.number)
+    if lanes is not None and not lanes.take(ask.channel, sender=sender):
+        return _defer(debt, ask.channel, now=now)
+    phone_id = next(p.id for p in view.phones if p.e164 == choice.phone.number)
+    outcome = _write_attempt(session, ask, cover, to=choice.phone.number, sender=sender,
+                             phone_id=phone_id)  # fmt: skip
+    if outcome.reservation is None:
+        return outcome
+    return replace(outcome, reservation=replace(outcome.reservation, paced=lanes is not None))
+
+
+def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None:
+    """Nothing to ask the engine yet: the channel's lane is full this tick, an agent step has
+    no free agent, or another contact with the person is in flight."""
+    senders = possible_senders(ask.definition.caller_ids)
+    if lanes is not None and lanes.closed(ask.channel, senders=senders):
+        return _defer(ask.debt, ask.channel, now=ask.now)
+    if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
+        return _wait_for_agent(ask.debt, now=ask.now)
+    if contact_in_flight(session, ask.debt.consumer_id) is not None:
+        return _person_busy(ask.debt, now=ask.now, why="a contact with the person is in flight")
+    return None
+
+
+def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
+    """A step whose channel can never be used for the person is skipped (not a callback);
+    any other block parks the debt until the engine's next lawful time."""
+    unusable = None
+    if not ask.plan.callback:
+        unusable = never_usable(choice, any_valid_number=any_valid_number)
+    if unusable is not None:
+        why = skip_step(
+            ask.debt,
+            definition=ask.definition,
+            channel=ask.channel,
+            reasons=unusable,
+            now=ask.now,
+            session=session,
+        )
+        return Outcome(planned=why)
+    reasons = record_block(session, debt=ask.debt, channel=ask.channel, choice=choice, now=ask.now)
+    return Outcome(blocked_reasons=reasons)
+
+
+def _write_attempt(
+    session: Session, ask: _Ask, cover: Cover, *, to: str, sender: str, phone_id: int
+) -> Outcome:
+    """The attempt, `reserved`, written against every debt it covers (an agent step's call
+    first needs its agent: see _hold_for_agent)."""
+    debt, step, callback = ask.debt, ask.step, ask.plan.callback
     attempt = ContactAttempt(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
         phone_id=phone_id,
-        channel=channel.value,
+        channel=ask.channel.value,
         direction=Direction.OUTBOUND.value,
-        mode=ContactMode.AUTOMATED.value,
+        mode=ask.mode.value,
         origin=AttemptOrigin.DIALER.value,
         from_number=sender,
-        to_number=choice.phone.number,
-        campaign_id=campaign.id,
+        to_number=to,
+        campaign_id=ask.campaign.id,
         step_index=debt.step_index,
         status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
-        decision=choice.decision.to_dict(),
-        body=_sms_body(session, debt, step, sender, definition) if step.template else None,
+        attempted_at=ask.now,
+        reserved_at=ask.now,
+        updated_at=ask.now,
+        decision=cover.decision.to_dict(),
+        callback=callback,
+        callback_at=debt.callback_at if callback else None,
+        body=_sms_body(session, cover, step, sender, ask.definition) if step.template else None,
     )
     session.add(attempt)
     session.flush()
-    held = (
-        _hold_for_agent(session, attempt, debt, step, now=now)
-        if step.kind is StepKind.AGENT
-        else None
-    )
-    if held is not None:
-        return held
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = f"allowed: {channel.value} reserved"
-    debt.updated_at = now
-    session.flush()
+    if step.kind is StepKind.AGENT:
+        held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
+        if held is not None:
+            if held.planned == "preview":  # the attempt waits on the agent's desk
+                session.add(
+                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                )
+                if callback:
+                    debt.callback_at = None
+            return held
+    record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
     return Outcome(
         reservation=Reservation(
             attempt_id=attempt.id,
             debt_id=debt.id,
-            channel=channel,
-            to=choice.phone.number,
+            channel=ask.channel,
+            to=to,
             from_=sender,
             step_kind=step.kind,
-            reserved_at=now,
+            reserved_at=ask.now,
             body=attempt.body,
-            paced=lanes is not None,
+            debt_ids=tuple(d.id for d in cover.debts),
         )
     )
+
+
+def _limits(session: Session, campaign: Campaign, debt: Debt, cache: LimitsCache) -> AdminLimits:
+    key = (campaign.id, debt.jurisdiction)
+    limits = cache.get(key)
+    if limits is None:
+        limits = current_limits(session, campaign_id=campaign.id, state=debt.jurisdiction)
+        cache[key] = limits
+    return limits
+
+
+def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
+    """Another contact with the person (or to the number) is in flight: look again shortly
+    (its end also makes the debts it covers due)."""
+    debt.next_contact_at = now + IN_FLIGHT_RECHECK
+    debt.updated_at = now
+    return Outcome(planned="person_in_flight", person_busy=why)
 
 
 AGENT_WAIT = timedelta(seconds=5)
@@ -261,8 +390,9 @@ def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:
 
 
 def _sms_body(
-    session: Session, debt: Debt, step: Step, sender: str, definition: CampaignDefinition
+    session: Session, cover: Cover, step: Step, sender: str, definition: CampaignDefinition
 ) -> str:
+    debt = cover.debts[0]
     consumer = session.get(Consumer, debt.consumer_id)
     assert consumer is not None
     context = MessageContext(
@@ -273,4 +403,7 @@ def _sms_body(
         callback_number=sender,
         company=definition.company,
     )
-    return render_sms(step.template or "", language=Language(consumer.language), context=context)
+    lines = [DebtLine(d.creditor, Decimal(d.balance), d.currency) for d in cover.debts]
+    return render_covering_sms(
+        step.template or "", language=Language(consumer.language), context=context, debts=lines
+    )

@@ -88,8 +88,16 @@ class HistoryWriter:
             for p in batch
             if p.row.debt_ref not in debts
         ]
+        now = self.now.isoformat().replace("+00:00", "Z")
+        late += [
+            (p, [RowIssue(p.line, "callback_at", f"is in the past (now {now}): a callback must "
+                          "be asked for a later time")])
+            for p in batch
+            if p.row.callback_at is not None and p.row.callback_at <= self.now
+        ]  # fmt: skip
+        refused = {id(p) for p, _ in late}
         if persist:
-            self._store([p.row for p in batch if p.row.debt_ref in debts], debts)
+            self._store([p.row for p in batch if id(p) not in refused], debts)
         return late
 
     def _store(self, rows: list[HistoryRow], debts: dict[str, tuple[int, int]]) -> None:
@@ -118,9 +126,23 @@ class HistoryWriter:
             attempts.append({**attempt, "updated_at": self.now})
         insert_rows(self.connection, table("contact_attempts"), attempts)
         self.counts.attempts_added += len(attempts)
+        for row in new:
+            if row.callback_at is not None:
+                self._schedule_callback(debts[row.debt_ref][1], row.callback_at)
         for row, attempt in zip(new, attempts, strict=True):
             if row.body and row.outcome is Outcome.RECEIVED and attempt["phone_id"] is not None:
                 self._apply_keywords(row, attempt["phone_id"])
+
+    def _schedule_callback(self, debt_id: int, at: datetime) -> None:
+        """The asked-for call: the planner places exactly it at `at` (an enrolled debt is due
+        then; dispatch still checks it is lawful and parks it until the next lawful time)."""
+        debts = table("debts")
+        self.connection.execute(update(debts).where(debts.c.id == debt_id).values(callback_at=at))
+        self.connection.execute(
+            update(debts)
+            .where(debts.c.id == debt_id, debts.c.campaign_id.is_not(None))
+            .values(next_contact_at=at)
+        )
 
     def _apply_keywords(self, row: HistoryRow, phone_id: int) -> None:
         # The engine's own reading of inbound texts, so import and live webhooks agree.
@@ -209,6 +231,8 @@ def _attempt(
         "ended_at": row.at,
         "outcome": row.outcome.value,
         "callback_requested": row.callback_requested,
+        "callback_at": row.callback_at,
+        "callback": False,
         "body": row.body,
     }
 

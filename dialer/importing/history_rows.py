@@ -29,7 +29,16 @@ from dialer.vocabulary import (
 
 _T = TypeVar("_T")
 HISTORY_REQUIRED = ("debt_ref", "at", "channel")
-HISTORY_OPTIONAL = ("direction", "to", "from", "outcome", "callback_requested", "body", "mode")
+HISTORY_OPTIONAL = (
+    "direction",
+    "to",
+    "from",
+    "outcome",
+    "callback_requested",
+    "body",
+    "mode",
+    "callback_at",  # when the consumer asked to be called back (implies callback_requested)
+)
 HISTORY_COLUMNS = HISTORY_REQUIRED + HISTORY_OPTIONAL
 _CALL_STATUS = {
     Outcome.CONVERSATION: AttemptStatus.COMPLETED,
@@ -62,6 +71,7 @@ class HistoryRow:
     mode: ContactMode
     callback_requested: bool
     body: str | None
+    callback_at: datetime | None = None
 
     @property
     def external_key(self) -> str:
@@ -84,6 +94,11 @@ def validate_history_row(
     direction = c.take("direction", lambda t: parse_enum(t, Direction, default=Direction.OUTBOUND))
     mode = c.take("mode", lambda t: parse_enum(t, ContactMode, default=ContactMode.AUTOMATED))
     callback = c.take("callback_requested", parse_bool)
+    callback_at = c.take("callback_at", lambda t: parse_instant(t) if t.strip() else None)
+    if callback_at is not None and at is not None and callback_at <= at:
+        c.errors.append(
+            RowIssue(line, "callback_at", "must be after the contact's time (column at)")
+        )
     inbound = direction is Direction.INBOUND
     ours_column, theirs_column = ("to", "from") if inbound else ("from", "to")
     theirs = c.take(theirs_column, lambda t: _phone(t) if t else _required(str))
@@ -112,8 +127,9 @@ def validate_history_row(
         outcome=outcome,
         status=_status(channel, direction, outcome),
         mode=mode,
-        callback_requested=callback,
+        callback_requested=callback or callback_at is not None,
         body=c.raw("body") or None,
+        callback_at=callback_at,
     )
     return row, c.errors
 

@@ -202,7 +202,7 @@ class Shard:
             recent_history(case.history, now),
             channel=channel,
             at=now,
-            debt=SIM_DEBT,
+            debts=(SIM_DEBT,),
             limits=self.limits,
             packs=self.packs,
             sms_capable={},

@@ -24,7 +24,7 @@ from typing import Any
 
 from dialer.campaigns import CampaignDefinition, load_definition
 from dialer.compliance import AdminLimits, RulePacks, load_rule_packs
-from dialer.limits import limits_from_dict, strictest
+from dialer.limits import DEFAULT_LIMITS, limits_from_dict, strictest
 from dialer.simulate.audit import reaudit
 from dialer.simulate.figures import Figures
 from dialer.simulate.loop import Shard
@@ -111,7 +111,8 @@ def _run_variant(
     started = time.monotonic()
     mine = [case.fresh() for case in cases]
     definition = load_definition(config.campaign)
-    limits = strictest(config.limits, campaign_limits(definition))
+    # the deployment's defaults under the given limits, as the live dialer has them
+    limits = strictest(strictest(DEFAULT_LIMITS, config.limits), campaign_limits(definition))
     runner = Shard(
         cases=mine,
         definition=definition,

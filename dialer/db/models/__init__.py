@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer.db.models.attempts import ContactAttempt, ProviderEvent
+from dialer.db.models.attempts import AttemptDebt, ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
 from dialer.db.models.clients import Client, UserClient
@@ -18,6 +18,7 @@ from dialer.db.models.texts import InboxMessage, SuppressedNumber
 from dialer.db.models.users import User
 
 __all__ = [
+    "AttemptDebt",
     "AuditEntry",
     "Campaign",
     "CaseEvent",

@@ -74,6 +74,25 @@ class ContactAttempt(Base):
     recording_duration: Mapped[int | None] = mapped_column()
     # The compliance decision that allowed the attempt (engine output, verbatim).
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # When the consumer asked to be called back (IVR choice, agent disposition, history file).
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # This call is the callback the consumer asked for (the consented call, 12 CFR
+    # 1006.14(b)(3)(i)): left out of the 7-in-7 count and the post-conversation lockout.
+    callback: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AttemptDebt(Base):
+    """Every debt one contact was about: a call or text covering several debts counts against
+    each (its caps, its history) and its outcome moves each on. `step_index` is the debt's own
+    campaign step when the contact was made (debts of one person may be on different steps)."""
+
+    __tablename__ = "attempt_debts"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debts.id"), primary_key=True, index=True)
+    step_index: Mapped[int | None] = mapped_column()
 
 
 class ProviderEvent(Base):

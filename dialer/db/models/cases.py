@@ -44,6 +44,9 @@ class Debt(Base):
     step_index: Mapped[int] = mapped_column(default=0)
     step_attempts: Mapped[int] = mapped_column(default=0)
     last_decision: Mapped[str | None] = mapped_column(Text)  # short "why not now" for lists
+    # A callback the consumer asked for and not yet placed: the planner schedules exactly this
+    # call at this time (through an agent when the campaign has an agent step).
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -80,7 +80,9 @@ def test_a_promise_to_pay_from_the_desk_lands_on_the_timeline(
         debt = session.get(Debt, seeded.debt_id)
         assert debt is not None
         assert debt.next_contact_at is not None
-        assert debt.next_contact_at.date() == date(2026, 4, 1)
+        assert debt.next_contact_at.date() == date(
+            2026, 4, 3
+        )  # the day after, plus the campaign's 2-day grace
 
 
 def test_a_promise_above_the_balance_is_refused(

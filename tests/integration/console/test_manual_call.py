@@ -106,3 +106,33 @@ def test_an_agent_who_is_not_available_is_refused(
     assert "sam is away: set yourself available" in page
     assert fake.placed == []
     assert _attempts(services) == []
+
+
+def test_a_manual_call_while_a_campaign_contact_is_in_flight_is_refused(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """The person is the unit: an agent cannot call while the dialer's text to the same
+    person is still being sent."""
+    _available(services, "sam")
+    with transaction(services.sessions) as session:
+        session.add(
+            ContactAttempt(
+                consumer_id=seeded.consumer_id,
+                debt_id=seeded.debt_id,
+                channel="sms",
+                direction="outbound",
+                mode="automated",
+                origin="dialer",
+                to_number=seeded.phone,
+                status="sending",
+                attempted_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+    client, response, fake = _call(app, seeded, clock)
+
+    assert response.status_code == 302
+    page = client.get(f"/cases/{seeded.debt_id}").text
+    assert "another contact with this person or number is in flight" in page
+    assert fake.placed == []
+    assert len(_attempts(services)) == 1

@@ -64,3 +64,36 @@ def test_unknown_debt_refs_are_rejected_and_nothing_is_stored(write_csv, run_cli
     skipped = run_cli("import", "history", str(path), "--skip-invalid")
     assert skipped.exit_code == 0, skipped.output
     assert count("contact_attempts") == 1
+
+
+def test_a_callback_at_in_the_history_is_scheduled_and_a_past_one_refused(
+    services, write_csv, run_cli, count
+) -> None:
+    run_cli("import", "cases", str(write_csv("cases.csv", [case_row(1), case_row(2)])))
+    asked = {"debt_ref": "D1", "at": "2026-03-02T15:00:00Z", "channel": "call",
+             "to": "+16175550001", "outcome": "conversation", "mode": "agent",
+             "callback_at": "2099-01-05T15:00:00Z"}  # fmt: skip
+    past = {"debt_ref": "D2", "at": "2026-03-02T15:00:00Z", "channel": "call",
+            "to": "+16175550002", "outcome": "conversation",
+            "callback_at": "2026-03-04T15:00:00Z"}  # fmt: skip
+    before = {**asked, "debt_ref": "D2", "to": "+16175550002"}
+    before["callback_at"] = "2026-03-01T09:00:00Z"  # before the contact itself
+
+    refused = run_cli("import", "history", str(write_csv("history.csv", [asked, past, before])))
+
+    assert refused.exit_code == 1
+    assert "line 3, column callback_at: is in the past" in refused.output
+    assert "line 4, column callback_at: must be after the contact's time" in refused.output
+    assert count("contact_attempts") == 0  # nothing changed
+    done = run_cli("import", "history", str(write_csv("history.csv", [asked])))
+    assert done.exit_code == 0, done.output
+    with services.engine.connect() as connection:
+        debt = connection.execute(
+            sa.text("SELECT callback_at FROM debts WHERE external_ref = 'D1'")
+        ).scalar_one()
+        attempt = connection.execute(
+            sa.text("SELECT callback_requested, callback_at FROM contact_attempts")
+        ).one()
+    assert str(debt).startswith("2099-01-05 15:00")
+    assert attempt[0]
+    assert str(attempt[1]).startswith("2099-01-05 15:00")

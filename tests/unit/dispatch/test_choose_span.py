@@ -72,7 +72,7 @@ def test_a_chosen_contact_stays_lawful_until_it_can_no_longer_reach_the_consumer
         [],
         channel=channel,
         at=at,
-        debt="debt-1",
+        debts=("debt-1",),
         limits=AdminLimits(),
         packs=PACKS,
         sms_capable={PHONE.number: True},
