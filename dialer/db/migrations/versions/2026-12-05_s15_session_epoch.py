@@ -1,7 +1,7 @@
 """users.session_epoch: signing out invalidates the session cookies issued before
 
 Revision ID: s1501
-Revises: a1701
+Revises: p1301
 Create Date: 2026-12-05 21:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "s1501"
-down_revision = "a1701"
+down_revision = "p1301"
 branch_labels = None
 depends_on = None
 
