@@ -308,7 +308,7 @@ def main() -> None:
             os.environ,
             DATABASE_URL=url,
             TWILIO_AUTH_TOKEN=TOKEN,
-            DIALER_ENV="test",
+            DIALER_ENV="development",  # development secrets, on 127.0.0.1 only
             PUBLIC_BASE_URL=base,
             DIALER_LOG_LEVEL="WARNING",
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
@@ -23,6 +24,8 @@ keepalive = 30
 limit_request_line = 8190
 limit_request_fields = 100
 graceful_timeout = 20
+# The access log never holds a query string: console searches carry phone numbers and names.
+access_log_format = '%(h)s - %(u)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 
 # One /metrics for the whole web process: each worker writes its counters to files in one
 # directory (prometheus_client's multiprocess mode) and whichever worker answers /metrics adds
@@ -30,13 +33,23 @@ graceful_timeout = 20
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="dialer-metrics-"))
 
 
-def on_starting(_server: object) -> None:
+def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
     """In the master, before any worker forks.
 
+    Refuse to serve the development secrets on a public address (Procfile and `serve`).
     Counters start at zero with the process (files a previous run left are removed). With
     DIALER_CLOCK_START set (development and demos only), workers started or restarted at
     different moments must read the same simulated time: they inherit one DIALER_CLOCK_EPOCH.
     """
+    from config.settings import load_settings
+    from config.startup import check_web_start
+    from dialer.errors import ConfigurationError
+
+    try:
+        check_web_start(load_settings(), server.cfg.bind)
+    except ConfigurationError as exc:
+        server.log.error("error: %s", exc)
+        raise SystemExit(2) from None
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
     if "DIALER_CLOCK_START" in os.environ and "DIALER_CLOCK_EPOCH" not in os.environ:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+import limits
 from pydantic import (
     AwareDatetime,
     Field,
@@ -27,8 +28,9 @@ SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
-# Development-only credentials: accepted only when DIALER_ENV=development (the default),
-# so that `make demo` runs with no configuration. Production refuses to start without real ones.
+# Development-only credentials: `make demo` runs with no configuration. The web process accepts
+# them only with DIALER_ENV=development and on a loopback address (config/startup.py); every
+# other start refuses them.
 DEV_ACCOUNT_SID = "AC" + "0" * 32
 DEV_AUTH_TOKEN = "dev-auth-token-not-secret"  # noqa: S105 - development default, refused in production
 DEV_SECRET_KEY = "dev-secret-key-not-secret"  # noqa: S105 - development default, refused in production
@@ -45,8 +47,8 @@ class Settings(BaseSettings):
         frozen=True, extra="ignore", case_sensitive=True, populate_by_name=True
     )
 
-    dialer_env: Literal["development", "production", "test"] = Field(
-        default="development", alias="DIALER_ENV"
+    dialer_env: Literal["development", "production", "test"] | None = Field(
+        default=None, alias="DIALER_ENV"
     )
     database_url: str = Field(default_factory=default_database_url, alias="DATABASE_URL")
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
@@ -72,6 +74,13 @@ class Settings(BaseSettings):
     pacing_namespace: str = Field(default="dialer", alias="DIALER_PACING_NAMESPACE", min_length=1)
     batch_size: int = Field(default=50, alias="DIALER_BATCH_SIZE", ge=1, le=10_000)
     claim_lease_seconds: float = Field(default=300.0, alias="DIALER_CLAIM_LEASE_SECONDS", gt=0)
+    metrics_token: SecretStr | None = Field(default=None, alias="DIALER_METRICS_TOKEN")
+    login_limit_per_account: str = Field(
+        default="5 per 15 minutes", alias="DIALER_LOGIN_LIMIT_PER_ACCOUNT"
+    )
+    login_limit_per_address: str = Field(
+        default="50 per 15 minutes", alias="DIALER_LOGIN_LIMIT_PER_ADDRESS"
+    )
     # A rehearsal clock (development, test and demo only): the simulated time starts at
     # DIALER_CLOCK_START and runs at normal speed from the real instant DIALER_CLOCK_EPOCH
     # (default: when the process starts); a parent sets both so its children agree.
@@ -126,6 +135,26 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    @field_validator("login_limit_per_account", "login_limit_per_address")
+    @classmethod
+    def _rate_rule(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            msg = "must read like '5 per 15 minutes'"
+            raise ValueError(msg) from None
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # unset or empty (compose passes an unset variable as "")
+        if len(value.get_secret_value()) < 16:
+            msg = "must be at least 16 characters"
+            raise ValueError(msg)
+        return value or None
+
     @model_validator(mode="after")
     def _no_dev_secrets_in_production(self) -> Settings:
         if self.dialer_env != "production":
@@ -169,6 +198,21 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def is_development(self) -> bool:
+        return self.dialer_env == "development"
+
+    def development_secrets(self) -> list[str]:
+        """The names of the settings that still hold a public development value."""
+        found = []
+        if self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            found.append("SECRET_KEY")
+        if self.twilio_account_sid == DEV_ACCOUNT_SID:
+            found.append("TWILIO_ACCOUNT_SID")
+        if self.twilio_auth_token.get_secret_value() == DEV_AUTH_TOKEN:
+            found.append("TWILIO_AUTH_TOKEN")
+        return found
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -192,7 +236,8 @@ def load_settings(**overrides: object) -> Settings:
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"]) or "settings"
             lines.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from exc
+        # from None: pydantic's own message repeats the input, secrets included.
+        raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from None
 
 
 def environment_snapshot() -> dict[str, str]:

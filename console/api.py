@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from console.authz import api_requires, api_user
 from console.context import now, packs, unit_of_work
@@ -24,6 +26,7 @@ from dialer.case_page import (
     load_case_view,
 )
 from dialer.client_access import allowed_clients
+from dialer.db.ids import MAX_INTEGER, parse_record_id
 from dialer.db.models import Campaign, ContactLimitVersion, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
@@ -32,6 +35,7 @@ from dialer.limits_preview import preview_limits
 from dialer.vocabulary import CampaignStatus, Channel
 
 bp = Blueprint("api", __name__)
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 @bp.errorhandler(NotFoundError)
@@ -129,8 +133,9 @@ def explanation(ref: str) -> ResponseReturnValue:
 @bp.post("/cases/<ref>/dispositions")
 @api_requires(Permission.WORK_CASES)
 def disposition(ref: str) -> ResponseReturnValue:
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     entry = _disposition_input(body)
+    attempt_id = _optional_id(body, "attempt_id")
     user = api_user()
     with unit_of_work() as db:
         debt = _workable(db, ref)
@@ -142,7 +147,7 @@ def disposition(ref: str) -> ResponseReturnValue:
             actor=user.username,
             agent_id=user.id,
             packs=packs(),
-            attempt_id=body.get("attempt_id"),
+            attempt_id=attempt_id,
         )
         return jsonify(id=recorded.disposition.id, summary=recorded.summary), 201
 
@@ -250,15 +255,46 @@ def _workable(db: Any, ref: str) -> Debt:  # noqa: ANN401
     return debt
 
 
+def _json_object() -> dict[str, Any]:
+    """The request's JSON object; malformed JSON is a 400 and anything else a 422, each with
+    the reason (never a 500 further down)."""
+    if not request.is_json:
+        raise InputError("send a JSON object with Content-Type: application/json")
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise InputError(f"the body must be a JSON object, not {type(body).__name__}")
+    return body
+
+
+def _optional_id(body: dict[str, Any], key: str) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    found = parse_record_id(value)
+    if found is None:
+        raise InputError(f"{key} must be a record id (1 to {MAX_INTEGER}), got {value!r}"[:200])
+    return found
+
+
+def _optional_text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{key} must be text")
+    return value
+
+
 def _limits_body() -> tuple[str, str, dict[str, Any], str | None]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("limits"), dict):
+    body = _json_object()
+    if not isinstance(body.get("limits"), dict):
         raise InputError('send {"scope": ..., "scope_key": ..., "limits": {...}, "reason": ...}')
     return (
         str(body.get("scope", "global")),
         str(body.get("scope_key", "")).upper(),
         body["limits"],
-        body.get("reason"),
+        _optional_text(body, "reason"),
     )
 
 
@@ -272,11 +308,16 @@ def _disposition_input(body: dict[str, Any]) -> DispositionInput:
         )
     except (ValueError, InvalidOperation, TypeError) as exc:
         raise InputError(f"bad disposition: {exc}") from None
+    if amount is not None and (not amount.is_finite() or abs(amount) >= MAX_AMOUNT):
+        raise InputError(f"amount must be a number below {MAX_AMOUNT}")
     if callback is not None and callback.tzinfo is not None:
         raise InputError("callback_local is the consumer's local wall-clock time, no offset")
+    notes = body.get("notes")
+    if notes is not None and not isinstance(notes, str):
+        raise InputError("notes must be text")
     return DispositionInput(
         code=code,
-        notes=body.get("notes"),
+        notes=notes,
         amount=amount,
         promised_date=promised,
         callback_local=callback,

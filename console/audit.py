@@ -12,6 +12,7 @@ from console.context import unit_of_work
 from console.forms import AuditFilterForm
 from dialer.accounts import Permission
 from dialer.audit_log import PAGE_SIZE, AuditFilter, audit_csv, find_audit_entries
+from dialer.db.ids import parse_record_id
 
 bp = Blueprint("audit", __name__)
 CSV_ROWS = 10_000
@@ -21,7 +22,7 @@ CSV_ROWS = 10_000
 @requires(Permission.AUDIT)
 def index() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=parse_record_id)
     wanted = AuditFilter(
         actor=form.actor.data, action=form.action.data, entity_id=form.entity_id.data
     )

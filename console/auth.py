@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from console.authz import ConsoleUser, signed_in, signed_in_page
 from console.context import now, state, unit_of_work
 from console.forms import EmptyForm, LanguageForm, LoginForm
-from dialer.accounts import Permission, authenticate, update_user
+from dialer.accounts import Permission, authenticate, end_sessions, update_user
 
 bp = Blueprint("auth", __name__)
 
@@ -23,17 +25,16 @@ def login() -> ResponseReturnValue:
     username = (form.username.data or "").strip().lower()
     address = request.remote_addr or "unknown"
     throttle = state().throttle
-    if not throttle.allowed(username=username, address=address):
+    if not throttle.try_attempt(username=username, address=address):  # before the password
         flash(_("Too many failed sign-ins. Try again in 15 minutes."), "error")
         return render_template("login.html", form=form), 429
     with unit_of_work() as db:
         user = authenticate(db, username=username, password=form.password.data or "")
         signed = None if user is None else ConsoleUser(user)
     if signed is None:
-        throttle.failed(username=username, address=address)
         flash(_("Wrong username or password."), "error")
         return render_template("login.html", form=form), 401
-    throttle.succeeded(username=username, address=address)
+    throttle.succeeded(username=username)
     session.clear()  # a fresh session on sign-in (no fixation)
     login_user(signed)
     session.permanent = True
@@ -43,6 +44,9 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     EmptyForm()  # the CSRF token is checked before the view runs
+    if current_user.is_authenticated:
+        with unit_of_work() as db:
+            end_sessions(db, user_id=signed_in().id)  # a copied cookie stops working too
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -76,7 +80,16 @@ def language() -> ResponseReturnValue:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never //host or a full URL)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site: never //host, a full URL, a backslash (browsers read it as
+    a slash), whitespace or a control character (browsers drop tabs and newlines, so
+    '/<TAB>/evil.example' becomes '//evil.example')."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

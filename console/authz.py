@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
 from console.context import unit_of_work
-from dialer.accounts import Permission, can, user_for_token
+from dialer.accounts import Permission, can, session_id, user_for_session, user_for_token
 from dialer.db.models import User
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
@@ -30,6 +30,11 @@ class ConsoleUser(UserMixin):
         self.display_name = user.display_name
         self.role = user.role
         self.language = user.language
+        self.session_id = session_id(user)
+
+    def get_id(self) -> str:
+        """Stored in the session: the id with the user's session epoch (see end_sessions)."""
+        return self.session_id
 
     def can(self, permission: Permission | str) -> bool:
         return can(self.role, Permission(permission))
@@ -49,14 +54,10 @@ login_manager.anonymous_user = Anonymous
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> ConsoleUser | None:
-    if not user_id.isdigit():
-        return None
+def _load_user(remembered: str) -> ConsoleUser | None:
     with unit_of_work() as session:
-        user = session.get(User, int(user_id))
-        if user is None or not user.is_active:
-            return None
-        return ConsoleUser(user)
+        user = user_for_session(session, remembered)
+        return None if user is None else ConsoleUser(user)
 
 
 def signed_in() -> ConsoleUser:

@@ -26,6 +26,7 @@ from dialer.case_page import (
     opt_out_list,
 )
 from dialer.client_access import allowed_clients
+from dialer.db.ids import parse_record_id
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
@@ -90,7 +91,7 @@ def disposition(debt_id: int) -> ResponseReturnValue:
         promised_date=form.promised_date.data,
         callback_local=form.callback_at.data,
     )
-    attempt_id = int(form.attempt_id.data) if (form.attempt_id.data or "").isdigit() else None
+    attempt_id = parse_record_id(form.attempt_id.data)
     try:
         with unit_of_work() as db:
             recorded = record_disposition(

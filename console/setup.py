@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from console import (
     api,
@@ -30,9 +31,12 @@ from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
 from dialer.compliance import load_rule_packs
+from dialer.db.ids import MAX_INTEGER
 from webhooks.extension import services_of
 
 csrf = CSRFProtect()
+HSTS = "max-age=31536000; includeSubDomains"
+STATIC_PREFIX = "/console/static/"
 # Twilio signs its webhooks instead; the JSON API is authenticated by token, never by cookie.
 CSRF_EXEMPT_PREFIXES = ("/twilio/", "/api/v1/")
 
@@ -53,6 +57,7 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         WTF_CSRF_SSL_STRICT=secure,
     )
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     csrf.init_app(app)
     app.before_request(_protect_forms)
     app.after_request(_security_headers)
@@ -63,7 +68,12 @@ def init_app(app: Flask) -> None:
         app,
         ConsoleState(
             packs=load_rule_packs(settings.rules_dir),
-            throttle=LoginThrottle(redis_url=settings.redis_url),
+            throttle=LoginThrottle(
+                redis_url=settings.redis_url,
+                per_account=settings.login_limit_per_account,
+                per_address=settings.login_limit_per_address,
+                prefix=settings.pacing_namespace,
+            ),
         ),
     )
     for module in (
@@ -83,6 +93,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(texts.bp)
     for code in (400, 403, 404, 405):
         app.register_error_handler(code, _error_page)
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:id>` in a URL: a number the database's INTEGER holds; a larger one is a 404,
+    never an overflow inside the database."""
+
+    def __init__(
+        self, url_map: Map, fixed_digits: int = 0, min: int = 1, max: int = MAX_INTEGER
+    ) -> None:
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max)
 
 
 def _error_page(exc: HTTPException) -> ResponseReturnValue:
@@ -113,6 +133,11 @@ def _protect_forms() -> None:
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if services_of(current_app).settings.public_base_url.startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.path.startswith(STATIC_PREFIX):
+        # Case pages and API answers hold personal data: no browser or proxy cache keeps them.
+        response.headers["Cache-Control"] = "no-store"
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -241,6 +241,28 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     return user
 
 
+def session_id(user: User) -> str:
+    """What a console session remembers of its user: the id and the user's session epoch."""
+    return f"{user.id}:{user.session_epoch or 0}"
+
+
+def user_for_session(session: Session, remembered: str) -> User | None:
+    """The active user a session belongs to, None when it was ended (a sign-out since)."""
+    user_id, _, epoch = remembered.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit() or len(user_id) > 10:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.is_active or str(user.session_epoch or 0) != epoch:
+        return None
+    return user
+
+
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """Sign out everywhere: every session cookie issued to this user so far stops working."""
+    user = get_user(session, user_id)
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX):
         return None

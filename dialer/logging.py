@@ -71,24 +71,46 @@ def _clean(value: Any) -> Any:  # noqa: ANN401 - any logged value
     return value
 
 
+def _renderer(log_format: str) -> Any:  # noqa: ANN401 - a structlog renderer
+    if log_format == "json":
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=False)
+
+
 def configure_logging(*, log_format: str = "console", level: str = "INFO") -> None:
-    """Once per process, in its composition root."""
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    """Once per process, in its composition root.
+
+    structlog events and the standard library's records (gunicorn, SQLAlchemy, our modules
+    that use `logging`) go through the same chain: the exception rendered as text (kept in
+    JSON lines as "exception"), then redaction, then the renderer.
+    """
+    stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_log_level, stamp],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact,
+                _renderer(log_format),
+            ],
+        )
+    )
+    logging.basicConfig(handlers=[handler], level=level.upper(), force=True)
+    # The twilio client's INFO lines carry every request's parameters (To, From, Body):
+    # WARNING unless the process runs at DEBUG (and then they are masked like every line).
     quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(quiet)
-    renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            stamp,
+            structlog.processors.format_exc_info,
             redact,
-            renderer,
+            _renderer(log_format),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
@@ -103,6 +125,7 @@ def get_logger(name: str) -> Any:  # noqa: ANN401 - structlog's BoundLogger is l
             processors=[
                 structlog.processors.add_log_level,
                 structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.format_exc_info,
                 redact,
                 structlog.dev.ConsoleRenderer(colors=False),
             ]

@@ -21,6 +21,8 @@ from tests.databases import (
     servers_unreachable,
 )
 
+METRICS_TOKEN = "test-metrics-token-0123456789"
+AS_SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
 
 
@@ -76,7 +78,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return load_settings(DATABASE_URL=db_url, DIALER_ENV="test")
+    return load_settings(DATABASE_URL=db_url, DIALER_ENV="test", DIALER_METRICS_TOKEN=METRICS_TOKEN)
 
 
 @pytest.fixture

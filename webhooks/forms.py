@@ -16,12 +16,18 @@ IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 _SID_FIELDS = ("CallSid", "MessageSid", "SmsSid")
 
 
+def _storable(text: str) -> str:
+    """NUL bytes removed: PostgreSQL stores no NUL in text or JSON (the signature was already
+    checked over the request as sent)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def _verbatim(data: MultiDict[str, str]) -> dict[str, Any]:
     """Every key, a repeated key as a list (to_dict() would drop the repeats)."""
     result: dict[str, Any] = {}
     for key in data:
-        values = data.getlist(key)
-        result[key] = values[0] if len(values) == 1 else values
+        values = [_storable(value) for value in data.getlist(key)]
+        result[_storable(key)] = values[0] if len(values) == 1 else values
     return result
 
 

@@ -1,8 +1,9 @@
 """Twilio request validation, installed as `before_request` on every Twilio blueprint.
 
-The signed URL is rebuilt from PUBLIC_BASE_URL and the raw path and query (what Twilio
-requested), or, behind trusted proxies, from the forwarded scheme and host that ProxyFix put
-on the request. A missing or wrong X-Twilio-Signature gets 403 before any view runs.
+The signed URL is always rebuilt from PUBLIC_BASE_URL and the raw path and query (what Twilio
+requested), also behind trusted proxies: a forwarded host or scheme is a header anyone can
+send, and must never choose the URL a signature is checked against. A missing or wrong
+X-Twilio-Signature gets 403 before any view runs.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ _VALIDATOR = "twilio_request_validator"
 
 
 def install_proxy_fix(app: Flask, trusted_proxy_count: int) -> None:
-    """Trust X-Forwarded-Proto/Host/Port from that many proxies (0: trust none)."""
+    """Trust X-Forwarded-For/Proto/Host/Port from that many proxies (0: trust none), for the
+    client's address and the console's links; never for the signed webhook URL."""
     if trusted_proxy_count > 0:
         n = trusted_proxy_count
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -45,13 +47,8 @@ def _validator() -> RequestValidator:
 
 
 def signed_url() -> str:
-    """The URL Twilio signed: public base + raw path and query, or the proxied request's."""
-    settings = services().settings
-    if settings.trusted_proxy_count > 0:
-        base = f"{request.scheme}://{request.host}{request.root_path}"
-    else:
-        base = settings.public_base_url
-    return base + request.full_path.removesuffix("?")
+    """The URL Twilio signed: the configured public base + the raw path and query."""
+    return services().settings.public_base_url + request.full_path.removesuffix("?")
 
 
 def require_twilio_signature() -> None:

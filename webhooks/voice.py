@@ -11,7 +11,7 @@ from dialer.callbacks import APPLIERS, EventKind, calls, ivr
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, VoiceRequest
 from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import Stage, VoiceStep
-from dialer.ledger import ingest
+from dialer.ledger import IngestResult, ingest
 from dialer.logging import get_logger
 from dialer.telephony import TelephonyError
 from webhooks.extension import call_status_batches, services, telephony
@@ -41,7 +41,7 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
 
 
 def acknowledge(kind: EventKind) -> Response:
-    """Store and apply a callback that expects no TwiML: 204, or 500 if it could not apply."""
+    """Store and apply a callback that expects no TwiML (the answer: see `_stored`)."""
     svc = services()
     now = svc.clock.now()
     event = TwilioRequest.from_flask().event(kind)
@@ -55,7 +55,13 @@ def acknowledge(kind: EventKind) -> Response:
         applier(session, event.payload, now)
 
     result = ingest(svc.sessions, event, apply=apply, now=now)
-    return Response(status=204 if result.ok else 500)
+    return _stored(result)
+
+
+def _stored(result: IngestResult) -> Response:
+    """204 once the event is in the ledger, applied or kept with its error for replay (a call
+    we do not know); 500 only when it could not be stored at all, so that Twilio retries."""
+    return Response(status=204 if result.ok or result.event_id is not None else 500)
 
 
 def _applied_in_a_batch(callback: StatusCallback) -> bool:
@@ -106,7 +112,7 @@ def amd() -> Response:
     result = ingest(svc.sessions, event, apply=apply, now=now)
     if result.ok and not result.duplicate and result.response == VOICEMAIL_DROP:
         _redirect_to_voicemail(found, base_url=svc.settings.public_base_url)
-    return Response(status=204 if result.ok else 500)
+    return _stored(result)
 
 
 def _redirect_to_voicemail(found: AmdEvent, *, base_url: str) -> None:

@@ -6,9 +6,13 @@ up before it takes its first request.
 
 from __future__ import annotations
 
+from config.settings import load_settings
+from config.startup import check_web_start
 from dialer.callbacks.warmup import warm_up_webhooks
 from webhooks.app import create_app
 from webhooks.extension import services_of
 
-app = create_app()
+settings = load_settings()
+check_web_start(settings)  # the secrets; gunicorn's on_starting also checks the address
+app = create_app(settings)
 warm_up_webhooks(services_of(app).engine)

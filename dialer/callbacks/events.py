@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from dialer.db.ids import parse_integer, parse_record_id
+
 
 class EventKind(StrEnum):
     CALL_STATUS = "call_status"
@@ -45,9 +47,8 @@ def query_value(payload: dict[str, Any], key: str) -> str | None:
 
 
 def _int(text: str | None) -> int | None:
-    if text is None or not text.strip().lstrip("-").isdigit():
-        return None
-    return int(text.strip())
+    """A whole number that fits the database's INTEGER, else None (never an overflow)."""
+    return parse_integer(text)
 
 
 def _timestamp(text: str | None) -> datetime | None:
@@ -61,7 +62,7 @@ def _timestamp(text: str | None) -> datetime | None:
 
 
 def attempt_of(payload: dict[str, Any]) -> int | None:
-    return _int(query_value(payload, "attempt"))
+    return parse_record_id(query_value(payload, "attempt"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,31 +197,36 @@ class InboundSms:
         )
 
 
-def _natural_key(kind: EventKind, payload: dict[str, Any]) -> str:
+def _natural_key(kind: EventKind, payload: dict[str, Any]) -> tuple[str, ...]:
+    """The fields that name one event, all of them signed (the form, or the callback URL)."""
+
     def get(key: str) -> str:
         return form_value(payload, key) or ""
 
     def query(key: str) -> str:
         return query_value(payload, key) or ""
 
-    parts: tuple[str, ...]
     if kind is EventKind.CALL_STATUS:
-        parts = (get("CallSid"), get("CallStatus"), get("SequenceNumber"))
-    elif kind is EventKind.CALL_GATHER:
-        parts = (get("CallSid"), query("stage"), query("try"))
-    elif kind is EventKind.RECORDING:
-        parts = (get("RecordingSid"), get("RecordingStatus"))
-    elif kind is EventKind.SMS_STATUS:
-        parts = (get("MessageSid") or get("SmsSid"), get("MessageStatus") or get("SmsStatus"))
-    elif kind is EventKind.SMS_INBOUND:
-        parts = (get("MessageSid") or get("SmsSid"),)
-    else:  # answer, amd, whisper: one per call leg
-        parts = (get("CallSid"), query("attempt"))
-    return ":".join((kind.value, *parts))
+        return (get("CallSid"), get("CallStatus"), get("SequenceNumber"))
+    if kind is EventKind.CALL_GATHER:
+        return (get("CallSid"), query("stage"), query("try"))
+    if kind is EventKind.RECORDING:
+        return (get("RecordingSid"), get("RecordingStatus"))
+    if kind is EventKind.SMS_STATUS:
+        return (get("MessageSid") or get("SmsSid"), get("MessageStatus") or get("SmsStatus"))
+    if kind is EventKind.SMS_INBOUND:
+        return (get("MessageSid") or get("SmsSid"),)
+    return (get("CallSid"), query("attempt"))  # answer, amd, whisper: one per call leg
 
 
 def dedupe_key(kind: EventKind, payload: dict[str, Any], idempotency_token: str | None) -> str:
-    """Twilio's idempotency token when it sent one, else the kind's natural key."""
-    if idempotency_token:
+    """The event's natural key, built from signed fields only.
+
+    I-Twilio-Idempotency-Token is not signed: a captured request replayed with a new token
+    must still be a duplicate, so the token never decides. It is used only when the request
+    names no SID at all (nothing signed identifies it).
+    """
+    parts = _natural_key(kind, payload)
+    if not parts[0] and idempotency_token:
         return f"{kind.value}:token:{idempotency_token.strip()}"
-    return _natural_key(kind, payload)
+    return ":".join((kind.value, *parts))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dialer import agents
 from dialer.agents import release_agent
-from dialer.attempts import advance, is_machine
+from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices, inbound_call
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
@@ -74,6 +74,15 @@ def _answered(view: CaseView, *, now: datetime) -> None:
     attempt.updated_at = now
 
 
+def _ended(session: Session, attempt: ContactAttempt) -> VoiceStep | None:
+    """A call that already ended takes no more answers or keys (a late or replayed request):
+    hang up and change nothing."""
+    if not is_terminal(AttemptStatus(attempt.status)):
+        return None
+    view = case_view(session, attempt)
+    return say_and_hang_up(attempt.id, language=view.language, context=view.context, prompts=())
+
+
 def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
     """The call was answered: voicemail for a machine (sync AMD), else the identity question.
 
@@ -83,6 +92,9 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
     if inbound_call.is_inbound(request):
         return inbound_call.answer_inbound(session, request, now=now)
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
+    ended = _ended(session, attempt)
+    if ended is not None:
+        return ended
     if request.answered_by:
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)
@@ -248,16 +260,25 @@ _STAGES = {
 }
 
 
+# Stages whose request Twilio makes when a verb ends, also when the caller hung up (the
+# <Dial> and <Record> actions): they may arrive after the call ended and still count. Keys
+# pressed at the other stages after the end are late or replayed, and change nothing.
+_AT_HANG_UP = frozenset({Stage.DIAL, Stage.RECORDED})
+
+
 def gather(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
     """Keys pressed (or none) at one of the menus; the stage comes from the action URL."""
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
-    view = case_view(session, attempt)
-    if is_machine(attempt.answered_by) and not attempt.identity_confirmed:
-        return _voicemail(session, view, now=now)  # async AMD said machine meanwhile
     try:
         stage = Stage(request.stage or Stage.IDENTITY)
     except ValueError:
         stage = Stage.IDENTITY
+    ended = None if stage in _AT_HANG_UP else _ended(session, attempt)
+    if ended is not None:
+        return ended
+    view = case_view(session, attempt)
+    if is_machine(attempt.answered_by) and not attempt.identity_confirmed:
+        return _voicemail(session, view, now=now)  # async AMD said machine meanwhile
     return _STAGES[stage](session, view, request, now)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import config
 from config.settings import Settings, load_settings
+from config.startup import check_web_start, default_serve_host
 from dialer.db.readiness import DatabaseNotReadyError, require_ready
 from dialer.logging import configure_logging, get_logger
 
@@ -32,12 +33,18 @@ GUNICORN_CONFIG = Path(config.__file__).resolve().parent / "gunicorn.conf.py"
 
 @click.command("serve")
 @click.option("--port", type=int, default=None, help="Default: $PORT (as on Heroku), else 5000.")
-@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server process
+@click.option(
+    "--host",
+    default=None,
+    help="Default: 127.0.0.1 with DIALER_ENV=development, else 0.0.0.0 (every address).",
+)
 @click.option("--workers", type=int, default=None, help="Default: $WEB_CONCURRENCY or 2.")
-def serve(port: int | None, host: str, workers: int | None) -> None:
+def serve(port: int | None, host: str | None, workers: int | None) -> None:
     """The web process: gunicorn serving webhooks.wsgi:app."""
-    load_settings()  # a bad setting (DIALER_CLOCK_START in production...) stops here, clearly
+    settings = load_settings()  # a bad setting (DIALER_CLOCK_START in production...) stops here
+    host = host or default_serve_host(settings)
     chosen = port or int(os.environ.get("PORT", "5000"))
+    check_web_start(settings, [f"{host}:{chosen}"])
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     command = [
         sys.executable,

@@ -135,6 +135,8 @@ def _environment(db_url: str, cps: float) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=db_url,
+        # Everything listens on 127.0.0.1: the development secrets are allowed there only.
+        DIALER_ENV=env.get("DIALER_ENV", "development"),
         TWILIO_ACCOUNT_SID=env.get("TWILIO_ACCOUNT_SID", DEV_ACCOUNT_SID),
         TWILIO_AUTH_TOKEN=env.get("TWILIO_AUTH_TOKEN", DEV_AUTH_TOKEN),
         DIALER_CALLS_PER_SECOND=f"{cps:g}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -42,6 +43,10 @@ def env(tmp_path):
             "PORT": str(free_port()),
             "PATH": f"{REPO / '.venv' / 'bin'}:{values.get('PATH', '')}",
             "DIALER_ENV": "test",
+            # The Procfile's web listens on 0.0.0.0: only real (here: random) secrets start it.
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "TWILIO_ACCOUNT_SID": "AC" + secrets.token_hex(16),
+            "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
             "DIALER_TICK_SECONDS": "0.5",
             "WEB_CONCURRENCY": "1",
         }

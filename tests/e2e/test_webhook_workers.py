@@ -59,7 +59,7 @@ def _start_web(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {
         "PATH": str(Path(sys.executable).parent),
         "DATABASE_URL": url,
-        "DIALER_ENV": "test",
+        "DIALER_ENV": "development",  # the development SECRET_KEY, on 127.0.0.1 only
         "TWILIO_AUTH_TOKEN": TOKEN,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "DIALER_LOG_LEVEL": "WARNING",

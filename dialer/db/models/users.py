@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base, UTCDateTime
@@ -33,3 +33,6 @@ class User(Base):
     current_attempt_id: Mapped[int | None] = mapped_column()
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Raised at sign-out: every session cookie issued before then stops working (sessions are
+    # signed cookies, so a copied cookie would otherwise outlive the sign-out).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

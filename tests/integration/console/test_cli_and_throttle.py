@@ -61,14 +61,16 @@ BACKENDS = ["memory"] + (["redis"] if redis_test_url() else [])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_five_failures_block_that_username_and_address_only(backend: str) -> None:
+def test_five_attempts_block_that_account_from_every_address(backend: str) -> None:
     url = redis_test_url() if backend == "redis" else None
-    throttle = LoginThrottle(redis_url=url, prefix=f"test-{uuid.uuid4().hex}")
+    throttle = LoginThrottle(redis_url=url, prefix=f"test-{uuid.uuid4().hex}", per_address="7/hour")
     for _ in range(5):
-        assert throttle.allowed(username="ann", address="10.0.0.1")
-        throttle.failed(username="ann", address="10.0.0.1")
-    assert not throttle.allowed(username="ann", address="10.0.0.1")
-    assert throttle.allowed(username="ann", address="10.0.0.2")
-    assert throttle.allowed(username="bob", address="10.0.0.1")
-    throttle.succeeded(username="ann", address="10.0.0.1")
-    assert throttle.allowed(username="ann", address="10.0.0.1")
+        assert throttle.try_attempt(username="ann", address="10.0.0.1")
+    assert not throttle.try_attempt(username="Ann", address="10.0.0.1")
+    assert not throttle.try_attempt(username="ann", address="10.0.0.2")  # per account
+    assert throttle.try_attempt(username="bob", address="10.0.0.1")
+    throttle.succeeded(username="ann")
+    assert throttle.try_attempt(username="ann", address="10.0.0.1")
+    # The address has now used its 7 slots: every account is refused from it, not from others.
+    assert not throttle.try_attempt(username="carl", address="10.0.0.1")
+    assert throttle.try_attempt(username="carl", address="10.0.0.2")

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialer.cli.main import cli
+from tests.conftest import AS_SCRAPER
 from tests.integration.dispatch.portfolio import insert_portfolio
 from webhooks.app import create_app
 
@@ -57,7 +58,7 @@ def test_bad_campaign_file_is_reported_with_file_and_field(runner, tmp_path, ser
 
 def test_metrics_endpoint_exposes_the_dialer_metrics(services):
     app = create_app(services=services)
-    response = app.test_client().get("/metrics")
+    response = app.test_client().get("/metrics", headers=AS_SCRAPER)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     for name in (
