@@ -123,7 +123,7 @@ def count_ended(attempt: CallRecord) -> None:
 def apply_call_status_event(
     session: Session, event: CallStatusEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     ended = advance_call(attempt, event, now=now)
     attempt.updated_at = now
     if ended:
@@ -133,7 +133,7 @@ def apply_call_status_event(
 
 def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> ContactAttempt:
     """Async AMD result: who answered. A machine gets the voicemail at the next TwiML turn."""
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     attempt.answered_by = event.answered_by
     attempt.updated_at = now
     settle_outcome(attempt)
@@ -143,7 +143,7 @@ def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> Cont
 def apply_recording_event(
     session: Session, event: RecordingEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     if event.status == "completed" or attempt.recording_sid is None:
         attempt.recording_sid = event.recording_sid or attempt.recording_sid
         attempt.recording_url = event.recording_url or attempt.recording_url

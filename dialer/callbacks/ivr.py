@@ -60,7 +60,7 @@ def _answered(view: CaseView, *, now: datetime) -> None:
 
 def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
     """The call was answered: voicemail for a machine (sync AMD), else the identity question."""
-    attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
+    attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid, now=now)
     if request.answered_by:
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)

@@ -49,6 +49,9 @@ def _register() -> None:
 
     cli.add_command(demo.demo)
     cli.add_command(simulate.simulate)
+    from dialer.cli import reconcile
+
+    cli.add_command(reconcile.reconcile_command)
 
 
 _register()

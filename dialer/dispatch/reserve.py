@@ -57,7 +57,7 @@ class Reservation:
     step_kind: StepKind
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
-    paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
+    paced: bool = False  # the lane was checked when reserving (place() takes the slot)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,12 @@ def build_runtime(
         settings.twilio_timeout_seconds,
     )
     packs = load_rule_packs(settings.rules_dir)
-    pacer = Pacer(pacing_config(settings), account=settings.twilio_account_sid)
+    # Without Redis the pacing window lives in the database, shared by every process.
+    pacer = Pacer(
+        pacing_config(settings),
+        account=settings.twilio_account_sid,
+        database=services.engine,
+    )
     dispatcher = Dispatcher(
         sessions=services.sessions,
         telephony=gateway,

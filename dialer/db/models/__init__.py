@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialer.db.models.attempts import ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
+from dialer.db.models.operations import PacingGrant, WorkerHeartbeat
 from dialer.db.models.people import (
     Consumer,
     ConsumerFlagRecord,
@@ -27,8 +28,10 @@ __all__ = [
     "Disposition",
     "InconvenientTimeRecord",
     "OptOut",
+    "PacingGrant",
     "Phone",
     "PromiseToPay",
     "ProviderEvent",
     "User",
+    "WorkerHeartbeat",
 ]
