@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     pacing_namespace: str = Field(default="dialer", alias="DIALER_PACING_NAMESPACE", min_length=1)
     batch_size: int = Field(default=50, alias="DIALER_BATCH_SIZE", ge=1, le=10_000)
     claim_lease_seconds: float = Field(default=300.0, alias="DIALER_CLAIM_LEASE_SECONDS", gt=0)
+    # Where the web process keeps callbacks while the database is down (drained when it is back).
+    webhook_spool_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "spool", alias="DIALER_WEBHOOK_SPOOL_DIR"
+    )
+    # A dispatching process beats this often; one silent for worker_dead_after_seconds is dead
+    # and its claims are given back.
+    heartbeat_seconds: float = Field(default=2.0, alias="DIALER_HEARTBEAT_SECONDS", gt=0)
+    worker_dead_after_seconds: float = Field(
+        default=10.0, alias="DIALER_WORKER_DEAD_AFTER_SECONDS", gt=0
+    )
 
     @field_validator("twilio_account_sid")
     @classmethod

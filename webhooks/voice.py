@@ -12,7 +12,7 @@ from dialer.callbacks.events import CallStatusEvent, VoiceRequest
 from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import VoiceStep
 from dialer.ledger import ingest
-from webhooks.extension import call_status_batches, services
+from webhooks.extension import call_status_batches, services, webhook_spool
 from webhooks.forms import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import render_fallback, render_voice_step
@@ -33,12 +33,14 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
         step = handler(session, VoiceRequest.from_payload(event.payload), now=now)
         return render_voice_step(step, base_url=base_url)
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     return Response(result.response or render_fallback(), mimetype=XML)
 
 
 def acknowledge(kind: EventKind) -> Response:
-    """Store and apply a callback that expects no TwiML: 204, or 500 if it could not apply."""
+    """Store and apply a callback that expects no TwiML: 204 once it is stored (applied, kept
+    with its error for replay, or spooled while the database is down), 500 only if it could
+    be stored nowhere (then Twilio retries it)."""
     svc = services()
     now = svc.clock.now()
     event = TwilioRequest.from_flask().event(kind)
@@ -51,8 +53,8 @@ def acknowledge(kind: EventKind) -> Response:
     def apply(session: Session) -> None:
         applier(session, event.payload, now)
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
-    return Response(status=204 if result.ok else 500)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
+    return Response(status=204 if result.stored else 500)
 
 
 def _applied_in_a_batch(callback: StatusCallback) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dialer.callbacks.warmup import warm_up_webhooks
 from webhooks.app import create_app
-from webhooks.extension import services_of
+from webhooks.extension import services_of, start_spool_drainer
 
 app = create_app()
 warm_up_webhooks(services_of(app).engine)
+start_spool_drainer(services_of(app))  # callbacks spooled during a database outage
