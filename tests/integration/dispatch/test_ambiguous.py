@@ -51,7 +51,7 @@ def test_an_ambiguous_create_whose_lookup_fails_stays_counted_and_is_never_redia
 
 
 def test_an_ambiguous_create_the_provider_has_is_adopted(services, packs, fake, clock, dispatcher):
-    person, _ = _reserve_one(services, packs)
+    _reserve_one(services, packs)
     with transaction(services.sessions) as session:
         session.execute(sa.delete(ContactAttempt))
         session.execute(sa.update(Debt).values(next_contact_at=clock.now(), step_attempts=0))
@@ -88,7 +88,8 @@ def test_a_callback_for_a_released_attempt_revives_and_advances_it(services, pac
             sa.text("SELECT kind FROM case_events WHERE attempt_id = :a"),
             {"a": reservation.attempt_id},
         ).all()
-    assert "attempt_revived" in kinds and "call_ended" in kinds
+    assert "attempt_revived" in kinds
+    assert "call_ended" in kinds
 
 
 def test_an_attempt_bound_by_an_early_callback_without_placed_at_is_reconciled(
