@@ -12,6 +12,7 @@ from dialer.compliance import load_rule_packs
 from dialer.compliance.packs import RulePacks
 from dialer.dispatch import Dispatcher
 from dialer.pacing import Pacer, PacingConfig
+from dialer.scheduling.heartbeat import new_worker_id
 from dialer.telephony import Telephony
 
 
@@ -73,5 +74,7 @@ def build_runtime(
         base_url=settings.public_base_url,
         batch_size=batch_size or settings.batch_size,
         lease=timedelta(seconds=settings.claim_lease_seconds),
+        worker=new_worker_id(),
+        dead_after=timedelta(seconds=settings.worker_dead_after_seconds),
     )
     return Runtime(services, gateway, pacer, packs, dispatcher)
