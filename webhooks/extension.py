@@ -54,20 +54,18 @@ def call_status_batches() -> CallStatusBatches | None:
     return found
 
 
-def init_spool(
-    app: Flask, services: Services, *, drain_every: float | None = DRAIN_SECONDS
-) -> None:
-    """The local spool for callbacks the database cannot take, and (with `drain_every`) a
-    daemon thread that drains it into the ledger once the database is back."""
+def init_spool(app: Flask, services: Services) -> None:
+    """The local spool for callbacks the database cannot take."""
+    app.extensions[_SPOOL] = WebhookSpool(services.settings.webhook_spool_dir)
+
+
+def start_spool_drainer(services: Services, *, every: float = DRAIN_SECONDS) -> None:
+    """A daemon thread of the web process: drains the spool into the ledger every `every`
+    seconds once the database is back (each web worker runs one; the file lock serializes)."""
     spool = WebhookSpool(services.settings.webhook_spool_dir)
-    app.extensions[_SPOOL] = spool
-    if drain_every is not None:
-        threading.Thread(
-            target=_drain_forever,
-            args=(services, spool, drain_every),
-            name="webhook-spool-drain",
-            daemon=True,
-        ).start()
+    threading.Thread(
+        target=_drain_forever, args=(services, spool, every), name="spool-drain", daemon=True
+    ).start()
 
 
 def webhook_spool() -> WebhookSpool | None:
