@@ -41,6 +41,7 @@ from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import TERMINAL_STATUSES, CampaignStatus
 from tests.e2e.workers_support import emulator_calls, stop, wait_for
 from tests.integration.dispatch.portfolio import PLACES, insert_portfolio
+from twilio_emulator.testing import running_emulator
 
 REPO = Path(__file__).resolve().parents[2]
 # 10:00 in New York, 09:00 in Chicago: lawful for the eastern and central places.
@@ -212,6 +213,15 @@ class FaultRun:
         placed = {r.to_number for r in rows if r.provider_sid}
         return placed >= set(numbers) and all(r.status in FINAL for r in rows)
 
+    def state(self) -> str:
+        """What the database holds, and the processes' logs (for a failed run)."""
+        with transaction(self.services.sessions) as session:
+            debts = session.execute(
+                sa.text("SELECT id, next_contact_at, claimed_by, last_decision FROM debts")
+            ).all()
+        logs = "\n".join(f"--- {name}\n{self.log(name)}" for name in self.processes)
+        return f"debts={debts}\nattempts={self.attempts()}\n{logs}"
+
     def attempts(self) -> list[Any]:
         with transaction(self.services.sessions) as session:
             return list(
@@ -296,21 +306,24 @@ def _callback_outcomes(log: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
 @contextmanager
 def fault_run(
     services: Services,
-    emulator: Any,
     tmp_path: Path,
     *,
     cps: float,
     redis_url: str | None,
+    faults: dict[str, Any] | None = None,
+    speed: float = 50,
     **extra_env: str,
 ) -> Iterator[FaultRun]:
-    run = FaultRun(services, emulator, tmp_path, cps, redis_url, dict(extra_env))
-    try:
-        yield run
-    finally:
-        run.stop_all()
+    """The emulator (strict at `cps`, with `faults`) and the run's processes, stopped after."""
+    with running_emulator(cps=cps, strict=True, speed=speed, faults=faults or {}) as emulator:
+        run = FaultRun(services, emulator, tmp_path, cps, redis_url, dict(extra_env))
+        try:
+            yield run
+        finally:
+            run.stop_all()
 
 
-def timed(action: Any) -> float:  # noqa: ANN401 - any callable
+def timed(action: Any) -> float:
     started = time.monotonic()
     action()
     return time.monotonic() - started

@@ -15,15 +15,12 @@ import pytest
 from tests.databases import redis_test_url
 from tests.e2e.workers_support import wait_for
 from tests.faults.harness import fault_run, make_portfolio
-from twilio_emulator.testing import running_emulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 
 def _finish(run, numbers, name, *, timeout=120.0):
-    assert wait_for(lambda: run.everyone_called(numbers), timeout=timeout), (
-        f"{run.attempts()}\n{run.log('web')}\n{run.log('worker-1')}"
-    )
+    assert wait_for(lambda: run.everyone_called(numbers), timeout=timeout), run.state()
     run.emulator.configure(faults={"latency_ms": 0, "rate_429": 0.0, "rate_5xx": 0.0})
     run.settle()
     counts = run.counts()
@@ -35,44 +32,54 @@ def _finish(run, numbers, name, *, timeout=120.0):
 
 def test_slow_twilio_answers_make_no_uncounted_or_second_calls(services, tmp_path):
     """4 s answers, 3 s client timeout: each create is ambiguous and so is its lookup."""
-    numbers = make_portfolio(services, 6)
-    with running_emulator(cps=5, strict=True, speed=50, faults={"latency_ms": 4000}) as emulator:
-        with fault_run(
-            services, emulator, tmp_path, cps=5, redis_url=None, DIALER_TWILIO_TIMEOUT="3"
-        ) as run:
-            run.start_web()
-            run.start_worker("worker-1", batch=3)
-            run.start_worker("worker-2", batch=3)
-            _finish(run, numbers, "slow twilio (4 s answers, 3 s timeout)")
+    numbers = make_portfolio(services, 4)
+    with fault_run(
+        services,
+        tmp_path,
+        speed=50,
+        faults={"latency_ms": 4000},
+        cps=5,
+        redis_url=None,
+        DIALER_TWILIO_TIMEOUT="3",
+    ) as run:
+        run.start_web()
+        run.start_worker("worker-1", batch=2)
+        run.start_worker("worker-2", batch=2)
+        _finish(run, numbers, "slow twilio (4 s answers, 3 s timeout)")
 
 
+@pytest.mark.faults_full
 def test_a_worker_killed_mid_dispatch_without_redis(services, tmp_path):
     """kill -9 of a worker; no Redis: pacing lives in the database, shared by both workers."""
     numbers = make_portfolio(services, 20)
-    with running_emulator(cps=5, strict=True, speed=50, faults={"latency_ms": 300}) as emulator:
-        with fault_run(services, emulator, tmp_path, cps=5, redis_url=None) as run:
-            run.start_web()
-            victim = run.start_worker("victim", batch=10)
-            run.start_worker("worker-1", batch=5)
-            assert wait_for(lambda: any(r.provider_sid for r in run.attempts()), timeout=30)
-            victim.send_signal(signal.SIGKILL)
-            victim.wait(timeout=10)
-            _finish(run, numbers, "kill -9 of a worker (no Redis)")
+    with fault_run(
+        services, tmp_path, speed=50, faults={"latency_ms": 300}, cps=5, redis_url=None
+    ) as run:
+        run.start_web()
+        victim = run.start_worker("victim", batch=10)
+        run.start_worker("worker-1", batch=5)
+        assert wait_for(lambda: any(r.provider_sid for r in run.attempts()), timeout=90), (
+            run.state()
+        )
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        _finish(run, numbers, "kill -9 of a worker (no Redis)")
 
 
 @pytest.mark.faults_full
 @pytest.mark.parametrize("round_", range(10))
 def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
     numbers = make_portfolio(services, 30)
-    with running_emulator(cps=5, strict=True, speed=50, faults={"latency_ms": 200}) as emulator:
-        with fault_run(services, emulator, tmp_path, cps=5, redis_url=redis_test_url()) as run:
-            run.start_web()
-            victim = run.start_worker("victim", batch=10)
-            run.start_worker("worker-1", batch=5)
-            time.sleep(1.0 + 0.3 * round_)
-            victim.send_signal(signal.SIGKILL)
-            victim.wait(timeout=10)
-            _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}")
+    with fault_run(
+        services, tmp_path, speed=50, faults={"latency_ms": 200}, cps=5, redis_url=redis_test_url()
+    ) as run:
+        run.start_web()
+        victim = run.start_worker("victim", batch=10)
+        run.start_worker("worker-1", batch=5)
+        time.sleep(1.0 + 0.3 * round_)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}")
 
 
 @pytest.mark.faults_full
@@ -87,50 +94,49 @@ def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
 )
 def test_twilio_faults(services, tmp_path, name, faults):
     numbers = make_portfolio(services, 15)
-    with running_emulator(cps=5, strict=True, speed=50, faults=faults) as emulator:
-        with fault_run(
-            services,
-            emulator,
-            tmp_path,
-            cps=5,
-            redis_url=redis_test_url(),
-            DIALER_TWILIO_TIMEOUT="3",
-        ) as run:
-            run.start_web()
-            run.start_worker("worker-1", batch=5)
-            run.start_worker("worker-2", batch=5)
-            _finish(run, numbers, f"twilio {name}", timeout=240)
+    with fault_run(
+        services,
+        tmp_path,
+        faults=faults,
+        cps=5,
+        redis_url=redis_test_url(),
+        DIALER_TWILIO_TIMEOUT="3",
+    ) as run:
+        run.start_web()
+        run.start_worker("worker-1", batch=5)
+        run.start_worker("worker-2", batch=5)
+        _finish(run, numbers, f"twilio {name}", timeout=240)
 
 
 @pytest.mark.faults_full
 def test_a_web_restart_loses_nothing(services, tmp_path):
     numbers = make_portfolio(services, 25)
-    with running_emulator(cps=5, strict=True, speed=20) as emulator:
-        with fault_run(services, emulator, tmp_path, cps=5, redis_url=redis_test_url()) as run:
-            web = run.start_web()
-            run.start_worker("worker-1", batch=5)
-            assert wait_for(lambda: len(run.attempts()) >= 5, timeout=30)
-            web.send_signal(signal.SIGKILL)
-            web.wait(timeout=10)
-            time.sleep(6)
-            run.start_web("web-2")
-            _finish(run, numbers, "web restart (6 s down)", timeout=180)
+    with fault_run(
+        services, tmp_path, speed=20, faults=None, cps=5, redis_url=redis_test_url()
+    ) as run:
+        web = run.start_web()
+        run.start_worker("worker-1", batch=5)
+        assert wait_for(lambda: len(run.attempts()) >= 5, timeout=90)
+        web.send_signal(signal.SIGKILL)
+        web.wait(timeout=10)
+        time.sleep(6)
+        run.start_web("web-2")
+        _finish(run, numbers, "web restart (6 s down)", timeout=180)
 
 
 @pytest.mark.faults_full
 def test_two_schedulers_and_a_lost_leader_lock(services, tmp_path):
     numbers = make_portfolio(services, 25)
-    with running_emulator(cps=5, strict=True, speed=50) as emulator:
-        with fault_run(services, emulator, tmp_path, cps=5, redis_url=None) as run:
-            run.start_web()
-            run.start_scheduler("scheduler-1")
-            run.start_scheduler("scheduler-2")
-            assert wait_for(lambda: len(run.attempts()) >= 5, timeout=60)
-            with services.engine.connect() as conn:  # cut the leader's lock connection
-                conn.exec_driver_sql(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    f"WHERE locktype = 'advisory' AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
-                )
-                conn.commit()
-            _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
-            assert all(p.poll() is None for p in run.processes.values())  # nobody exited
+    with fault_run(services, tmp_path, speed=50, faults=None, cps=5, redis_url=None) as run:
+        run.start_web()
+        run.start_scheduler("scheduler-1")
+        run.start_scheduler("scheduler-2")
+        assert wait_for(lambda: len(run.attempts()) >= 5, timeout=60)
+        with services.engine.connect() as conn:  # cut the leader's lock connection
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                f"WHERE locktype = 'advisory' AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
+            )
+            conn.commit()
+        _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
+        assert all(p.poll() is None for p in run.processes.values())  # nobody exited
