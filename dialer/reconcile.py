@@ -5,7 +5,8 @@
 - `dialing` for too long: the create may or may not have reached Twilio. Ask Twilio (calls or
   messages to that number from that sender since the reservation): found -> adopt its SID and
   status; not found -> nothing was placed: release it. Never dial again blindly.
-- placed but with no final status after a long while (lost callbacks): fetch it and apply,
+- placed but with no final status after a long while (lost callbacks): fetch it and apply
+  (a call still queued or ringing, a text still sending: after STUCK_AFTER; else LOST_AFTER),
   whatever stamps the attempt has (one bound by an early callback may have no placed_at);
   sooner (FAILED_CALLBACK_AFTER) when one of its callbacks was stored but could not apply.
 `dialer reconcile` runs one pass on demand.
@@ -48,6 +49,16 @@ _OPEN = (
 )
 
 
+# A call still queued or ringing minutes after it started (the ring timeout is 30 s), or a
+# text still being sent, has lost its callbacks (say, the web process was down): ask sooner.
+_EARLY = (
+    AttemptStatus.QUEUED,
+    AttemptStatus.INITIATED,
+    AttemptStatus.RINGING,
+    AttemptStatus.SENDING,
+)
+
+
 @dataclass
 class ReconcileReport:
     released: int = 0  # nothing had been sent
@@ -75,9 +86,11 @@ def reconcile(
     for attempt_id in _with_failed_callbacks(sessions, before=now - failed_after):
         refreshed.add(attempt_id)
         _refresh(sessions, telephony, attempt_id, now=now, report=report)
-    for attempt_id in _ids(sessions, _OPEN, before=now - lost_after):
-        if attempt_id not in refreshed:
-            _refresh(sessions, telephony, attempt_id, now=now, report=report)
+    for statuses, after in ((_EARLY, min(stuck_after, lost_after)), (_OPEN, lost_after)):
+        for attempt_id in _ids(sessions, statuses, before=now - after):
+            if attempt_id not in refreshed:
+                refreshed.add(attempt_id)
+                _refresh(sessions, telephony, attempt_id, now=now, report=report)
     if report.released or report.adopted or report.finalized or report.unresolved:
         log.info("reconciled", **vars(report))
     return report

@@ -129,3 +129,19 @@ def test_an_attempt_whose_callback_failed_is_reconciled_within_a_minute(
 
     assert reconcile(services.sessions, fake, now=clock.now()).finalized == 1
     assert _attempt(services, attempt_id).status == "busy"
+
+
+def test_a_call_left_ringing_by_lost_callbacks_is_fetched_within_minutes(
+    services, packs, fake, clock, dispatcher
+):
+    placed = _placed_call(services, packs, fake, clock, dispatcher)
+    with transaction(services.sessions) as session:
+        session.execute(sa.update(ContactAttempt).values(status="ringing"))
+    fake.set_call_status(placed.call.sid, "no-answer")  # its final callback never arrived
+    clock.advance(timedelta(minutes=1))
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 0
+
+    clock.advance(timedelta(minutes=2))
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 1
+    with transaction(services.sessions) as session:
+        assert session.scalar(sa.select(ContactAttempt.status)) == "no_answer"
