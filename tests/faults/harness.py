@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
@@ -35,7 +35,7 @@ from dialer.bootstrap import Services
 from dialer.campaigns import create_campaign, enrol, get_campaign, parse_definition, set_status
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, ProviderEvent
+from dialer.db.models import ContactAttempt, Debt, ProviderEvent
 from dialer.reconcile import reconcile
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import TERMINAL_STATUSES, CampaignStatus
@@ -124,6 +124,8 @@ class Counts:
 class FaultRun:
     """The processes of one run, all on `services`' database and the emulator."""
 
+    DEAD_AFTER: ClassVar[str] = "4"  # seconds before a silent worker's claims come back
+
     services: Services
     emulator: Any
     tmp_path: Path
@@ -152,7 +154,7 @@ class FaultRun:
                 "DIALER_LOG_LEVEL": "WARNING",
                 "DIALER_WEBHOOK_SPOOL_DIR": str(self.tmp_path / "spool"),
                 "DIALER_HEARTBEAT_SECONDS": "1",
-                "DIALER_WORKER_DEAD_AFTER_SECONDS": "4",
+                "DIALER_WORKER_DEAD_AFTER_SECONDS": self.DEAD_AFTER,
             }
         )
         if self.redis_url:
@@ -221,6 +223,19 @@ class FaultRun:
             ).all()
         logs = "\n".join(f"--- {name}\n{self.log(name)}" for name in self.processes)
         return f"debts={debts}\nattempts={self.attempts()}\n{logs}"
+
+    def claims_held_by(self, pid: int) -> int:
+        """Debts still claimed (lease ahead) by the worker process `pid`."""
+        now = START + (datetime.now(UTC) - self.started)
+        with transaction(self.services.sessions) as session:
+            return int(
+                session.scalar(
+                    sa.select(sa.func.count()).where(
+                        Debt.claimed_by.like(f"%-{pid}-%"), Debt.next_contact_at > now
+                    )
+                )
+                or 0
+            )
 
     def attempts(self) -> list[Any]:
         with transaction(self.services.sessions) as session:

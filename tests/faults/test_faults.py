@@ -14,8 +14,13 @@ import pytest
 
 from tests.databases import redis_test_url
 from tests.e2e.workers_support import wait_for
-from tests.faults.harness import fault_run, make_portfolio
+from tests.faults.harness import FaultRun, fault_run, make_portfolio
 
+DEAD_AFTER = FaultRun.DEAD_AFTER
+LEADER_PIDS = (
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    f"AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
+)
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 
@@ -28,6 +33,18 @@ def _finish(run, numbers, name, *, timeout=120.0):
     counts.assert_clean()
     assert counts.called_numbers == len(numbers)
     return counts
+
+
+def _kill_and_time_the_claims(run, victim):
+    held = run.claims_held_by(victim.pid)
+    victim.send_signal(signal.SIGKILL)
+    killed = time.monotonic()
+    victim.wait(timeout=10)
+    assert wait_for(lambda: run.claims_held_by(victim.pid) == 0, timeout=60, interval=0.2)
+    print(  # noqa: T201 - the run's report
+        f"[fault kill -9] {held} claims of the killed worker back in the queue after "
+        f"{time.monotonic() - killed:.1f} s (dead after {DEAD_AFTER} s)"
+    )
 
 
 def test_slow_twilio_answers_make_no_uncounted_or_second_calls(services, tmp_path):
@@ -61,8 +78,7 @@ def test_a_worker_killed_mid_dispatch_without_redis(services, tmp_path):
         assert wait_for(lambda: any(r.provider_sid for r in run.attempts()), timeout=90), (
             run.state()
         )
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
+        _kill_and_time_the_claims(run, victim)
         _finish(run, numbers, "kill -9 of a worker (no Redis)")
 
 
@@ -77,8 +93,7 @@ def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
         victim = run.start_worker("victim", batch=10)
         run.start_worker("worker-1", batch=5)
         time.sleep(1.0 + 0.3 * round_)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
+        _kill_and_time_the_claims(run, victim)
         _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}")
 
 
@@ -133,10 +148,22 @@ def test_two_schedulers_and_a_lost_leader_lock(services, tmp_path):
         run.start_scheduler("scheduler-2")
         assert wait_for(lambda: len(run.attempts()) >= 5, timeout=60)
         with services.engine.connect() as conn:  # cut the leader's lock connection
+            first = conn.exec_driver_sql(LEADER_PIDS).scalars().all()
             conn.exec_driver_sql(
                 "SELECT pg_terminate_backend(pid) FROM pg_locks "
                 f"WHERE locktype = 'advisory' AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
             )
             conn.commit()
+        cut = time.monotonic()
+
+        def new_leader() -> bool:
+            with services.engine.connect() as conn:
+                now = conn.exec_driver_sql(LEADER_PIDS).scalars().all()
+            return bool(now) and now != first
+
+        assert wait_for(new_leader, timeout=60, interval=0.1)
+        print(  # noqa: T201 - the run's report
+            f"[fault leader lock lost] a leader again after {time.monotonic() - cut:.1f} s"
+        )
         _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
         assert all(p.poll() is None for p in run.processes.values())  # nobody exited
