@@ -132,6 +132,7 @@ class FaultRun:
     cps: float
     redis_url: str | None
     extra_env: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None  # the processes' (e.g. through a cuttable proxy)
     port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -142,7 +143,7 @@ class FaultRun:
             env.pop(unset, None)
         env.update(
             {
-                "DATABASE_URL": self.services.settings.database_url,
+                "DATABASE_URL": self.database_url or self.services.settings.database_url,
                 "DIALER_ENV": "test",
                 "TWILIO_ACCOUNT_SID": self.emulator.account_sid,
                 "TWILIO_AUTH_TOKEN": self.emulator.auth_token,
@@ -327,11 +328,12 @@ def fault_run(
     redis_url: str | None,
     faults: dict[str, Any] | None = None,
     speed: float = 50,
+    database_url: str | None = None,
     **extra_env: str,
 ) -> Iterator[FaultRun]:
     """The emulator (strict at `cps`, with `faults`) and the run's processes, stopped after."""
     with running_emulator(cps=cps, strict=True, speed=speed, faults=faults or {}) as emulator:
-        run = FaultRun(services, emulator, tmp_path, cps, redis_url, dict(extra_env))
+        run = FaultRun(services, emulator, tmp_path, cps, redis_url, dict(extra_env), database_url)
         try:
             yield run
         finally:

@@ -11,10 +11,12 @@ import signal
 import time
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.databases import redis_test_url
 from tests.e2e.workers_support import wait_for
 from tests.faults.harness import FaultRun, fault_run, make_portfolio
+from tests.faults.proxy import CuttableProxy
 
 DEAD_AFTER = FaultRun.DEAD_AFTER
 LEADER_PIDS = (
@@ -165,5 +167,38 @@ def test_two_schedulers_and_a_lost_leader_lock(services, tmp_path):
         print(  # noqa: T201 - the run's report
             f"[fault leader lock lost] a leader again after {time.monotonic() - cut:.1f} s"
         )
-        _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
         assert all(p.poll() is None for p in run.processes.values())  # nobody exited
+        _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
+
+
+@pytest.mark.faults_full
+def test_a_database_outage_loses_nothing(services, tmp_path):
+    """20 s without the database (a proxy in front of this run's database is cut): the web
+    process spools callbacks and answers 2xx, workers back off, everything lands once."""
+    numbers = make_portfolio(services, 25)
+    url = make_url(services.settings.database_url)
+    proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
+    behind = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        with fault_run(
+            services, tmp_path, speed=10, cps=5, redis_url=redis_test_url(), database_url=behind
+        ) as run:
+            run.start_web()
+            run.start_worker("worker-1", batch=5)
+            run.start_worker("worker-2", batch=5)
+            assert wait_for(lambda: len(run.attempts()) >= 8, timeout=90), run.state()
+            proxy.cut()
+            time.sleep(20)
+            assert all(p.poll() is None for p in run.processes.values())  # nobody exited
+            proxy.restore()
+            back = time.monotonic()
+            _finish(run, numbers, "database outage (20 s)", timeout=240)
+            spool = tmp_path / "spool" / "webhooks.jsonl"
+            left = spool.read_text().count("\n") if spool.exists() else 0
+            assert left == 0
+            print(  # noqa: T201 - the run's report
+                f"[fault database outage] every attempt final {time.monotonic() - back:.1f} s "
+                "after the database came back; spool empty"
+            )
+    finally:
+        proxy.close()
