@@ -120,9 +120,10 @@ def test_twilio_faults(services, tmp_path, name, faults):
         DIALER_TWILIO_TIMEOUT="3",
     ) as run:
         run.start_web()
+        run.start_scheduler()  # its reconciler settles creates the provider never made
         run.start_worker("worker-1", batch=5)
         run.start_worker("worker-2", batch=5)
-        _finish(run, numbers, f"twilio {name}", timeout=240)
+        _finish(run, numbers, f"twilio {name}", timeout=480)
 
 
 @pytest.mark.faults_full
