@@ -211,10 +211,12 @@ class FaultRun:
             return False
 
     def everyone_called(self, numbers: list[str]) -> bool:
-        """Every consumer has an attempt the provider has, and none is open."""
+        """Every consumer has an attempt the provider has, and none is still being placed
+        (an attempt left open by lost callbacks is for the reconciler, in `settle`)."""
         rows = self.attempts()
         placed = {r.to_number for r in rows if r.provider_sid}
-        return placed >= set(numbers) and all(r.status in FINAL for r in rows)
+        placing = {"reserved", "dialing"}
+        return placed >= set(numbers) and not any(r.status in placing for r in rows)
 
     def state(self) -> str:
         """What the database holds, and the processes' logs (for a failed run)."""

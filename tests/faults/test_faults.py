@@ -19,9 +19,10 @@ from tests.faults.harness import FaultRun, fault_run, make_portfolio
 from tests.faults.proxy import CuttableProxy
 
 DEAD_AFTER = FaultRun.DEAD_AFTER
-LEADER_PIDS = (
+LEADER_PIDS = (  # this run's database only: other databases on the server are not ours
     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-    f"AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
+    f"AND objid = {0x5CED_1A1E & 0xFFFFFFFF} "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
@@ -152,10 +153,8 @@ def test_two_schedulers_and_a_lost_leader_lock(services, tmp_path):
         assert wait_for(lambda: len(run.attempts()) >= 5, timeout=60)
         with services.engine.connect() as conn:  # cut the leader's lock connection
             first = conn.exec_driver_sql(LEADER_PIDS).scalars().all()
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                f"WHERE locktype = 'advisory' AND objid = {0x5CED_1A1E & 0xFFFFFFFF}"
-            )
+            assert len(first) == 1
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({first[0]})")
             conn.commit()
         cut = time.monotonic()
 
@@ -168,7 +167,8 @@ def test_two_schedulers_and_a_lost_leader_lock(services, tmp_path):
         print(  # noqa: T201 - the run's report
             f"[fault leader lock lost] a leader again after {time.monotonic() - cut:.1f} s"
         )
-        assert all(p.poll() is None for p in run.processes.values())  # nobody exited
+        exited = {name: p.poll() for name, p in run.processes.items() if p.poll() is not None}
+        assert exited == {}, run.state()  # nobody exited
         _finish(run, numbers, "two schedulers, leader lock lost", timeout=180)
 
 

@@ -109,7 +109,8 @@ def _lock_holders(engine: sa.Engine) -> list[int]:
             conn.scalars(
                 sa.text(
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND objid = :low AND granted"
+                    "AND objid = :low AND granted AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
                 ),
                 {"low": 0x5CED_1A1E & 0xFFFFFFFF},
             )
