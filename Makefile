@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck check bench clean faults
+.PHONY: install demo test lint typecheck check bench clean browser image faults
 
 # The suite runs on SQLite and on these servers (the local ones CI starts); set either variable
 # to use another PostgreSQL or Redis.
@@ -31,7 +31,20 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+# The browser tests drive Debian's chromium (never a downloaded browser build): installed here
+# when this is a Debian machine and we may (root), else a clear stop saying how.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium', then 'make test' again." >&2; \
+	    exit 1; \
+	  fi; }
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest
 
 check: test
@@ -40,6 +53,9 @@ check: test
 # leader lock lost); `make test` runs its short subset.
 faults: install
 	DIALER_FAULTS_FULL=1 $(BIN)/python -m pytest tests/faults -s
+
+image:
+	docker build -t dialer .
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -211,7 +211,13 @@ def measure(size: int, ticks: int, admin: str) -> dict[str, float]:
             source="bench",
         )
         with transaction(services.sessions) as session:
-            campaign = create_campaign(session, definition, packs=packs, now=NOW)
+            campaign = create_campaign(
+                session,
+                definition,
+                packs=packs,
+                now=NOW,
+                collector=services.settings.collector_type,
+            )
             set_status(session, "bench", CampaignStatus.ACTIVE, now=NOW)
             campaign_id = campaign.id
         started = time.perf_counter()

@@ -12,6 +12,8 @@ warms its webhook paths up before taking requests.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
@@ -21,3 +23,21 @@ keepalive = 30
 limit_request_line = 8190
 limit_request_fields = 100
 graceful_timeout = 20
+
+# One /metrics for the whole web process: each worker writes its counters to files in one
+# directory (prometheus_client's multiprocess mode) and whichever worker answers /metrics adds
+# them all up, so every scrape gives the same totals. Set before the workers import the app.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="dialer-metrics-"))
+
+
+def on_starting(_server: object) -> None:
+    """Counters start at zero with the process (files a previous run left are removed)."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(_server: object, worker: object) -> None:
+    """A worker that exits keeps its counts; its live-only values are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

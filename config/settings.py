@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
+from dialer.vocabulary import CollectorType
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +74,12 @@ class Settings(BaseSettings):
     worker_dead_after_seconds: float = Field(
         default=10.0, alias="DIALER_WORKER_DEAD_AFTER_SECONDS", gt=0
     )
+    # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
+    # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
+    # sender; assuming first_party would let an agency text against that policy.
+    collector_type: CollectorType = Field(
+        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
+    )
 
     @field_validator("twilio_account_sid")
     @classmethod
@@ -114,9 +123,33 @@ class Settings(BaseSettings):
             raise ValueError("; ".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _public_address_in_production(self) -> Settings:
+        """Twilio cannot call back a loopback or private address: every callback would be lost."""
+        if self.dialer_env != "production":
+            return self
+        host = urlsplit(self.public_base_url).hostname or ""
+        if _is_local_host(host):
+            msg = (
+                f"PUBLIC_BASE_URL must be the public address Twilio calls back in production, "
+                f"not {self.public_base_url}"
+            )
+            raise ValueError(msg)
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _is_local_host(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
 
 
 def load_settings(**overrides: object) -> Settings:

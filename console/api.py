@@ -23,6 +23,7 @@ from dialer.case_page import (
     find_cases,
     load_case_view,
 )
+from dialer.client_access import allowed_clients
 from dialer.db.models import Campaign, ContactLimitVersion, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
@@ -59,7 +60,9 @@ def me() -> ResponseReturnValue:
 @api_requires(Permission.ALL_CASES)
 def cases() -> ResponseReturnValue:
     with unit_of_work() as db:
-        found = find_cases(db, query=request.args.get("q", ""))
+        found = find_cases(
+            db, query=request.args.get("q", ""), client_ids=allowed_clients(db, api_user().id)
+        )
         return jsonify(cases=[_case_row(d) for d in found])
 
 

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
-from console.context import now, packs, unit_of_work
+from console.context import app_services, now, packs, unit_of_work
 from console.forms import CampaignEditForm, EmptyForm
 from dialer.accounts import Permission
 from dialer.campaigns import create_campaign, list_campaigns, parse_definition, set_status
@@ -59,7 +59,12 @@ def edit(campaign_id: int) -> ResponseReturnValue:
                 raise InputError(f"the name must stay {name!r}")
             with unit_of_work() as db:
                 create_campaign(
-                    db, definition, packs=packs(), now=now(), actor=signed_in().username
+                    db,
+                    definition,
+                    packs=packs(),
+                    now=now(),
+                    collector=app_services().settings.collector_type,
+                    actor=signed_in().username,
                 )
         except (InputError, yaml.YAMLError) as exc:
             flash(str(exc), "error")

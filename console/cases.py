@@ -25,6 +25,7 @@ from dialer.case_page import (
     load_case_view,
     opt_out_list,
 )
+from dialer.client_access import allowed_clients
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
@@ -39,7 +40,9 @@ bp = Blueprint("cases", __name__)
 def search() -> ResponseReturnValue:
     form = SearchForm(request.args)
     with unit_of_work() as db:
-        found = find_cases(db, query=form.q.data or "")
+        found = find_cases(
+            db, query=form.q.data or "", client_ids=allowed_clients(db, signed_in().id)
+        )
         return render_template("cases.html", form=form, found=found)
 
 

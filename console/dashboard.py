@@ -15,6 +15,7 @@ from dialer.vocabulary import AgentAvailability
 
 bp = Blueprint("dashboard", __name__)
 LAWFUL_HOURS = frozenset(str(h) for h in range(8, 21))
+REFRESH_SECONDS = 30  # the page reloads itself: a wall display stays current
 
 
 @bp.get("/dashboard")
@@ -44,4 +45,6 @@ def today_page() -> ResponseReturnValue:
             title=_("Calls per 30 minutes"),
         ),
     }
-    return render_template("dashboard.html", stats=stats, charts=charts, cps=cps)
+    return render_template(
+        "dashboard.html", stats=stats, charts=charts, cps=cps, refresh_seconds=REFRESH_SECONDS
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -31,7 +32,14 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def as_json(value: object) -> str:
+    """JSON as people read it: names in their own script ("李娜", never "\\u674e\\u5a1c");
+    the template's autoescaping makes it safe in HTML."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["as_json"] = as_json
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["mask"] = mask

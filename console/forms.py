@@ -46,7 +46,12 @@ class AvailabilityForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
 
 
@@ -129,7 +134,12 @@ class UserCreateForm(FlaskForm):
     )
     phone = StringField(_l("Phone (E.164)"), validators=[Optional(), Length(max=16)])
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh", "简体中文")]
+        _l("Language"),
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("zh", "简体中文"),
+            SelectChoice("es", "Español"),
+        ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
 
@@ -185,3 +195,37 @@ class FlagAddForm(FlaskForm):
         validators=[DataRequired()],
     )
     note = StringField(_l("How it was learned"), validators=[DataRequired(), Length(max=500)])
+
+
+class ReportForm(FlaskForm):
+    """A report's range and cut, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[DataRequired()])
+    end = DateField(_l("To"), validators=[DataRequired()])
+    zone = StringField(_l("Time zone"), default="UTC", validators=[Length(max=64)])
+    group_by = SelectField(
+        _l("Group by"),
+        choices=[
+            SelectChoice("client", _l("Client")),
+            SelectChoice("campaign", _l("Campaign")),
+            SelectChoice("agent", _l("Agent")),
+            SelectChoice("channel", _l("Channel")),
+            SelectChoice("day", _l("Day")),
+        ],
+        default="campaign",
+    )
+    client = SelectField(_l("Client"), choices=[], validate_choice=False)
+    campaign = SelectField(_l("Campaign"), choices=[], validate_choice=False)
+    agent = SelectField(_l("Agent"), choices=[], validate_choice=False)
+    channel = SelectField(
+        _l("Channel"),
+        choices=[
+            SelectChoice("", _l("All")),
+            SelectChoice("call", _l("Calls")),
+            SelectChoice("sms", _l("SMS")),
+        ],
+        default="",
+    )

@@ -1,4 +1,4 @@
-"""English and Simplified Chinese, chosen per user (users.language).
+"""English, Simplified Chinese and Spanish, chosen per user (users.language).
 
 The translations are kept as .po files in console/translations and compiled to .mo when the app
 starts (into a cache directory keyed by the .po's content), so a fresh clone needs no extra step.
@@ -18,7 +18,7 @@ from flask_babel import Babel
 from flask_login import current_user
 
 SOURCE_DIR = Path(__file__).resolve().parent / "translations"
-LANGUAGES = ("en", "zh")
+LANGUAGES = ("en", "zh", "es")
 babel = Babel()
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +20,7 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    reports,
     users,
 )
 from console.authz import login_manager
@@ -63,7 +65,18 @@ def init_app(app: Flask) -> None:
             throttle=LoginThrottle(redis_url=settings.redis_url),
         ),
     )
-    for module in (assets, auth, desk, cases, dashboard, campaigns, limits_editor, users, audit):
+    for module in (
+        assets,
+        auth,
+        desk,
+        cases,
+        dashboard,
+        reports,
+        campaigns,
+        limits_editor,
+        users,
+        audit,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     for code in (400, 403, 404, 405):
@@ -77,7 +90,18 @@ def _error_page(exc: HTTPException) -> ResponseReturnValue:
         return jsonify(
             error=exc.name.lower().replace(" ", "_"), message=exc.description
         ), exc.code or 500
-    return render_template("error.html", code=exc.code, message=exc.description), exc.code or 500
+    message = _ERROR_MESSAGES.get(exc.code or 500)
+    shown = str(message) if message is not None else exc.description
+    return render_template("error.html", code=exc.code, message=shown), exc.code or 500
+
+
+# The error pages in the user's language (werkzeug's own descriptions are English only).
+_ERROR_MESSAGES = {
+    400: _l("The request could not be understood: check the form and try again."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("This page or record does not exist."),
+    405: _l("This address does not accept that kind of request."),
+}
 
 
 def _protect_forms() -> None:

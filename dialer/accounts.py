@@ -258,8 +258,8 @@ def _role(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if value not in {Language.EN, Language.ZH}:
-        raise InputError(f"console language {value!r} is not one of en, zh")
+    if value not in set(Language):
+        raise InputError(f"console language {value!r} is not one of en, zh, es")
     return value
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dialer.client_access import allowed_clients
 from dialer.compliance import Decision, RulePacks, render_decision
 from dialer.contact_check import consumer_zone
 from dialer.db.models import (
@@ -112,8 +113,11 @@ def explain_text(
     return decision, render_decision(decision)
 
 
-def find_cases(session: Session, *, query: str, limit: int = 50) -> list[Debt]:
-    """Cases whose reference, consumer reference, name or phone number matches `query`."""
+def find_cases(
+    session: Session, *, query: str, limit: int = 50, client_ids: frozenset[int] | None = None
+) -> list[Debt]:
+    """Cases whose reference, consumer reference, name or phone number matches `query` (of the
+    given clients only, when the user is limited to some)."""
     text = query.strip()
     if not text:
         return []
@@ -129,15 +133,10 @@ def find_cases(session: Session, *, query: str, limit: int = 50) -> list[Debt]:
         conditions.append(
             Consumer.id.in_(select(Phone.consumer_id).where(Phone.e164.like(f"%{digits}%")))
         )
-    return list(
-        session.scalars(
-            select(Debt)
-            .join(Consumer, Debt.consumer_id == Consumer.id)
-            .where(or_(*conditions))
-            .order_by(Debt.external_ref)
-            .limit(limit)
-        )
-    )
+    found = select(Debt).join(Consumer, Debt.consumer_id == Consumer.id).where(or_(*conditions))
+    if client_ids is not None:
+        found = found.where(Debt.client_id.in_(client_ids))
+    return list(session.scalars(found.order_by(Debt.external_ref).limit(limit)))
 
 
 def debt_by_ref(session: Session, ref: str) -> Debt:
@@ -149,10 +148,14 @@ def debt_by_ref(session: Session, ref: str) -> Debt:
 
 def can_work_case(session: Session, *, user_id: int, role: str, debt_id: int) -> bool:
     """Supervisors and admins see every case; an agent sees the cases they worked (a call
-    connected to them or one they placed, or the case live on their desk)."""
+    connected to them or one they placed, or the case live on their desk). A user limited to
+    some clients sees only those clients' cases, whatever the role."""
+    debt = session.get(Debt, debt_id)
+    allowed = allowed_clients(session, user_id)
+    if allowed is not None and (debt is None or debt.client_id not in allowed):
+        return False
     if role in {Role.ADMIN, Role.SUPERVISOR}:
         return True
-    debt = session.get(Debt, debt_id)
     user = session.get(User, user_id)
     if debt is None or user is None:
         return False

@@ -34,6 +34,11 @@ _DROP = frozenset(
 )
 
 
+# Libraries that log at INFO on every scheduler run (every 2 s) or every HTTP request (with the
+# numbers in the URL): quiet unless the process runs at DEBUG.
+QUIET_LIBRARIES = ("apscheduler", "twilio")
+
+
 def mask_phone(text: str) -> str:
     """'+16175550100' -> '+*******0100' (the last four digits stay, for support)."""
 
@@ -69,6 +74,9 @@ def _clean(value: Any) -> Any:  # noqa: ANN401 - any logged value
 def configure_logging(*, log_format: str = "console", level: str = "INFO") -> None:
     """Once per process, in its composition root."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(quiet)
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if log_format == "json"

@@ -169,6 +169,13 @@ class CampaignStatus(StrEnum):
     FINISHED = "finished"
 
 
+class CollectorType(StrEnum):
+    """Whose debts this deployment collects (DIALER_COLLECTOR_TYPE)."""
+
+    FIRST_PARTY = "first_party"  # its own customers' debts (the original creditor)
+    THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
+
+
 def values(enum: type[StrEnum]) -> list[str]:
     """The stored values of an enum, for CHECK constraints and validation messages."""
     return [member.value for member in enum]

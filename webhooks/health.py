@@ -1,12 +1,12 @@
-"""`/healthz`: is the process up and can it reach its database?"""
+"""`/healthz`: is the process up, can it reach its database, and is the schema current?"""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from dialer.db.readiness import schema_state
 from webhooks.extension import services
 
 bp = Blueprint("health", __name__)
@@ -15,8 +15,10 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     try:
-        with services().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        state = schema_state(services().engine)
     except SQLAlchemyError as exc:
         return jsonify(status="unhealthy", database=type(exc).__name__), 503
-    return jsonify(status="ok", database="ok")
+    if not state.is_current:
+        hint = "run `dialer db upgrade`"
+        return jsonify(status="unhealthy", database="ok", migrations=state.label, hint=hint), 503
+    return jsonify(status="ok", database="ok", migrations="current")

@@ -14,12 +14,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dialer.clients import client_code
+from dialer.compliance.zones import state_code
 from dialer.vocabulary import Channel, DebtStage, Language
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_US_TOLL_FREE = re.compile(r"^\+18(00|33|44|55|66|77|88)\d{7}$")
+_SHORT_CODE = re.compile(r"^\d{5,6}$")
+_REGISTRATION_ID = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 
 
 @lru_cache(maxsize=256)
@@ -68,11 +73,18 @@ class Audience(_Strict):
     countries: tuple[Literal["US", "CN"], ...] = ()
     states: tuple[str, ...] = ()  # US states or CN provinces ("MA", "ZJ"); empty: all
     languages: tuple[Language, ...] = ()
+    clients: tuple[str, ...] = ()  # client codes (creditor records); empty: every client
 
     @field_validator("states")
     @classmethod
-    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(s.strip().upper() for s in value)
+    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Codes, upper-case; a US state's full name ("Massachusetts") is read as its code."""
+        return tuple(state_code("US", s) or "" for s in value)
+
+    @field_validator("clients")
+    @classmethod
+    def _client_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(client_code(code) for code in value)
 
 
 class Window(_Strict):
@@ -107,6 +119,35 @@ class CallerIds(_Strict):
                 msg = f"{number!r} is not an E.164 number like +15005550006"
                 raise ValueError(msg)
         return value
+
+
+class SenderKind(StrEnum):
+    """How a US SMS sender was approved for this traffic."""
+
+    A2P_10DLC = "a2p_10dlc"  # a registered A2P 10DLC campaign (Twilio QE... SID or TCR id)
+    TOLL_FREE_VERIFIED = "toll_free_verified"  # a toll-free number that passed verification
+    SHORT_CODE = "short_code"  # a short code whose program the carriers approved
+
+
+class ApprovedSender(_Strict):
+    """The sender an admin records as approved for this campaign's US text messages."""
+
+    kind: SenderKind
+    id: str = Field(description="the 10DLC campaign id, the toll-free number or the short code")
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _id_shape(self) -> ApprovedSender:
+        shapes = {
+            SenderKind.A2P_10DLC: (_REGISTRATION_ID, "a 10DLC campaign id like QE2c6890da..."),
+            SenderKind.TOLL_FREE_VERIFIED: (_US_TOLL_FREE, "a US toll-free number (+18885550100)"),
+            SenderKind.SHORT_CODE: (_SHORT_CODE, "a 5- or 6-digit short code"),
+        }
+        pattern, expected = shapes[self.kind]
+        if not pattern.match(self.id):
+            msg = f"id {self.id!r} is not {expected}"
+            raise ValueError(msg)
+        return self
 
 
 Delay = Annotated[str, Field(description="a duration like 30m, 4h, 2d, or 'advance'")]
@@ -176,6 +217,7 @@ class CampaignDefinition(_Strict):
     steps: tuple[Step, ...] = Field(min_length=1)
     caller_ids: CallerIds
     hours: Hours = Hours()
+    sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
 
     @model_validator(mode="after")
     def _escalation_last(self) -> CampaignDefinition:

@@ -9,12 +9,13 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import Audience, CampaignDefinition
+from dialer.campaigns.sms_policy import check_sms_policy
 from dialer.case_record import add_audit_entry
 from dialer.compliance.packs import RulePacks
-from dialer.db.models import Campaign, Consumer, Debt
+from dialer.db.models import Campaign, Client, Consumer, Debt
 from dialer.errors import InputError, NotFoundError
 from dialer.limits import campaign_hours, check_limits, limits_from_dict
-from dialer.vocabulary import CampaignStatus
+from dialer.vocabulary import CampaignStatus, CollectorType
 
 ENROL_BATCH = 5_000
 
@@ -38,11 +39,17 @@ def create_campaign(
     *,
     packs: RulePacks,
     now: datetime,
+    collector: CollectorType,
     actor: str = "cli",
     status: CampaignStatus = CampaignStatus.DRAFT,
 ) -> Campaign:
-    """Store a new campaign, or a new version of an existing one (its status is kept)."""
+    """Store a new campaign, or a new version of an existing one (its status is kept).
+
+    `collector` is the deployment's DIALER_COLLECTOR_TYPE: a third-party collector's US SMS
+    steps need an approved sender (Twilio's policy, see sms_policy.py)."""
     validate_campaign_hours(definition, packs=packs)
+    check_sms_policy(definition, collector)
+    _known_clients(session, definition.audience.clients)
     data = definition.model_dump(mode="json")
     campaign = session.scalar(select(Campaign).where(Campaign.name == definition.name))
     before = None
@@ -64,6 +71,13 @@ def create_campaign(
     session.flush()
     _audit(session, campaign, now=now, actor=actor, action="campaign.save", before=before)
     return campaign
+
+
+def _known_clients(session: Session, codes: tuple[str, ...]) -> None:
+    known = set(session.scalars(select(Client.code).where(Client.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise InputError(f"audience.clients: no client with code {', '.join(unknown)}")
 
 
 def get_campaign(session: Session, name: str) -> Campaign:
@@ -109,6 +123,10 @@ def enrol(session: Session, campaign: Campaign, *, now: datetime, batch: int = E
     audience = CampaignDefinition.model_validate(campaign.definition).audience
     query = select(Debt.id).where(Debt.campaign_id.is_(None), Debt.stage.in_(audience.stages))
     query = _ranges(query, audience)
+    if audience.clients:
+        query = query.where(
+            Debt.client_id.in_(select(Client.id).where(Client.code.in_(audience.clients)))
+        )
     if audience.countries or audience.states or audience.languages:
         people = select(Consumer.id)
         if audience.countries:

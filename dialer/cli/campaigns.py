@@ -41,7 +41,12 @@ def create(file: Path, activate: bool) -> None:
     with _services() as services, transaction(services.sessions) as session:
         packs = load_rule_packs(services.settings.rules_dir)
         campaign = create_campaign(
-            session, definition, packs=packs, now=services.clock.now(), status=status
+            session,
+            definition,
+            packs=packs,
+            now=services.clock.now(),
+            collector=services.settings.collector_type,
+            status=status,
         )
         if activate:
             set_status(session, campaign.name, CampaignStatus.ACTIVE, now=services.clock.now())

@@ -57,12 +57,19 @@ def import_group() -> None:
 
 
 def _options(
-    file: Path, *, dry_run: bool, skip_invalid: bool, rejects: Path | None
+    file: Path,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    move_debts: bool = False,
 ) -> ImportOptions:
     rejects_path = rejects or file.with_name(file.name + ".rejects.csv")
     if file.suffix == ".csv":
         rejects_path = rejects or file.with_suffix(".rejects.csv")
-    return ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, rejects_path=rejects_path)
+    return ImportOptions(
+        dry_run=dry_run, skip_invalid=skip_invalid, rejects_path=rejects_path, move_debts=move_debts
+    )
 
 
 _FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -84,9 +91,24 @@ S = TypeVar("S", CaseImportSummary, HistoryImportSummary)
 @_DRY
 @_SKIP
 @_REJECTS
-def cases_command(file: Path, dry_run: bool, skip_invalid: bool, rejects: Path | None) -> None:
+@click.option(
+    "--move-debts",
+    is_flag=True,
+    help="Let a debt_ref held by another consumer move to the row's consumer (a timeline "
+    "event on both); without it such a row is an error.",
+)
+def cases_command(
+    file: Path, dry_run: bool, skip_invalid: bool, rejects: Path | None, move_debts: bool
+) -> None:
     """Load or update consumers, phones and debts from FILE (one row per debt)."""
-    summary = _run(import_cases, file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects)
+    summary = _run(
+        import_cases,
+        file,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        move_debts=move_debts,
+    )
     _print_cases(summary)
     sys.exit(_status(summary))
 
@@ -112,12 +134,19 @@ def _run(
     dry_run: bool,
     skip_invalid: bool,
     rejects: Path | None,
+    move_debts: bool = False,
 ) -> S:
     """One import with the process's settings, a terminal reporter, and everything closed."""
     services = build_services(load_settings())
     reporter = TerminalReporter()
     try:
-        options = _options(file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects)
+        options = _options(
+            file,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            move_debts=move_debts,
+        )
         return importer(
             services.engine, file, clock=services.clock, options=options, reporter=reporter
         )
@@ -182,10 +211,11 @@ def _print_cases(summary: CaseImportSummary) -> None:
         f"  consumers: {c.consumers_created:,} created, {c.consumers_updated:,} updated, "
         f"{c.consumers_unchanged:,} unchanged\n"
         f"  debts: {c.debts_created:,} created, {c.debts_updated:,} updated, "
-        f"{c.debts_unchanged:,} unchanged\n"
+        f"{c.debts_unchanged:,} unchanged, {c.debts_moved:,} moved to another consumer\n"
         f"  phones: {c.phones_created:,} created, {c.phones_updated:,} updated; "
         f"flags added {c.flags_added:,}, opt-outs added {c.opt_outs_added:,}, "
-        f"inconvenient times added {c.inconvenient_times_added:,}"
+        f"inconvenient times added {c.inconvenient_times_added:,}; "
+        f"clients created {c.clients_created:,}"
     )
 
 

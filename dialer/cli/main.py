@@ -5,18 +5,27 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError
 
+from dialer.db.readiness import explain_database_error
 from dialer.errors import DialerError
 
 
 class DialerGroup(click.Group):
-    """Turns a DialerError into a clear one-line message and exit status 2, never a traceback."""
+    """Turns a DialerError, or a database that is down or not migrated, into a clear one-line
+    message and exit status 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except DialerError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except DBAPIError as exc:
+            message = explain_database_error(exc)
+            if message is None:
+                raise
+            click.echo(f"error: {message}", err=True)
             sys.exit(2)
 
 
@@ -48,6 +57,9 @@ def _register() -> None:
     from dialer.cli import demo, simulate
 
     cli.add_command(demo.demo)
+    from dialer.cli import handoff
+
+    cli.add_command(handoff.handoff)
     cli.add_command(simulate.simulate)
     from dialer.cli import reconcile
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 import config
 from config.settings import load_settings
 from dialer.clock import Clock, SystemClock
+from dialer.db.readiness import DatabaseNotReadyError, require_ready
 from dialer.logging import configure_logging, get_logger
 
 
@@ -72,6 +75,7 @@ def scheduler(clock_start: str | None) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     runtime = build_runtime(settings, clock=_clock(clock_start))
+    _require_database(runtime.services.engine, runtime.close)
     try:
         code = run_scheduler(runtime, tick_seconds=settings.tick_seconds, stop=stop)
     finally:
@@ -94,6 +98,7 @@ def worker(once: bool, batch: int | None, clock_start: str | None) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     runtime = build_runtime(settings, clock=_clock(clock_start), batch_size=batch)
+    _require_database(runtime.services.engine, runtime.close)
     log.info("worker_started", pid=os.getpid(), shared_pacing=runtime.pacer.shared)
     try:
         report = run_worker(
@@ -111,6 +116,15 @@ def worker(once: bool, batch: int | None, clock_start: str | None) -> None:
             f"planned {report.planned}, released {report.released}, refused {report.refused}"
         )
     log.info("worker_stopped", pid=os.getpid())
+
+
+def _require_database(engine: Engine, close: Callable[[], None]) -> None:
+    """Refuse to start, in one line, on a database that is unreachable or not migrated."""
+    try:
+        require_ready(engine)
+    except DatabaseNotReadyError:
+        close()
+        raise
 
 
 def register(group: click.Group) -> None:

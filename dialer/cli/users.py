@@ -9,6 +9,7 @@ import click
 from config.settings import load_settings
 from dialer.accounts import create_user, find_user, issue_api_token
 from dialer.bootstrap import build_services
+from dialer.client_access import limit_user_to_clients
 from dialer.db.engine import transaction
 from dialer.errors import InputError
 
@@ -23,7 +24,7 @@ def users() -> None:
 @click.option("--role", type=click.Choice(["admin", "supervisor", "agent"]), required=True)
 @click.option("--phone", default=None, help="the agent's phone in E.164 (bridged calls ring it)")
 @click.option("--name", "display_name", default=None, help="the name shown in the console")
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--language", type=click.Choice(["en", "zh", "es"]), default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def create(
     username: str,
@@ -72,5 +73,24 @@ def token(username: str) -> None:
             click.echo(
                 issue_api_token(session, user_id=user.id, now=services.clock.now(), actor="cli")
             )
+    finally:
+        services.close()
+
+
+@users.command("clients")
+@click.argument("username")
+@click.argument("codes", nargs=-1)
+def clients(username: str, codes: tuple[str, ...]) -> None:
+    """Limit USERNAME to the clients CODES (their cases, reports and exports only); with no
+    CODES the user sees every client again."""
+    services = build_services(load_settings())
+    try:
+        with transaction(services.sessions) as session:
+            kept = limit_user_to_clients(
+                session, username=username, codes=list(codes), actor="cli", now=services.clock.now()
+            )
+        click.echo(
+            f"{username}: limited to {', '.join(kept)}" if kept else f"{username}: every client"
+        )
     finally:
         services.close()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from functools import lru_cache, partial
+from functools import partial
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from dialer.compliance.calendars import holiday_name
 from dialer.compliance.context import Block, Moment, fixed, local_start
 from dialer.compliance.decision import Reason, ReasonCode
 from dialer.compliance.facts import InconvenientTime
 from dialer.compliance.rules import HolidayRule, HoursRule
+from dialer.compliance.zones import consumer_states
 
 _MIDNIGHT = time(0, 0)
 CONSUMER_DESIGNATED = "12 CFR 1006.6(b)(1)(i); comment 6(b)(1)-1 (consumer-designated times)"
@@ -90,36 +90,21 @@ def _inside(
 
 
 def check_holidays(moment: Moment, rules: tuple[HolidayRule, ...]) -> list[Block]:
+    """A holiday where the consumer may be (any candidate zone's date, any of their states)."""
     blocks: list[Block] = []
     consumer = moment.consumer
+    states = consumer_states(consumer.country, consumer.state, consumer.postal_code)
     for rule in rules:
         if moment.proposed.channel not in rule.channels:
             continue
         for zone, day in zip(moment.zones, moment.days, strict=True):
-            name = holiday_name(consumer.country, consumer.state, day)
+            name = holiday_name(consumer.country, states, day)
             if name is None:
                 continue
             after = day + 1
-            while holiday_name(consumer.country, consumer.state, after) is not None:
+            while holiday_name(consumer.country, states, after) is not None:
                 after += 1
             message = f"{date.fromordinal(day).isoformat()} is a holiday ({name}) in {zone.key}"
             reason = Reason(ReasonCode.HOLIDAY, rule.id, rule.citation, message)
             blocks.append(Block(local_start(after, _MIDNIGHT, zone), fixed(reason)))
     return blocks
-
-
-@lru_cache(maxsize=16384)
-def holiday_name(country: str, state: str | None, day: int) -> str | None:
-    when = date.fromordinal(day)
-    calendar = _calendar(country, state, when.year)
-    name = calendar.get(when)
-    return None if name is None else str(name)
-
-
-@lru_cache(maxsize=256)
-def _calendar(country: str, state: str | None, year: int) -> dict[date, str]:
-    try:
-        found = holidays.country_holidays(country, subdiv=state, years=year)
-    except NotImplementedError:
-        found = holidays.country_holidays(country, years=year)
-    return {day: str(name) for day, name in found.items()}

@@ -34,6 +34,7 @@ from dialer.compliance.parsing import (
     parse_map,
     parse_str,
 )
+from dialer.compliance.zones import state_code
 from dialer.errors import InputError
 from dialer.vocabulary import (
     Channel,
@@ -148,7 +149,7 @@ def _consumer(raw: dict[str, Any], where: str) -> ConsumerFacts:
     return ConsumerFacts(
         country=country,
         phones=phones,
-        state=_opt_str(raw.get("state"), f"{where}.state"),
+        state=state_code(country, _opt_str(raw.get("state"), f"{where}.state")),
         postal_code=_opt_str(raw.get("postal_code"), f"{where}.postal_code"),
         timezone=_opt_str(raw.get("timezone"), f"{where}.timezone"),
         flags=frozenset(

@@ -57,7 +57,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:  # noqa: AN
     cursor.close()
 
 
+READ_ONLY = "dialer_read_only"  # execution option: a connection that never writes
+
+
 def _sqlite_begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")  # deferred: a reader never takes the write lock
+        return
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -122,6 +122,8 @@ def _environment(db_url: str, cps: float) -> dict[str, str]:
         DIALER_CALLS_PER_SECOND=f"{cps:g}",
         DIALER_SMS_PER_SECOND=env.get("DIALER_SMS_PER_SECOND", f"{DEMO_SMS_PER_SECOND:g}"),
         DIALER_TICK_SECONDS=env.get("DIALER_TICK_SECONDS", "1"),
+        # the demo's creditor texts its own customers; a third-party deployment sets its own
+        DIALER_COLLECTOR_TYPE=env.get("DIALER_COLLECTOR_TYPE", "first_party"),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from dialer.clients import CODE_LENGTH, client_code
 from dialer.importing import reference
 from dialer.importing.fields import (
     Cells,
@@ -34,7 +35,7 @@ PHONE_COLUMNS = tuple(
 OPTIONAL_COLUMNS = (
     "language", "state", "postal_code", "city", "address", "confirmed_timezone", "currency",
     "days_past_due", "stage", "flags", "inconvenient_times", "attorney_name", "attorney_phone",
-    *PHONE_COLUMNS,
+    *PHONE_COLUMNS, "client_code",
 )  # fmt: skip
 # Written by --skip-invalid into the rejects file; ignored on import so a fixed file re-imports.
 REJECT_COLUMNS = ("reject_line", "reject_reasons")
@@ -76,6 +77,12 @@ class CaseRow:
     attorney_name: str | None
     attorney_phone: str | None
     phones: tuple[CasePhone, ...] = field(default=())
+    client_code: str | None = None  # blank: the client is the creditor's (see dialer.clients)
+
+    @property
+    def client(self) -> str:
+        """The code of the client (creditor record) this debt belongs to."""
+        return self.client_code or client_code(self.creditor)
 
     @property
     def jurisdiction(self) -> str:
@@ -100,6 +107,19 @@ _NAME = _text(100, required=True)
 _CREDITOR = _text(200, required=True)
 _TEXT_100 = _text(100)
 _TEXT_200 = _text(200)
+
+
+def _client(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) > CODE_LENGTH:
+        msg = f"at most {CODE_LENGTH} characters, got {len(text)}"
+        raise FieldError(msg)
+    code = client_code(text)
+    if not code:
+        msg = f"a client code needs letters or digits, got {text!r}"
+        raise FieldError(msg)
+    return code
 
 
 @lru_cache(maxsize=1024)
@@ -171,6 +191,7 @@ def validate_case_row(line: int, cells: Mapping[str, str]) -> RowCheck:
     city = c.take("city", _TEXT_100)
     address = c.take("address", _TEXT_200)
     attorney_name = c.take("attorney_name", _TEXT_100)
+    client = c.take("client_code", _client)
     state = postal_code = attorney_phone = None
     phones: tuple[CasePhone, ...] = ()
     if country is not None:
@@ -219,6 +240,7 @@ def validate_case_row(line: int, cells: Mapping[str, str]) -> RowCheck:
         attorney_name=attorney_name,
         attorney_phone=attorney_phone,
         phones=phones,
+        client_code=client,
     )
     return RowCheck(row, c.errors, c.warnings)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row
 from dialer.importing.case_notes import IMPORT_SOURCE, NoteCounts, NoteWriter
 from dialer.importing.case_rows import CaseRow
 from dialer.importing.debt_events import debt_event_rows, debt_events
+from dialer.importing.ownership import DebtMove, move_events
 from dialer.importing.upsert import existing_by, insert_rows, table, upsert
 from dialer.vocabulary import DebtStage, PhoneType
 
@@ -28,6 +29,7 @@ _CONSUMER_FIELDS = (
 )  # fmt: skip
 _DEBT_FIELDS = (
     "consumer_id", "creditor", "balance", "currency", "days_past_due", "stage", "jurisdiction",
+    "client_id",
 )  # fmt: skip
 _PHONE_FIELDS = ("phone_type", "consent", "consent_source", "consent_at", "sms_capable", "position")
 # The fields' values as a tuple, compared with the stored row's columns after id and key(s).
@@ -46,6 +48,8 @@ class CaseCounts(NoteCounts):
     debts_unchanged: int = 0
     phones_created: int = 0
     phones_updated: int = 0
+    debts_moved: int = 0
+    clients_created: int = 0
 
 
 class CaseWriter(NoteWriter):
@@ -60,14 +64,31 @@ class CaseWriter(NoteWriter):
         self.stamp = now.isoformat() if connection.dialect.name == "postgresql" else now
         self.file_name = file_name
         self.counts = CaseCounts()
+        # Moves the caller allowed (--move-debts), by debt reference: filled before the batch
+        # that holds the row is submitted, read by the writer thread when it writes that batch.
+        self.moves: dict[str, DebtMove] = {}
 
     def write(self, rows: Sequence[CaseRow]) -> None:
         consumer_ids = self._consumers(rows)
-        debt_ids = self._debts(rows, consumer_ids)
+        client_ids = self._clients(rows)
+        debt_ids = self._debts(rows, consumer_ids, client_ids)
+        self._moved(rows, consumer_ids)
         phone_ids = self._phones(rows, consumer_ids)
         self._opt_outs(rows, consumer_ids, phone_ids)
         self._flags(rows, consumer_ids, debt_ids)
         self._windows(rows, consumer_ids)
+
+    def _moved(self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]) -> None:
+        moves = [self.moves.pop(row.debt_ref) for row in rows if row.debt_ref in self.moves]
+        if moves:
+            insert_rows(
+                self.connection,
+                table("case_events"),
+                move_events(
+                    moves, to_consumer_ids=consumer_ids, now=self.now, file_name=self.file_name
+                ),
+            )
+            self.counts.debts_moved += len(moves)
 
     def _consumers(self, rows: Sequence[CaseRow]) -> dict[str, int]:
         latest = {row.consumer_ref: row for row in rows}  # the last row of a consumer wins
@@ -127,7 +148,34 @@ class CaseWriter(NoteWriter):
             "updated_at": self.stamp,
         }
 
-    def _debts(self, rows: Sequence[CaseRow], consumer_ids: dict[str, int]) -> dict[str, int]:
+    def _clients(self, rows: Sequence[CaseRow]) -> dict[str, int]:
+        """Each row's client by code, created (named after the creditor) when new."""
+        clients = table("clients")
+        wanted = {row.client: row.creditor for row in rows}
+        found = existing_by(
+            self.connection, clients, key="code", values=wanted.keys(), columns=("id", "code")
+        )
+        ids = {r.code: r.id for r in found}
+        new = [
+            {"code": code, "name": name, "created_at": self.now}
+            for code, name in wanted.items()
+            if code not in ids
+        ]
+        if new:
+            insert_rows(self.connection, clients, new)
+            self.counts.clients_created += len(new)
+            created = [n["code"] for n in new]
+            ids.update(
+                (r.code, r.id)
+                for r in existing_by(
+                    self.connection, clients, key="code", values=created, columns=("id", "code")
+                )
+            )
+        return ids
+
+    def _debts(
+        self, rows: Sequence[CaseRow], consumer_ids: dict[str, int], client_ids: dict[str, int]
+    ) -> dict[str, int]:
         debts = table("debts")
         found = {
             r.external_ref: r
@@ -142,7 +190,7 @@ class CaseWriter(NoteWriter):
         in_database = self.connection.dialect.name == "postgresql"
         for row in rows:
             old = found.get(row.debt_ref)
-            values = _debt_values(row, consumer_ids[row.consumer_ref], old)
+            values = _debt_values(row, consumer_ids[row.consumer_ref], client_ids[row.client], old)
             changed = (
                 []
                 if old is None or tuple(old)[2:] == _debt_fields(values)
@@ -221,7 +269,9 @@ class CaseWriter(NoteWriter):
         return ids
 
 
-def _debt_values(row: CaseRow, consumer_id: int, old: Row[Any] | None) -> dict[str, Any]:
+def _debt_values(
+    row: CaseRow, consumer_id: int, client_id: int, old: Row[Any] | None
+) -> dict[str, Any]:
     stage = row.stage.value if row.stage else (old.stage if old is not None else DebtStage.NEW)
     return {
         "consumer_id": consumer_id,
@@ -231,4 +281,5 @@ def _debt_values(row: CaseRow, consumer_id: int, old: Row[Any] | None) -> dict[s
         "days_past_due": row.days_past_due,
         "stage": str(stage),
         "jurisdiction": row.jurisdiction,
+        "client_id": client_id,
     }

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from dialer.clock import Clock
+from dialer.db.engine import READ_ONLY
 from dialer.importing.background import BackgroundWriter
 from dialer.importing.case_rows import (
     OPTIONAL_COLUMNS,
@@ -21,6 +22,7 @@ from dialer.importing.case_store import CaseCounts, CaseWriter
 from dialer.importing.collector import fewer_collections
 from dialer.importing.csvio import CsvSource, SourceRow
 from dialer.importing.fields import RowIssue
+from dialer.importing.ownership import find_moves, move_issue
 from dialer.importing.runner import (
     ImportOptions,
     ImportReporter,
@@ -51,17 +53,30 @@ class CaseImportSummary:
 
 
 class _CaseSink:
-    """Hands batches to the writer thread; case rows have no late (database-found) problems."""
+    """Checks each batch for debts that would change hands (a late, database-found problem),
+    then hands the rest to the writer thread."""
 
-    def __init__(self, writer: CaseWriter | None) -> None:
+    def __init__(self, reader: Connection, writer: CaseWriter | None, *, move_debts: bool) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.move_debts = move_debts
         self.background = BackgroundWriter(writer.write) if writer is not None else None
 
     def write(
         self, batch: Sequence[Pending[CaseRow]], *, persist: bool
     ) -> list[tuple[Pending[CaseRow], list[RowIssue]]]:
-        if persist and self.background is not None:
-            self.background.submit([pending.row for pending in batch])
-        return []
+        moves = {move.line: move for move in find_moves(self.reader, [p.row for p in batch])}
+        late = (
+            []
+            if self.move_debts
+            else [(p, [move_issue(moves[p.line])]) for p in batch if p.line in moves]
+        )
+        if persist and self.background is not None and self.writer is not None:
+            if self.move_debts:
+                self.writer.moves.update((move.debt_ref, move) for move in moves.values())
+            refused = {p.line for p, _ in late}
+            self.background.submit([p.row for p in batch if p.line not in refused])
+        return late
 
     def finish(self) -> None:
         if self.background is not None:
@@ -115,15 +130,33 @@ def _import_cases(
     source = CsvSource(
         path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, ignored=REJECT_COLUMNS
     )
-    if options.dry_run:
-        run = _run(source, _CaseSink(None), options, reporter)
-        return CaseImportSummary(path.name, run.run(), CaseCounts(), False, True)
+    with engine.connect().execution_options(**{READ_ONLY: True}) as reader:
+        if options.dry_run:
+            run = _run(
+                source, _CaseSink(reader, None, move_debts=options.move_debts), options, reporter
+            )
+            return CaseImportSummary(path.name, run.run(), CaseCounts(), False, True)
+        return _write_cases(
+            engine, reader, source, path, clock=clock, options=options, reporter=reporter
+        )
+
+
+def _write_cases(
+    engine: Engine,
+    reader: Connection,
+    source: CsvSource,
+    path: Path,
+    *,
+    clock: Clock,
+    options: ImportOptions,
+    reporter: ImportReporter | None,
+) -> CaseImportSummary:
     with engine.connect() as connection:
         transaction = connection.begin()
-        sink = _CaseSink(None)
+        writer = CaseWriter(connection, now=clock.now(), file_name=path.name)
+        sink = _CaseSink(reader, None, move_debts=options.move_debts)
         try:
-            writer = CaseWriter(connection, now=clock.now(), file_name=path.name)
-            sink = _CaseSink(writer)
+            sink = _CaseSink(reader, writer, move_debts=options.move_debts)
             run = _run(source, sink, options, reporter)
             tally = run.run()
             sink.finish()

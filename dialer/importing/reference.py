@@ -15,6 +15,7 @@ import us
 import zipcodes
 from phonenumbers.phonemetadata import PhoneMetadata
 
+from dialer.compliance.zones import state_code
 from dialer.importing.fields import FieldError
 from dialer.vocabulary import PhoneType
 
@@ -57,7 +58,8 @@ def time_zone_names() -> frozenset[str]:
 
 
 def check_region(country: str, code: str) -> str:
-    upper = code.strip().upper()
+    """A state or province code; a US state's full name ("Massachusetts", any case) is its code."""
+    upper = state_code(country, code) or ""
     known = US_STATES if country == "US" else CN_PROVINCES
     if upper not in known:
         kind = "US state" if country == "US" else "CN province"

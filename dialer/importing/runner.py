@@ -27,6 +27,7 @@ class ImportOptions:
     skip_invalid: bool = False
     rejects_path: Path | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    move_debts: bool = False  # cases: a debt_ref held by another consumer moves to this one
 
 
 class ImportReporter(Protocol):

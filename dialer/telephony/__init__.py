@@ -8,6 +8,7 @@ from dialer.telephony.errors import (
     NotSmsCapableError,
     OptedOutError,
     RetryableTelephonyError,
+    SmsUseCaseRefusedError,
     TelephonyError,
 )
 from dialer.telephony.ports import ProviderCall, ProviderMessage, Telephony
@@ -26,6 +27,7 @@ __all__ = [
     "ProviderCall",
     "ProviderMessage",
     "RetryableTelephonyError",
+    "SmsUseCaseRefusedError",
     "Telephony",
     "TelephonyError",
     "place_call_safely",

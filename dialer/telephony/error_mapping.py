@@ -12,14 +12,22 @@ from dialer.telephony.errors import (
     INVALID_NUMBER_CODES,
     NOT_SMS_CAPABLE_CODE,
     OPTED_OUT_CODE,
+    SMS_USE_CASE_REFUSED,
     TOO_MANY_REQUESTS_CODE,
     AmbiguousCreateError,
     InvalidNumberError,
     NotSmsCapableError,
     OptedOutError,
     RetryableTelephonyError,
+    SmsUseCaseRefusedError,
     TelephonyError,
 )
+
+_BY_CODE: dict[int, type[TelephonyError]] = {
+    **dict.fromkeys(INVALID_NUMBER_CODES, InvalidNumberError),
+    OPTED_OUT_CODE: OptedOutError,
+    NOT_SMS_CAPABLE_CODE: NotSmsCapableError,
+}
 
 
 def from_status(
@@ -28,12 +36,10 @@ def from_status(
     """The error for a provider answer with an HTTP status and a Twilio code."""
     if code == TOO_MANY_REQUESTS_CODE or status == 429:
         return RetryableTelephonyError(code, status, message)
-    if code in INVALID_NUMBER_CODES:
-        return InvalidNumberError(code, status, message)
-    if code == OPTED_OUT_CODE:
-        return OptedOutError(code, status, message)
-    if code == NOT_SMS_CAPABLE_CODE:
-        return NotSmsCapableError(code, status, message)
+    if code is not None and code in _BY_CODE:
+        return _BY_CODE[code](code, status, message)
+    if code in SMS_USE_CASE_REFUSED:
+        return SmsUseCaseRefusedError(code, status, f"{SMS_USE_CASE_REFUSED[code]}: {message}")
     if status is not None and status >= 500:
         # a read can be repeated; a create may have been processed before the failure
         kind = AmbiguousCreateError if creating else RetryableTelephonyError

@@ -8,6 +8,15 @@ INVALID_NUMBER_CODES = frozenset({21211, 21214, 21217})
 OPTED_OUT_CODE = 21610
 NOT_SMS_CAPABLE_CODE = 21614
 TOO_MANY_REQUESTS_CODE = 20429
+# Twilio refuses US/Canada SMS for third-party debt collection; what each code says.
+SMS_USE_CASE_REFUSED = {
+    30943: "Twilio rejected the A2P 10DLC campaign: third-party debt collection is a prohibited "
+    "use case for US SMS and the campaign cannot be resubmitted (error 30943)",
+    30863: "Twilio refused the sender's verification: third-party debt collection is a "
+    "forbidden messaging category for US and Canadian SMS (error 30863)",
+    30460: "Twilio refused the toll-free number's verification: third-party debt collection is "
+    "a forbidden messaging category for US and Canadian SMS (error 30460)",
+}
 
 
 class TelephonyError(DialerError):
@@ -37,6 +46,12 @@ class OptedOutError(TelephonyError):
 
 class NotSmsCapableError(TelephonyError):
     """21614: not a mobile number (landline); it cannot receive SMS."""
+
+
+class SmsUseCaseRefusedError(TelephonyError):
+    """30943/30863/30460: Twilio does not carry this sender's SMS for third-party debt
+    collection. Not the number's fault and not retryable: the sender or the campaign must change
+    (a first-party sender, or no US SMS); see DIALER_COLLECTOR_TYPE in the README."""
 
 
 class AmbiguousCreateError(TelephonyError):

@@ -113,6 +113,19 @@ def _send(base: str, jobs: list[tuple[str, dict[str, str]]], codes: Counter[int]
             codes[response.status_code] += 1
 
 
+def _applied_events(base: str) -> tuple[int, int]:
+    """(applied, duplicate) call status callbacks as /metrics reports them."""
+    text = requests.get(f"{base}/metrics", timeout=10).text
+    found = {"applied": 0.0, "duplicate": 0.0}
+    for line in text.splitlines():
+        if line.startswith("dialer_webhook_events_total{"):
+            labels, value = line.rsplit(" ", 1)
+            for result in found:
+                if f'result="{result}"' in labels:
+                    found[result] += float(value)
+    return int(found["applied"]), int(found["duplicate"])
+
+
 def test_callbacks_spread_over_two_workers_leave_each_call_once(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -139,11 +152,14 @@ def test_callbacks_spread_over_two_workers_leave_each_call_once(
             sender.start()
         for sender in senders:
             sender.join(120)
+        scrapes = [_applied_events(base) for _ in range(6)]
     finally:
         web.terminate()
         web.wait(timeout=30)
 
     assert codes == {204: len(jobs)}
+    # Every scrape, whichever worker answers it, counts every worker's callbacks.
+    assert scrapes == [(CALLS * len(CALLBACKS), 2 * CALLS * len(CALLBACKS))] * 6
     with services.sessions() as session:
         ledger = session.scalars(select(ProviderEvent)).all()
         assert len(ledger) == CALLS * len(CALLBACKS)  # each callback once, duplicates not

@@ -24,7 +24,7 @@ from dialer.db.engine import make_engine, transaction
 from dialer.db.models import ContactAttempt
 from dialer.reconcile import reconcile
 from dialer.telephony.twilio_gateway import TwilioTelephony
-from dialer.vocabulary import CampaignStatus, Channel, PhoneType
+from dialer.vocabulary import CampaignStatus, Channel, CollectorType, PhoneType
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
 from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import PLACES, insert_portfolio
@@ -70,7 +70,9 @@ def _campaign(services, packs, count, places=PLACES):
         source="test",
     )
     with transaction(services.sessions) as session:
-        create_campaign(session, definition, packs=packs, now=START)
+        create_campaign(
+            session, definition, packs=packs, now=START, collector=CollectorType.FIRST_PARTY
+        )
         set_status(session, "e2e", CampaignStatus.ACTIVE, now=START)
         enrol(session, get_campaign(session, "e2e"), now=START)
     return people

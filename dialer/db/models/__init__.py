@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialer.db.models.attempts import ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
+from dialer.db.models.clients import Client, UserClient
 from dialer.db.models.operations import PacingGrant, WorkerHeartbeat
 from dialer.db.models.people import (
     Consumer,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CaseEvent",
+    "Client",
     "Consumer",
     "ConsumerFlagRecord",
     "ContactAttempt",
@@ -33,5 +35,6 @@ __all__ = [
     "PromiseToPay",
     "ProviderEvent",
     "User",
+    "UserClient",
     "WorkerHeartbeat",
 ]

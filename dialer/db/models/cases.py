@@ -29,6 +29,10 @@ class Debt(Base):
     external_ref: Mapped[str] = mapped_column(String(64), unique=True)
     consumer_id: Mapped[int] = mapped_column(ForeignKey("consumers.id"), index=True)
     creditor: Mapped[str] = mapped_column(String(200))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    # Handed over to an agency or the legal team (dialer handoff export): who and when.
+    placed_with: Mapped[str | None] = mapped_column(String(20))
+    placed_with_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     balance: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3))
     days_past_due: Mapped[int] = mapped_column(default=0)

@@ -13,7 +13,7 @@ from dialer.accounts import create_user, hash_password
 from dialer.campaigns import create_campaign, parse_definition
 from dialer.compliance import RulePacks
 from dialer.db.models import Consumer, Debt, Phone
-from dialer.vocabulary import CampaignStatus
+from dialer.vocabulary import CampaignStatus, CollectorType
 
 PASSWORD = "correct-horse-battery"
 CAMPAIGN = {
@@ -75,6 +75,7 @@ def seed(session: Session, *, now: datetime, packs: RulePacks) -> Seeded:
         parse_definition(CAMPAIGN, source="test"),
         packs=packs,
         now=now,
+        collector=CollectorType.FIRST_PARTY,
         actor="test",
         status=CampaignStatus.ACTIVE,
     )

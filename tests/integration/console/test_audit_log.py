@@ -69,3 +69,26 @@ def test_an_agent_cannot_read_the_audit_log(app: Flask, seeded: Seeded) -> None:
     login(client, "ann")
     assert client.get("/audit").status_code == 403
     assert "Audit log" not in client.get("/desk").text
+
+
+def test_names_in_the_audit_log_are_shown_as_written(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    with transaction(services.sessions) as session:
+        add_audit_entry(
+            session,
+            at=services.clock.now(),
+            actor="alice",
+            action="user.create",
+            entity="user",
+            entity_id="li",
+            before=None,
+            after={"display_name": "李娜", "note": "<script>x</script>"},
+            reason=None,
+        )
+    client = app.test_client()
+    login(client, "sam")
+    page = client.get("/audit").text
+    assert "李娜" in page
+    assert "\\u674e" not in page
+    assert "<script>x</script>" not in page  # escaped, never markup

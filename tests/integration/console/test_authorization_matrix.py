@@ -39,6 +39,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "cases.search": SUPERVISORS,
     "cases.opt_outs": SUPERVISORS,
     "dashboard.today_page": SUPERVISORS,
+    "reports.index": SUPERVISORS,
     "campaigns.index": SUPERVISORS,
     "campaigns.pause": SUPERVISORS,
     "campaigns.resume": SUPERVISORS,

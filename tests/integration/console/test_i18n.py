@@ -1,9 +1,10 @@
-"""English and Simplified Chinese, chosen per user; every message has a Chinese translation."""
+"""English, Simplified Chinese and Spanish, chosen per user; every message is translated."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask
@@ -29,8 +30,20 @@ def test_each_user_sees_the_console_in_their_language(app: Flask, seeded: Seeded
     assert "Dashboard" in other.get("/dashboard").text
 
 
-def test_every_console_message_has_a_chinese_translation() -> None:
-    with (SOURCE_DIR / "zh" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+def test_a_spanish_speaking_agent_sees_the_console_in_spanish(app: Flask, seeded: Seeded) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    form_post(client, "/desk", "/me/language", {"language": "es", "next": "/desk"})
+    page = client.get("/desk").text
+    assert "Mi escritorio" in page
+    assert "Desconectado" in page
+    assert 'lang="es"' in page
+    assert "My desk" not in page
+
+
+@pytest.mark.parametrize("language", ["zh", "es"])
+def test_every_console_message_has_a_translation(language: str) -> None:
+    with (SOURCE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
     translated = {m.id for m in catalog if m.id and m.string}
     found = {
@@ -44,3 +57,16 @@ def test_every_console_message_has_a_chinese_translation() -> None:
     }
     assert found, "no messages extracted"
     assert sorted(found - translated) == []
+
+
+def test_error_pages_speak_the_users_language(app: Flask, seeded: Seeded) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    form_post(client, "/desk", "/me/language", {"language": "zh", "next": "/desk"})
+    forbidden = client.get("/audit")
+    assert forbidden.status_code == 403
+    assert "您无权打开此页面。" in forbidden.text
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert "该页面或记录不存在。" in missing.text
+    assert "The requested URL was not found" not in missing.text

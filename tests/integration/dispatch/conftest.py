@@ -17,7 +17,7 @@ from dialer.db.models import Campaign
 from dialer.dispatch import Dispatcher
 from dialer.pacing import Pacer, PacingConfig
 from dialer.telephony.fake import FakeTelephony
-from dialer.vocabulary import CampaignStatus
+from dialer.vocabulary import CampaignStatus, CollectorType
 
 BASE_URL = "https://dialer.example.test"
 
@@ -83,7 +83,13 @@ def make_campaign(
 ) -> Campaign:
     definition = parse_definition(campaign_data(**overrides), source="test")
     with transaction(services.sessions) as session:
-        campaign = create_campaign(session, definition, packs=packs, now=services.clock.now())
+        campaign = create_campaign(
+            session,
+            definition,
+            packs=packs,
+            now=services.clock.now(),
+            collector=CollectorType.FIRST_PARTY,
+        )
         if active:
             set_status(session, campaign.name, CampaignStatus.ACTIVE, now=services.clock.now())
     return campaign

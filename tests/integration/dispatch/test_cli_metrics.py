@@ -18,6 +18,7 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "campaigns" / "us-rem
 def runner(settings, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("DIALER_ENV", "test")
+    monkeypatch.setenv("DIALER_COLLECTOR_TYPE", "first_party")
     return CliRunner()
 
 
@@ -34,6 +35,16 @@ def test_campaign_commands(runner, services):
     missing = runner.invoke(cli, ["campaigns", "pause", "nope"])
     assert missing.exit_code == 2
     assert "no campaign named 'nope'" in missing.output
+
+
+def test_a_third_party_collector_cannot_create_us_sms_steps(runner, monkeypatch, services):
+    monkeypatch.setenv("DIALER_COLLECTOR_TYPE", "third_party")
+    refused = runner.invoke(cli, ["campaigns", "create", str(EXAMPLE)])
+    assert refused.exit_code == 2
+    assert "campaign us-reminders: steps.0: SMS to US consumers is refused" in refused.output
+    assert "30943" in refused.output
+    assert "30863" in refused.output
+    assert "no campaigns" in runner.invoke(cli, ["campaigns", "list"]).output
 
 
 def test_bad_campaign_file_is_reported_with_file_and_field(runner, tmp_path, services):

@@ -60,3 +60,10 @@ def test_durations():
     assert parse_duration("2d") == timedelta(days=2)
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration("1 week")
+
+
+def test_audience_states_read_full_us_state_names_as_codes():
+    definition = parse_definition(
+        {**BASE, "audience": {"states": ["Massachusetts", "new york", "ma", "zj"]}}, source="x"
+    )
+    assert definition.audience.states == ("MA", "NY", "MA", "ZJ")

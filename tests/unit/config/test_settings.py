@@ -45,8 +45,35 @@ def test_production_starts_with_real_credentials(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-real-token")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/dialer")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://dialer.example.com")
     settings = load_settings()
     assert settings.database_url == "postgresql+psycopg://u@db/dialer"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:5000",
+        "http://localhost:5000",
+        "http://[::1]:5000",
+        "http://0.0.0.0:5000",
+        "http://10.0.0.7",
+        "http://192.168.1.20:8000",
+    ],
+)
+def test_production_refuses_a_public_base_url_twilio_cannot_reach(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    monkeypatch.setenv("DIALER_ENV", "production")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "ab" * 16)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-real-token")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    if address == "http://127.0.0.1:5000":
+        monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)  # the default
+    else:
+        monkeypatch.setenv("PUBLIC_BASE_URL", address)
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL must be the public address"):
+        load_settings()
 
 
 def test_postgres_scheme_and_unsupported_databases(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -181,3 +181,16 @@ def test_a_row_without_phones_is_accepted_with_a_warning() -> None:
     assert result.row is not None
     assert result.row.phones == ()
     assert [w.column for w in result.warnings] == ["phone1"]
+
+
+@pytest.mark.parametrize("written", ["Massachusetts", "massachusetts", " MASSACHUSETTS ", "ma"])
+def test_a_full_state_name_is_read_as_the_state_code(written: str) -> None:
+    result = check(state=written)
+    assert result.errors == []
+    assert result.row is not None
+    assert result.row.state == "MA"
+    assert result.row.jurisdiction == "US-MA"
+
+
+def test_a_misspelt_state_name_is_refused_not_guessed() -> None:
+    assert only_error(state="Masachusetts") == (7, "state", "unknown US state code 'Masachusetts'")

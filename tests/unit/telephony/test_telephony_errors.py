@@ -16,6 +16,7 @@ from dialer.telephony.errors import (
     NotSmsCapableError,
     OptedOutError,
     RetryableTelephonyError,
+    SmsUseCaseRefusedError,
     TelephonyError,
 )
 
@@ -42,6 +43,23 @@ def test_rest_codes(status, code, expected):
     assert type(error) is expected
     assert (error.code, error.http_status) == (code, status)
     assert isinstance(error, DialerError)
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        (30943, "A2P 10DLC campaign: third-party debt collection is a prohibited use case"),
+        (30863, "verification: third-party debt collection is a forbidden messaging category"),
+        (30460, "toll-free number's verification: third-party debt collection"),
+    ],
+)
+def test_third_party_debt_collection_refusals_say_why(code, says):
+    error = map_exception(rest(400, code), creating=True)
+    assert type(error) is SmsUseCaseRefusedError
+    assert not isinstance(error, RetryableTelephonyError)
+    assert says in str(error)
+    assert f"error {code}" in str(error)
+    assert "Unable to create record" in str(error)  # Twilio's own words are kept
 
 
 def test_5xx_is_retryable_on_reads_but_ambiguous_on_creates():
