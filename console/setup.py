@@ -21,6 +21,7 @@ from console import (
     desk,
     limits_editor,
     reports,
+    texts,
     users,
 )
 from console.authz import login_manager
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(texts.bp)
     for code in (400, 403, 404, 405):
         app.register_error_handler(code, _error_page)
 

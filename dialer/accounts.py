@@ -42,6 +42,7 @@ class Permission(StrEnum):
     LIMITS = "limits"  # view and change contact limits
     USERS = "users"  # create users, change roles, issue tokens
     AUDIT = "audit"  # read the audit log (who changed what, when and why)
+    SUPPRESSION = "suppression"  # add, upload and remove numbers on the suppression list
 
 
 _AGENT = frozenset({Permission.DESK, Permission.WORK_CASES})

@@ -17,15 +17,18 @@ from dialer.db.models import (
     Phone,
 )
 from dialer.errors import NotFoundError
+from dialer.suppression import NumberSuppression, suppressions_for
 from dialer.vocabulary import (
     AttemptStatus,
     Channel,
     ConsumerFlag,
+    ContactMode,
     Direction,
     PhoneStatus,
     PhoneType,
 )
 
+_UNLISTED = NumberSuppression()
 HISTORY_DAYS = 35  # longer than every rolling window the rule packs use (7 days, a month)
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
@@ -85,6 +88,7 @@ def load_consumer_facts_with_phones(
             (ConsumerFlagRecord.cleared_at.is_(None)) | (ConsumerFlagRecord.cleared_at > as_of),
         )
     opted = {(row.phone_id, row.channel) for row in session.execute(opt_query)}
+    listed = suppressions_for(session, (p.e164 for p in phones), as_of=as_of)
     if debt_id is not None:
         flag_query = flag_query.where(
             (ConsumerFlagRecord.debt_id.is_(None)) | (ConsumerFlagRecord.debt_id == debt_id)
@@ -96,15 +100,7 @@ def load_consumer_facts_with_phones(
     facts = ConsumerFacts(
         country=consumer.country,
         phones=tuple(
-            PhoneFacts(
-                number=p.e164,
-                type=PhoneType(p.phone_type),
-                consent=p.consent,
-                status=PhoneStatus(p.status) if as_of is None else PhoneStatus.VALID,
-                sms_opted_out=(p.id, Channel.SMS.value) in opted,
-                call_opted_out=(p.id, Channel.CALL.value) in opted,
-            )
-            for p in phones
+            _phone_facts(p, opted, listed.get(p.e164, _UNLISTED), as_of=as_of) for p in phones
         ),
         state=_bare_state(consumer.state),
         postal_code=consumer.postal_code,
@@ -113,6 +109,27 @@ def load_consumer_facts_with_phones(
         inconvenient_times=tuple(_window(w) for w in windows),
     )
     return facts, phones
+
+
+def _phone_facts(
+    phone: Phone,
+    opted: set[tuple[int, str]],
+    listed: NumberSuppression,
+    *,
+    as_of: datetime | None,
+) -> PhoneFacts:
+    """The phone's own record, plus what the suppression list says about its number."""
+    status = PhoneStatus(phone.status) if as_of is None else PhoneStatus.VALID
+    if listed.wrong_number:
+        status = PhoneStatus.WRONG_PARTY
+    return PhoneFacts(
+        number=phone.e164,
+        type=PhoneType(phone.phone_type),
+        consent=phone.consent,
+        status=status,
+        sms_opted_out=(phone.id, Channel.SMS.value) in opted or listed.sms,
+        call_opted_out=(phone.id, Channel.CALL.value) in opted or listed.call,
+    )
 
 
 def load_history(
@@ -146,9 +163,10 @@ def history_entry(row: ContactAttempt) -> HistoryEntry:
         to=row.to_number,
         from_=row.from_number,
         outcome=row.outcome,
-        debt=debt_key(row.debt_id),
+        debts=(debt_key(row.debt_id),),
         callback_requested=row.callback_requested,
         body=row.body if direction is Direction.INBOUND else None,
+        mode=ContactMode(row.mode),
     )
 
 

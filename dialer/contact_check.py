@@ -43,7 +43,9 @@ def check_contact(
     history = load_history(session, debt.consumer_id, since=at - timedelta(days=HISTORY_DAYS))
     if limits is None:
         limits = current_limits(session, campaign_id=debt.campaign_id, state=debt.jurisdiction)
-    proposed = ProposedContact(at=at, channel=channel, to=number, mode=mode, debt=debt_key(debt.id))
+    proposed = ProposedContact(
+        at=at, channel=channel, to=number, mode=mode, debts=(debt_key(debt.id),)
+    )
     return evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
 
 

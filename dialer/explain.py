@@ -64,7 +64,9 @@ def explain_case(
         evaluate(
             facts,
             history,
-            ProposedContact(at=at, channel=channel, to=p.number, mode=mode, debt=debt_key(debt.id)),
+            ProposedContact(
+                at=at, channel=channel, to=p.number, mode=mode, debts=(debt_key(debt.id),)
+            ),
             limits=limits,
             packs=packs,
         )

@@ -43,6 +43,15 @@ class PhoneStatus(StrEnum):
     WRONG_PARTY = "wrong_party"
 
 
+class PhoneRelationship(StrEnum):
+    """Whose phone a number is, relative to the debtor."""
+
+    SELF = "self"
+    FAMILY = "family"
+    EMERGENCY_CONTACT = "emergency_contact"
+    COLLEAGUE = "colleague"
+
+
 class ConsumerFlag(StrEnum):
     CEASE_COMMUNICATION = "cease_communication"
     ATTORNEY_REPRESENTED = "attorney_represented"
@@ -174,6 +183,20 @@ class CollectorType(StrEnum):
 
     FIRST_PARTY = "first_party"  # its own customers' debts (the original creditor)
     THIRD_PARTY = "third_party"  # debts owed to others (an agency or debt buyer)
+
+
+class SuppressionKind(StrEnum):
+    """Why a number is on the suppression list (it follows the number, whoever's file it is on)."""
+
+    OPT_OUT = "opt_out"  # the person at the number asked for no more contact (STOP, IVR, ...)
+    WRONG_NUMBER = "wrong_number"  # the number was reported as not the consumer's
+    DO_NOT_CONTACT = "do_not_contact"  # an admin's entry (a complaint, a litigator, a list)
+
+
+class SuppressionScope(StrEnum):
+    SMS = "sms"
+    CALL = "call"
+    ALL = "all"
 
 
 def values(enum: type[StrEnum]) -> list[str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.case import CaseView
-from dialer.case_record import add_case_event, add_flag
-from dialer.db.models import OptOut
-from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneStatus
+from dialer.callbacks.disputes import dispute_debt
+from dialer.case_record import add_case_event
+from dialer.suppression import add_opt_out, mark_wrong_number
+from dialer.vocabulary import Channel, Outcome
 
 IVR = "ivr"
 
@@ -53,8 +53,13 @@ def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
     """The person who answered is not the consumer: no more calls to this number for them."""
     view.attempt.outcome = Outcome.WRONG_PARTY.value
     if view.phone is not None:
-        view.phone.status = PhoneStatus.WRONG_PARTY.value
-        view.phone.status_reason = "IVR: the person who answered is not the consumer"
+        mark_wrong_number(
+            session,
+            view.phone,
+            source=IVR,
+            reason="IVR: the person who answered is not the consumer",
+            now=now,
+        )
     _event(
         view,
         session,
@@ -66,19 +71,14 @@ def wrong_party(session: Session, view: CaseView, *, now: datetime) -> None:
 
 def record_dispute(session: Session, view: CaseView, *, now: datetime) -> None:
     """'This is not my debt': dispute flag on the debt, and contact about it paused."""
-    debt = view.debt
-    add_flag(
+    dispute_debt(
         session,
         consumer_id=view.consumer.id,
-        debt_id=debt.id if debt else None,
-        flag=ConsumerFlag.DISPUTE_PENDING,
-        learned_at=now,
+        debt=view.debt,
         source=IVR,
         detail={"attempt_id": view.attempt.id},
+        now=now,
     )
-    if debt is not None:
-        debt.next_contact_at = None
-        debt.updated_at = now
     _event(
         view,
         session,
@@ -92,23 +92,14 @@ def opt_out_of_calls(session: Session, view: CaseView, *, now: datetime) -> None
     """'Stop calling this number': a call opt-out on the number."""
     phone = view.phone
     if phone is not None:
-        active = session.scalar(
-            select(OptOut.id).where(
-                OptOut.phone_id == phone.id,
-                OptOut.channel == Channel.CALL,
-                OptOut.revoked_at.is_(None),
-            )
+        add_opt_out(
+            session,
+            phone_id=phone.id,
+            channel=Channel.CALL,
+            source=IVR,
+            detail="pressed 4 in the call menu",
+            now=now,
         )
-        if active is None:
-            session.add(
-                OptOut(
-                    phone_id=phone.id,
-                    channel=Channel.CALL.value,
-                    source=IVR,
-                    detail="pressed 4 in the call menu",
-                    opted_out_at=now,
-                )
-            )
     _event(
         view,
         session,

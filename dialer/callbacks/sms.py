@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer import metrics
@@ -13,30 +12,12 @@ from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import SmsStatusEvent
 from dialer.callbacks.replanning import mark_debt_for_replanning
 from dialer.case_record import add_case_event
-from dialer.db.models import ContactAttempt, OptOut, Phone
+from dialer.db.models import ContactAttempt, Phone
+from dialer.suppression import add_opt_out
 from dialer.vocabulary import AttemptStatus, Channel, PhoneStatus
 
 UNREACHABLE, UNKNOWN_HANDSET, LANDLINE, FILTERED = 30003, 30005, 30006, 30007
 UNSUBSCRIBED = 21610
-
-
-def add_opt_out(
-    session: Session, *, phone_id: int, channel: Channel, source: str, detail: str, now: datetime
-) -> bool:
-    """An opt-out of `channel` for the number, unless one is already in force."""
-    active = session.scalar(
-        select(OptOut.id).where(
-            OptOut.phone_id == phone_id, OptOut.channel == channel, OptOut.revoked_at.is_(None)
-        )
-    )
-    if active is not None:
-        return False
-    session.add(
-        OptOut(
-            phone_id=phone_id, channel=channel.value, source=source, detail=detail, opted_out_at=now
-        )
-    )
-    return True
 
 
 def _timeline(

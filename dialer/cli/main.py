@@ -64,6 +64,9 @@ def _register() -> None:
     from dialer.cli import reconcile
 
     cli.add_command(reconcile.reconcile_command)
+    from dialer.cli import suppression
+
+    cli.add_command(suppression.suppression)
 
 
 _register()

@@ -6,8 +6,8 @@ from functools import lru_cache
 from typing import Any
 
 from dialer.compliance.facts import AdminLimits, TimeRange
-from dialer.compliance.rules import CapRule, HolidayRule, HoursRule, Rule
-from dialer.vocabulary import Channel, Outcome
+from dialer.compliance.rules import CapRule, HolidayRule, HoursRule, LockoutRule, Rule, SpacingRule
+from dialer.vocabulary import Channel, ContactMode, Outcome
 
 ADMIN_PACK = "admin"
 ADMIN_CITATION = "admin limit (configured by a compliance officer; may only tighten the law)"
@@ -16,6 +16,11 @@ CALL_ATTEMPTS = frozenset(
     {Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.BUSY}
 )
 SMS_ATTEMPTS = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.UNDELIVERED})
+PERSON_CITATION = (
+    f"{ADMIN_CITATION}; person-level policy: the person is the unit, not the debt "
+    "(15 U.S.C. 1692d(5): causing a telephone to ring repeatedly or continuously)"
+)
+_AUTOMATED = frozenset({ContactMode.AUTOMATED})
 
 
 def _common(rule_id: str) -> dict[str, Any]:
@@ -35,6 +40,30 @@ def _hours(rule_id: str, channel: Channel, hours: TimeRange) -> HoursRule:
         channels=frozenset({channel}),
         start=hours.start,
         end=hours.end,
+    )
+
+
+def _spacing(minutes: int) -> SpacingRule:
+    return SpacingRule(
+        **{**_common("admin.min_minutes_between_contacts"), "citation": PERSON_CITATION},
+        minutes=minutes,
+        modes=_AUTOMATED,
+        counts={
+            Channel.CALL: frozenset(o.value for o in CALL_ATTEMPTS),
+            Channel.SMS: frozenset(o.value for o in SMS_ATTEMPTS),
+        },
+    )
+
+
+def _person_lockout() -> LockoutRule:
+    return LockoutRule(
+        **{**_common("admin.person_lockout_after_conversation"), "citation": PERSON_CITATION},
+        channels=frozenset({Channel.CALL}),
+        trigger=frozenset({Outcome.CONVERSATION.value}),
+        days=7,
+        consent_exempt_days=7,
+        scope="person",
+        modes=_AUTOMATED,
     )
 
 
@@ -69,6 +98,10 @@ def admin_rules(limits: AdminLimits | None) -> tuple[Rule, ...]:
         ("admin.max_sms_per_week", Channel.SMS, 7, limits.max_sms_per_week),
     )
     rules.extend(_cap(rid, ch, days, n) for rid, ch, days, n in caps if n is not None)
+    if limits.min_minutes_between_contacts is not None:
+        rules.append(_spacing(limits.min_minutes_between_contacts))
+    if limits.person_lockout_after_conversation:
+        rules.append(_person_lockout())
     if limits.no_contact_on_holidays:
         rules.append(
             HolidayRule(

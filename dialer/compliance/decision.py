@@ -23,6 +23,9 @@ class ReasonCode(StrEnum):
     NO_CONSENT = "no_consent"
     INVALID_NUMBER = "invalid_number"
     WORKPLACE_PROHIBITED = "workplace_prohibited"
+    CONTACT_SPACING = "contact_spacing"
+    WRONG_NUMBER = "wrong_number"
+    THIRD_PARTY = "third_party"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ from dialer.compliance.frequency import check_caps, check_lockouts
 from dialer.compliance.hours import check_holidays, check_hours, check_inconvenient
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.rules import RuleSet
+from dialer.compliance.spacing import check_spacing
+from dialer.compliance.third_party import check_third_party
 from dialer.compliance.zones import consumer_states, located
 from dialer.errors import InputError
 from dialer.vocabulary import PhoneType
@@ -152,12 +154,14 @@ class _Evaluator:
             past=past,
         )
         blocks = list(past.memo(("hard", id(rules)), lambda: _hard_blocks(moment, rules)))
+        blocks += check_third_party(moment, rules.third_parties)
         if blocks and not with_counts:  # hard blocks never lift
             return blocks, [], rules.pack_versions
         blocks += check_hours(moment, rules.hours)
         blocks += check_inconvenient(moment)
         blocks += check_holidays(moment, rules.holidays)
         blocks += check_lockouts(moment, rules.lockouts)
+        blocks += check_spacing(moment, rules.spacings)
         cap_blocks, counts = check_caps(moment, rules.caps, with_counts=with_counts)
         blocks += cap_blocks
         return blocks, counts, rules.pack_versions

@@ -10,6 +10,7 @@ from dialer.vocabulary import (
     ConsumerFlag,
     ContactMode,
     Direction,
+    PhoneRelationship,
     PhoneStatus,
     PhoneType,
 )
@@ -47,6 +48,7 @@ class PhoneFacts:
     status: PhoneStatus = PhoneStatus.VALID
     sms_opted_out: bool = False
     call_opted_out: bool = False
+    relationship: PhoneRelationship = PhoneRelationship.SELF
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class ConsumerFacts:
     timezone: str | None = None  # a location the consumer confirmed
     flags: frozenset[ConsumerFlag] = frozenset()
     inconvenient_times: tuple[InconvenientTime, ...] = ()
+    # Flags that apply to one debt only: (debt key, flag). `flags` is the whole consumer.
+    debt_flags: frozenset[tuple[str, ConsumerFlag]] = frozenset()
 
     def phone(self, number: str) -> PhoneFacts | None:
         for phone in self.phones:
@@ -68,7 +72,14 @@ class ConsumerFacts:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    """One past contact; `at` is timezone-aware UTC. `to` is the consumer's number for outbound."""
+    """One past contact; `at` is timezone-aware UTC. `to` is the consumer's number for outbound.
+
+    `debts`: every debt the contact was about (it counts against each). `mode`: automated
+    (dialer-placed, artificial or prerecorded voice) or agent. `callback_requested`: the consumer
+    asked to be called back, at `callback_at` when they said when. `callback`: this call is the
+    one the consumer asked for (placed as that callback); only it is left out of the 7-in-7
+    count and the post-conversation lockout (12 CFR 1006.14(b)(3)(i)).
+    """
 
     at: datetime
     channel: Channel
@@ -76,9 +87,12 @@ class HistoryEntry:
     to: str | None = None
     from_: str | None = None
     outcome: str | None = None
-    debt: str = DEFAULT_DEBT
+    debts: tuple[str, ...] = (DEFAULT_DEBT,)
     callback_requested: bool = False
     body: str | None = None
+    mode: ContactMode = ContactMode.AUTOMATED
+    callback_at: datetime | None = None
+    callback: bool = False
 
     @property
     def consumer_number(self) -> str | None:
@@ -96,6 +110,10 @@ class AdminLimits:
     max_sms_per_day: int | None = None
     max_sms_per_week: int | None = None
     no_contact_on_holidays: bool = False
+    # Person level: any two automated contacts with the person at least this many minutes apart.
+    min_minutes_between_contacts: int | None = None
+    # A conversation about any debt locks automated calls about all the person's debts.
+    person_lockout_after_conversation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,4 +122,7 @@ class ProposedContact:
     channel: Channel
     to: str
     mode: ContactMode = ContactMode.AUTOMATED
-    debt: str = DEFAULT_DEBT
+    # Every debt the contact is about; allowed only if allowed for each one.
+    debts: tuple[str, ...] = (DEFAULT_DEBT,)
+    # This is the call the consumer asked for (their consented callback).
+    callback: bool = False

@@ -1,14 +1,22 @@
-"""Count-based rules: Reg F 7-in-7, the post-conversation lockout, state, national, admin caps.
+"""Count-based rules: Reg F 7-in-7, the post-conversation lockouts, state, national, admin caps.
 
-What a rule derives from the history (its counted entries as sorted local days, per zone) is
-memoised on the `Past`, so each check is a couple of bisections; the rule objects' identities
-key the memo (they live as long as the rule packs).
+A cap scoped per debt is checked for each debt the contact is about (a contact about several
+debts counts against each); a person-scoped rule counts every debt together.
+
+What a rule derives from the history (its counted entries as sorted local days, per zone and
+debt) is memoised on the `Past`, so each check is a couple of bisections; the rule objects'
+identities key the memo (they live as long as the rule packs).
+
+Consented callbacks (12 CFR 1006.14(b)(3)(i)): only the call placed as the callback the
+consumer asked for, within a rule's `consent_exempt_days` of the request (its date is day 1)
+and, when the consumer said when (`callback_at`), not more than `CALLBACK_EARLY` before that,
+is left out of that rule's count and is not blocked by it; a request is used up by that call.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import time
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from dialer.compliance.context import Block, Moment, day_label, local_start
@@ -17,35 +25,92 @@ from dialer.compliance.rules import CapRule, LockoutRule
 from dialer.vocabulary import Channel, Direction, PhoneType
 
 _MIDNIGHT = time(0, 0)
+# How early an agent may place the callback the consumer asked for at a given time.
+CALLBACK_EARLY = timedelta(minutes=15)
 _OUTBOUND = Direction.OUTBOUND
 _CALL = Channel.CALL
-_Windows = list[tuple[int, int]]
+# (first day, last day, index of the request in the history)
+_Windows = list[tuple[int, int, int]]
 
 
 def consent_windows(moment: Moment, zone_index: int, days: int) -> _Windows:
-    """Local-day ranges [first, last] covered by the consumer's direct consent to be called."""
+    """Local-day ranges covered by each callback request, with the request's index."""
     if days <= 0:
         return []
     past = moment.past
-    debt = moment.proposed.debt
-    consents = past.memo(
-        "consent",
-        lambda: [i for i, e in enumerate(past.entries) if e.callback_requested and e.debt == debt],
+    requests = past.memo(
+        "consent", lambda: [i for i, e in enumerate(past.entries) if e.callback_requested]
     )
-    if not consents:
+    if not requests:
         return []
 
     def build() -> _Windows:
-        return [(day, day + days - 1) for day in past.history.local_days(zone_index, consents)]
+        local = past.history.local_days(zone_index, requests)
+        return [(day, day + days - 1, i) for day, i in zip(local, requests, strict=True)]
 
     return past.memo(("consent", zone_index, days), build)
 
 
-def _exempt(day: int, windows: _Windows) -> bool:
-    return any(first <= day <= last for first, last in windows)
+def _in_window(day: int, windows: _Windows) -> bool:
+    return any(first <= day <= last for first, last, _ in windows)
 
 
-def _counted(rule: CapRule, moment: Moment) -> list[int]:
+def _open_requests(moment: Moment, zone_index: int, days: int) -> _Windows:
+    """The consent windows of callback requests not yet used up by a callback call, if the
+    proposal is a callback at all."""
+    if not moment.proposed.callback or moment.proposed.channel is not _CALL:
+        return []
+    windows = consent_windows(moment, zone_index, days)
+    if not windows:
+        return []
+    past = moment.past
+    placed = past.memo(
+        "callbacks",
+        lambda: [
+            i
+            for i, e in enumerate(past.entries)
+            if e.callback and e.channel is _CALL and e.direction is _OUTBOUND
+        ],
+    )
+    last_placed = placed[-1] if placed else -1
+    return [w for w in windows if w[2] > last_placed]
+
+
+def callback_consented(moment: Moment, zone_index: int, days: int) -> bool:
+    """Is the proposed call the consented callback: asked for within `days` (local), not yet
+    placed, and not much earlier than the time the consumer asked for?"""
+    today, at, entries = moment.days[zone_index], moment.at, moment.past.entries
+    return any(
+        first <= today <= last and _at_the_asked_time(entries[request].callback_at, at)
+        for first, last, request in _open_requests(moment, zone_index, days)
+    )
+
+
+def _callback_opens(moment: Moment, zone_index: int, days: int) -> datetime | None:
+    """When a proposed callback that is early becomes the consented one (None: it never does)."""
+    today, at, entries = moment.days[zone_index], moment.at, moment.past.entries
+    opens = [
+        asked - CALLBACK_EARLY
+        for first, last, request in _open_requests(moment, zone_index, days)
+        if today <= last
+        and (asked := entries[request].callback_at) is not None
+        and at < asked - CALLBACK_EARLY
+    ]
+    return min(opens) if opens else None
+
+
+def _sooner(until: datetime | None, opens: datetime | None) -> datetime | None:
+    if opens is None:
+        return until
+    return opens if until is None else min(until, opens)
+
+
+def _at_the_asked_time(asked: datetime | None, at: datetime) -> bool:
+    """A callback is the one asked for from `CALLBACK_EARLY` before the asked time on."""
+    return asked is None or at >= asked - CALLBACK_EARLY
+
+
+def _counted(rule: CapRule, moment: Moment, debt: str | None) -> list[int]:
     """Indices of the past entries `rule` counts; an attempt with no outcome yet counts."""
     entries = moment.past.entries
     counts = rule.counts
@@ -56,31 +121,50 @@ def _counted(rule: CapRule, moment: Moment) -> list[int]:
         and entry.channel in counts
         and (entry.outcome is None or entry.outcome in counts[entry.channel])
     ]
-    proposed = moment.proposed
+    if rule.modes is not None:
+        found = [i for i in found if entries[i].mode in rule.modes]
     if rule.scope == "debt":
-        found = [i for i in found if entries[i].debt == proposed.debt]
+        found = [i for i in found if debt in entries[i].debts]
     elif rule.scope == "number":
-        found = [i for i in found if entries[i].to == proposed.to]
+        found = [i for i in found if entries[i].to == moment.proposed.to]
     if rule.phone_types is not None:
         phone_type, types = moment.past.history.phone_type, rule.phone_types
         found = [i for i in found if phone_type(entries[i]) in types]
     return found
 
 
-def _counted_days(moment: Moment, rule: CapRule, zone_index: int, windows: _Windows) -> list[int]:
-    """Sorted local days (in one zone) of the entries `rule` counts, outside consent windows."""
+def _counted_days(moment: Moment, rule: CapRule, zone_index: int, debt: str | None) -> list[int]:
+    """Sorted local days (in one zone) of the entries `rule` counts, consented callbacks out."""
     past = moment.past
 
     def build() -> list[int]:
-        counted = past.memo(("cap", id(rule)), lambda: _counted(rule, moment))
+        counted = past.memo(("cap", id(rule), debt), lambda: _counted(rule, moment, debt))
         days = past.history.local_days(zone_index, counted)
-        return sorted(d for d in days if not _exempt(d, windows)) if windows else sorted(days)
+        windows = consent_windows(moment, zone_index, rule.consent_exempt_days)
+        if windows:
+            entries = past.entries
+            days = [
+                d
+                for i, d in zip(counted, days, strict=True)
+                if not (entries[i].callback and _in_window(d, windows))
+            ]
+        return sorted(days)
 
-    return past.memo(("cap", id(rule), zone_index), build)
+    return past.memo(("cap", id(rule), zone_index, debt), build)
 
 
-def _applies(rule: CapRule, channel: Channel, phone_type: PhoneType) -> bool:
-    return channel in rule.channels and (rule.phone_types is None or phone_type in rule.phone_types)
+def _applies(rule: CapRule, moment: Moment, channel: Channel, phone_type: PhoneType) -> bool:
+    return (
+        channel in rule.channels
+        and (rule.phone_types is None or phone_type in rule.phone_types)
+        and (rule.modes is None or moment.proposed.mode in rule.modes)
+        and not (rule.without_consent and moment.phone.consent)
+    )
+
+
+def _scopes(scope: str, moment: Moment) -> tuple[str | None, ...]:
+    """The debts a rule is checked for: each proposed debt, or None (all debts together)."""
+    return moment.proposed.debts if scope == "debt" else (None,)
 
 
 def check_caps(
@@ -90,39 +174,72 @@ def check_caps(
     counts: list[Count] = []
     channel, phone_type = moment.proposed.channel, moment.phone.type
     for rule in rules:
-        if not _applies(rule, channel, phone_type):
+        if not _applies(rule, moment, channel, phone_type):
             continue
-        worst: tuple[int, int] = (-1, 0)
-        for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
-            windows = consent_windows(moment, zi, rule.consent_exempt_days)
-            if windows and _exempt(today, windows):
-                continue
-            days = _counted_days(moment, rule, zi, windows)
-            end = bisect_right(days, today)
-            used = end - bisect_left(days, today - rule.window_days + 1, 0, end)
-            if used > worst[0]:
-                worst = (used, today)
-            if used >= rule.max:
-                rolls_on = days[end - rule.max] + rule.window_days if rule.max > 0 else None
-                until = None if rolls_on is None else local_start(rolls_on, _MIDNIGHT, zone)
-                blocks.append(Block(until, partial(_cap_reason, rule, moment, used, today)))
-        if with_counts and worst[0] >= 0:
-            description = f"{rule.label} {_scope(rule, moment)} in the {_period(rule, worst[1])}"
-            counts.append(Count(rule.id, description, worst[0], rule.max))
+        for debt in _scopes(rule.scope, moment):
+            worst = _check_cap(moment, rule, debt, blocks)
+            if with_counts and worst[0] >= 0:
+                description = f"{rule.label} {_scope(rule, moment, debt)} in the "
+                description += _period(rule, worst[1])
+                counts.append(Count(rule.id, description, worst[0], rule.max))
     return blocks, counts
 
 
-def _cap_reason(rule: CapRule, moment: Moment, used: int, today: int) -> Reason:
+def _check_cap(
+    moment: Moment, rule: CapRule, debt: str | None, blocks: list[Block]
+) -> tuple[int, int]:
+    """Check one cap for one debt (or the person) in every zone; the worst (used, day)."""
+    worst: tuple[int, int] = (-1, 0)
+    callback = rule.consent_exempt_days if moment.proposed.callback else 0
+    for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
+        if callback and callback_consented(moment, zi, callback):
+            continue
+        days = _counted_days(moment, rule, zi, debt)
+        end = bisect_right(days, today)
+        used = end - bisect_left(days, today - rule.window_days + 1, 0, end)
+        if used > worst[0]:
+            worst = (used, today)
+        if used >= rule.max:
+            rolls_on = days[end - rule.max] + rule.window_days if rule.max > 0 else None
+            until = None if rolls_on is None else local_start(rolls_on, _MIDNIGHT, zone)
+            if rule.consent_exempt_days:
+                until = _sooner(until, _callback_opens(moment, zi, rule.consent_exempt_days))
+            explain = partial(_cap_reason, rule, moment, used, today, debt=debt, zone_index=zi)
+            blocks.append(Block(until, explain))
+    return worst
+
+
+def _cap_reason(
+    rule: CapRule, moment: Moment, used: int, today: int, *, debt: str | None, zone_index: int
+) -> Reason:
     message = (
-        f"{used} {rule.label} {_scope(rule, moment)} in the "
+        f"{used} {rule.label} {_scope(rule, moment, debt)} in the "
         f"{_period(rule, today)}; the limit is {rule.max}"
     )
+    message += _callback_note(moment, zone_index, rule.consent_exempt_days)
     return Reason(ReasonCode.FREQUENCY_CAP, rule.id, rule.citation, message)
 
 
-def _scope(rule: CapRule, moment: Moment) -> str:
+def _callback_note(moment: Moment, zone_index: int, days: int) -> str:
+    """Why a call marked as the callback is not exempt (empty if it is no callback)."""
+    if not days or not moment.proposed.callback:
+        return ""
+    opens = _callback_opens(moment, zone_index, days)
+    if opens is not None:
+        return (
+            f"; the consumer asked to be called back at "
+            f"{opens + CALLBACK_EARLY:%Y-%m-%d %H:%M}Z: the callback may be placed from "
+            f"{opens:%H:%M}Z"
+        )
+    return (
+        f"; the call is marked as a callback, but no callback request within {days} days "
+        "is still open (one request covers one call)"
+    )
+
+
+def _scope(rule: CapRule, moment: Moment, debt: str | None) -> str:
     if rule.scope == "debt":
-        return f"for debt {moment.proposed.debt}"
+        return f"for debt {debt}"
     if rule.scope == "number":
         return f"to {moment.proposed.to}"
     return "to this consumer"
@@ -134,53 +251,77 @@ def _period(rule: CapRule, today: int) -> str:
     return f"{rule.window_days} days ending {day_label(today)}"
 
 
-def _trigger_days(moment: Moment, rule: LockoutRule, zone_index: int) -> list[int]:
-    """Sorted local days (in one zone) of the conversations that start `rule`'s lockout."""
+def _trigger_days(
+    moment: Moment, rule: LockoutRule, zone_index: int, debt: str | None
+) -> list[int]:
+    """Sorted local days (in one zone) of the conversations that start `rule`'s lockout
+    (about `debt`, or about any debt when `debt` is None)."""
     past = moment.past
-    debt = moment.proposed.debt
 
     def indices() -> list[int]:
         return [
             i
             for i, entry in enumerate(past.entries)
-            if entry.channel is _CALL and entry.outcome in rule.trigger and entry.debt == debt
+            if entry.channel is _CALL
+            and entry.outcome in rule.trigger
+            and (debt is None or debt in entry.debts)
         ]
 
     def build() -> list[int]:
-        triggers = past.memo(("lockout", id(rule)), indices)
+        triggers = past.memo(("lockout", id(rule), debt), indices)
         return sorted(past.history.local_days(zone_index, triggers))
 
-    return past.memo(("lockout", id(rule), zone_index), build)
+    return past.memo(("lockout", id(rule), zone_index, debt), build)
 
 
 def check_lockouts(moment: Moment, rules: tuple[LockoutRule, ...]) -> list[Block]:
     blocks: list[Block] = []
+    proposed = moment.proposed
     for rule in rules:
-        if moment.proposed.channel not in rule.channels:
+        if proposed.channel not in rule.channels:
             continue
-        for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
-            started = _trigger_days(moment, rule, zi)
-            if not started:
-                break  # no trigger in any zone
-            windows = consent_windows(moment, zi, rule.consent_exempt_days)
-            if windows and _exempt(today, windows):
-                continue
-            index = bisect_right(started, today)
-            if index == 0 or today >= started[index - 1] + rule.days:
-                continue
-            last = started[index - 1]
-            blocks.append(
-                Block(
-                    local_start(last + rule.days, _MIDNIGHT, zone),
-                    partial(_lockout_reason, rule, moment, last, today),
-                )
-            )
+        if rule.modes is not None and proposed.mode not in rule.modes:
+            continue
+        for debt in _scopes(rule.scope, moment):
+            _check_lockout(moment, rule, debt, blocks)
     return blocks
 
 
-def _lockout_reason(rule: LockoutRule, moment: Moment, last: int, today: int) -> Reason:
+def _check_lockout(
+    moment: Moment, rule: LockoutRule, debt: str | None, blocks: list[Block]
+) -> None:
+    callback = rule.consent_exempt_days if moment.proposed.callback else 0
+    for zi, (zone, today) in enumerate(zip(moment.zones, moment.days, strict=True)):
+        started = _trigger_days(moment, rule, zi, debt)
+        if not started:
+            return  # no trigger in any zone
+        if callback and callback_consented(moment, zi, callback):
+            continue
+        index = bisect_right(started, today)
+        if index == 0 or today >= started[index - 1] + rule.days:
+            continue
+        last = started[index - 1]
+        until = local_start(last + rule.days, _MIDNIGHT, zone)
+        if rule.consent_exempt_days:
+            until = _sooner(until, _callback_opens(moment, zi, rule.consent_exempt_days)) or until
+        explain = partial(_lockout_reason, rule, moment, last, today, debt=debt, zone_index=zi)
+        blocks.append(Block(until, explain))
+
+
+def _lockout_reason(
+    rule: LockoutRule,
+    moment: Moment,
+    last: int,
+    today: int,
+    *,
+    debt: str | None,
+    zone_index: int,
+) -> Reason:
+    about = f"debt {debt}" if debt is not None else "any of the consumer's debts"
+    blocked = "calls" if rule.modes is None else f"{'/'.join(sorted(rule.modes))} calls"
     message = (
-        f"a conversation about debt {moment.proposed.debt} on {day_label(last)} (day 1) blocks "
-        f"calls through {day_label(last + rule.days - 1)}; today is day {today - last + 1}"
+        f"a conversation about {about} on {day_label(last)} (day 1) blocks {blocked} "
+        f"through {day_label(last + rule.days - 1)}; today is day {today - last + 1}"
     )
+    message += _callback_note(moment, zone_index, rule.consent_exempt_days)
     return Reason(ReasonCode.POST_CONVERSATION, rule.id, rule.citation, message)

@@ -1,24 +1,44 @@
-"""Reading inbound SMS: opt-out and opt-in keywords (English, Chinese) and opt-out sentences.
+"""Reading inbound SMS in the consumer's language (English, Spanish, Chinese).
 
-Missing an opt-out is worse than a false one, so a sentence that asks to stop contact
-counts even without a keyword; "stop" inside another word ("stopped", "nonstop") does not.
+What a text can say: opt out (a keyword or a sentence, of texts, calls or everything), opt back
+in, ask for help, report a wrong number, dispute the debt, or anything else (for an agent).
+Missing an opt-out is worse than a false one, so a sentence that asks to stop contact counts
+even without a keyword; "stop" inside another word ("stopped", "nonstop") does not.
+
+Scope of a sentence: the media it *negates* ("stop texting me, call me instead" stops texts
+only); a request that names no medium, or names both, stops everything (the strict reading).
+
+The words live in the tables of `dialer/compliance/sms_phrases.py`; this module only applies
+them. Reading is linear in the body's length: NUL and control characters are dropped and the
+body is capped at `MAX_BODY_CHARS` before any matching, and no pattern can backtrack over an
+unbounded run.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from dialer.compliance import sms_phrases as phrases
 from dialer.vocabulary import Channel
+
+MAX_BODY_CHARS = 2000  # Twilio joins a long SMS up to 1,600 characters; the rest is noise
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,，。！？；：、\n\"()\[\]]+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_EDGE_CHARS = " \t\r\n.!?,;:'\"，。！？；：、…~-*"
 
 
 class SmsIntent(StrEnum):
     OPT_OUT = "opt_out"
     OPT_IN = "opt_in"
     HELP = "help"
+    WRONG_NUMBER = "wrong_number"
+    DISPUTE = "dispute"
     OTHER = "other"
 
 
@@ -30,9 +50,15 @@ class OptOutScope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SmsReading:
+    """What one inbound text says. `intent` is the most important thing it says; a text can
+    also report a wrong number or dispute the debt while opting out ("wrong number, stop")."""
+
     intent: SmsIntent
     scope: OptOutScope | None = None  # for OPT_OUT
     keyword: bool = False  # a single keyword rather than a sentence
+    wrong_number: bool = False
+    dispute: bool = False
+    asks_for_calls: bool = False  # a texts-only opt-out that asks to be called instead
 
     @property
     def channels(self) -> frozenset[Channel]:
@@ -44,105 +70,164 @@ class SmsReading:
             return frozenset({Channel.CALL, Channel.SMS})
         return frozenset()
 
-
-OPT_OUT_WORDS = frozenset(
-    {
-        "stop",
-        "stopall",
-        "unsubscribe",
-        "cancel",
-        "end",
-        "quit",
-        "revoke",
-        "optout",
-        "opt out",
-        "opt-out",
-        "stop all",
-        "remove",
-        "remove me",
-        "td",
-        "t",
-        "r",
-        "n",
-        "退订",
-        "取消",
-        "拒收",
-        "退訂",
-        "unsub",
-        "parar",
-        "alto",
-        "basta",
-    }
-)
-OPT_IN_WORDS = frozenset({"start", "unstop", "yes", "subscribe", "resume", "开始", "订阅"})
-HELP_WORDS = frozenset({"help", "info", "帮助", "ayuda"})
-
-_CALL = r"(?:call(?:s|ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:ing)?)"
-_TEXT = r"(?:text(?:s|ing)?|messag(?:e|es|ing)|sms|txt)"
-_CONTACT = rf"(?:contact(?:ing)?|bother(?:ing)?|harass(?:ing)?|reach(?:ing)?|{_CALL}|{_TEXT})"
-_NEG = r"(?:don'?t|do not|dont|never|no more|quit|stop|cease|please stop|pls stop|stop)"
-_EN_PATTERNS = (
-    re.compile(rf"\b{_NEG}\s+(?:\w+\s+){{0,2}}?{_CONTACT}\b"),
-    re.compile(rf"\b(?:no more|not? (?:want|wish) (?:any )?(?:more )?){_CONTACT}\b"),
-    re.compile(
-        r"\b(?:leave me alone|take me off|remove (?:me|my number)|lose my number|"
-        r"unsubscribe|opt(?:\s|-)?out|do not contact|stop all)\b"
-    ),
-    re.compile(r"^\s*stop\b(?!\s+by\b)"),
-    re.compile(r"\bstop\s*(?:please|pls|now|it|this|!+|\.|$)"),
-)
-_ZH_CALL = r"(?:打电话|打了|打来|来电|打我|电话|打)"
-_ZH_TEXT = r"(?:发短信|短信|发信息|信息|发了)"
-_ZH_NEG = r"(?:别再|不要再|不要|别|勿|不准|不许|请勿|停止)"
-_ZH_PATTERNS = (
-    re.compile(rf"{_ZH_NEG}.{{0,3}}(?:{_ZH_CALL}|{_ZH_TEXT}|联系|骚扰|催)"),
-    re.compile(r"(?:退订|拒收|取消订阅|不再接收)"),
-)
+    @property
+    def handled_automatically(self) -> bool:
+        """A bare keyword needs no person; anything else goes to the agents' inbox."""
+        return self.keyword
 
 
-def _normalise(body: str) -> str:
-    text = unicodedata.normalize("NFKC", body).strip().lower()
-    text = text.replace("’", "'").replace("‘", "'")
-    return re.sub(r"\s+", " ", text)
+def clean_body(body: str) -> str:
+    """The body as it is read: NUL and control characters dropped, at most MAX_BODY_CHARS."""
+    return _CONTROL.sub("", body[: MAX_BODY_CHARS * 2])[:MAX_BODY_CHARS]
+
+
+def normalise(body: str) -> str:
+    """Lower case, compatibility forms folded, accents dropped ("MÁS" -> "mas"), one space."""
+    text = unicodedata.normalize("NFKC", clean_body(body)).lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("´", "'")
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(text.split())
+
+
+def read_inbound_sms(body: str) -> SmsReading:
+    """The intent of an inbound SMS, and for opt-outs which channel(s) it covers."""
+    if len(body) <= MAX_BODY_CHARS:
+        return _read_body(body)  # the engine reads the same few bodies again and again
+    return _read(normalise(body))
 
 
 @lru_cache(maxsize=4096)
-def read_inbound_sms(body: str) -> SmsReading:
-    """The intent of an inbound SMS, and for opt-outs which channel(s) it covers."""
-    text = _normalise(body)
-    bare = re.sub(r"[\s.!。！,，]+$", "", text).strip(" \"'")
-    if bare in OPT_OUT_WORDS:
-        return SmsReading(SmsIntent.OPT_OUT, OptOutScope.SMS, keyword=True)
-    if bare in OPT_IN_WORDS:
-        return SmsReading(SmsIntent.OPT_IN, keyword=True)
-    if bare in HELP_WORDS:
-        return SmsReading(SmsIntent.HELP, keyword=True)
-    scope = _sentence_scope(text)
-    if scope is not None:
-        return SmsReading(SmsIntent.OPT_OUT, scope)
-    return SmsReading(SmsIntent.OTHER)
+def _read_body(body: str) -> SmsReading:
+    return _read(normalise(body))
 
 
 def interpret_inbound_sms(body: str) -> SmsIntent:
     return read_inbound_sms(body).intent
 
 
-def _sentence_scope(text: str) -> OptOutScope | None:
-    english = any(p.search(text) for p in _EN_PATTERNS) and not _harmless(text)
-    chinese = any(p.search(text) for p in _ZH_PATTERNS)
-    if not (english or chinese):
+@lru_cache(maxsize=4096)
+def _read(text: str) -> SmsReading:
+    bare = text.strip(_EDGE_CHARS)
+    if bare in phrases.OPT_OUT_WORDS:
+        return SmsReading(SmsIntent.OPT_OUT, OptOutScope.SMS, keyword=True)
+    if bare in phrases.OPT_IN_WORDS:
+        return SmsReading(SmsIntent.OPT_IN, keyword=True)
+    if bare in phrases.HELP_WORDS:
+        return SmsReading(SmsIntent.HELP, keyword=True)
+    dispute = _says_dispute(text)
+    wrong_number = not dispute and _says_wrong_number(text)
+    scope = _opt_out_scope(text)
+    calls_wanted = scope is OptOutScope.SMS and _asks_for_calls(text)
+    if scope is not None:
+        intent = SmsIntent.OPT_OUT
+    elif wrong_number:
+        intent = SmsIntent.WRONG_NUMBER
+    elif dispute:
+        intent = SmsIntent.DISPUTE
+    else:
+        intent = SmsIntent.OTHER
+    return SmsReading(
+        intent, scope, wrong_number=wrong_number, dispute=dispute, asks_for_calls=calls_wanted
+    )
+
+
+def _clauses(text: str) -> list[tuple[str, ...]]:
+    return [tuple(_WORD.findall(part)) for part in _CLAUSE_BREAK.split(text) if part.strip()]
+
+
+def _opt_out_scope(text: str) -> OptOutScope | None:
+    """The media a sentence asks to stop, or None when it asks nothing of the kind."""
+    found: set[OptOutScope] = set()
+    for words in _clauses(text):
+        found |= _negated_media(words)
+        if _whole_clause_request(words) or _has_phrase(words, phrases.STOP_PHRASES):
+            found.add(OptOutScope.ALL)
+    found |= _han_negated_media(text)
+    if any(phrase in text for phrase in phrases.HAN_STOP_PHRASES):
+        found.add(OptOutScope.ALL)
+    if not found:
         return None
-    calls = bool(re.search(rf"\b{_CALL}\b", text) or re.search(_ZH_CALL, text))
-    texts = bool(re.search(rf"\b{_TEXT}\b", text) or re.search(_ZH_TEXT, text))
-    if calls and not texts:
-        return OptOutScope.CALLS
-    if texts and not calls:
+    if found == {OptOutScope.SMS}:
         return OptOutScope.SMS
+    if found == {OptOutScope.CALLS}:
+        return OptOutScope.CALLS
     return OptOutScope.ALL
 
 
-def _harmless(text: str) -> bool:
-    """Phrases where "stop" is not about contact: "can't stop by", "stop by the office"."""
-    return bool(re.search(r"\bstop(?:ped|ping)? (?:by|in|at|over)\b", text)) and not re.search(
-        rf"\b{_NEG}\s+(?:\w+\s+){{0,2}}?{_CONTACT}\b", text
-    )
+def _negated_media(words: tuple[str, ...]) -> set[OptOutScope]:
+    """Media named within a few words after a negation: "don't (ever) call", "no más mensajes"."""
+    found: set[OptOutScope] = set()
+    for start in range(len(words)):
+        length = _phrase_at(words, start, phrases.NEGATIONS)
+        if not length:
+            continue
+        if _phrase_at(words, start + length, phrases.NOT_ABOUT_CONTACT):
+            continue  # "can't stop by today"
+        reach = phrases.NEGATIONS[words[start : start + length]]
+        window = words[start + length : start + length + reach]
+        for word in window:
+            medium = phrases.MEDIA.get(word)
+            if medium is not None:
+                found.add(OptOutScope(medium))
+    return found
+
+
+def _whole_clause_request(words: tuple[str, ...]) -> bool:
+    """A clause that is only a stop word and politeness: "stop please", "basta ya"."""
+    if not any(word in phrases.CLAUSE_STOP_WORDS for word in words):
+        return False
+    return all(w in phrases.CLAUSE_STOP_WORDS or w in phrases.FILLERS for w in words)
+
+
+def _phrase_at(words: tuple[str, ...], start: int, table: Container[tuple[str, ...]]) -> int:
+    """The length of the longest phrase of `table` that starts at words[start], or 0."""
+    best = 0
+    for size in range(1, phrases.LONGEST_PHRASE + 1):
+        if start + size <= len(words) and words[start : start + size] in table:
+            best = size
+    return best
+
+
+def _has_phrase(words: tuple[str, ...], table: frozenset[tuple[str, ...]]) -> bool:
+    return any(_phrase_at(words, start, table) for start in range(len(words)))
+
+
+def _han_negated_media(text: str) -> set[OptOutScope]:
+    found: set[OptOutScope] = set()
+    for match in phrases.HAN_NEGATED_MEDIUM.finditer(text):
+        found.add(OptOutScope(phrases.HAN_MEDIA[match.group("medium")]))
+    if _han_core(text) in phrases.HAN_STOP_WORDS:
+        found.add(OptOutScope.ALL)
+    return found
+
+
+def _han_core(text: str) -> str:
+    """The text without punctuation, spaces and politeness: "请停止！" -> "停止"."""
+    core = "".join(c for c in text if unicodedata.category(c)[0] not in "PZS")
+    for filler in phrases.HAN_FILLERS:
+        core = core.replace(filler, "")
+    return core
+
+
+def _asks_for_calls(text: str) -> bool:
+    """ "call me instead", "mejor llámenme", "打电话给我", in a clause that negates nothing."""
+    for words in _clauses(text):
+        if _has_phrase(words, phrases.CALL_REQUESTS) and not _negated_media(words):
+            return True
+    han = any(phrase in text for phrase in phrases.HAN_CALL_REQUESTS)
+    return han and OptOutScope.CALLS not in _han_negated_media(text)
+
+
+def _says_wrong_number(text: str) -> bool:
+    if any(phrase in text for phrase in phrases.HAN_WRONG_NUMBER):
+        return True
+    return any(
+        _has_phrase(words, phrases.WRONG_NUMBER_PHRASES) for words in _clauses(text)
+    ) or bool(phrases.NOT_THIS_PERSON.search(text))
+
+
+def _says_dispute(text: str) -> bool:
+    if any(phrase in text for phrase in phrases.HAN_DISPUTE):
+        return True
+    return any(_has_phrase(words, phrases.DISPUTE_PHRASES) for words in _clauses(text))

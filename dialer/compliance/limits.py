@@ -33,6 +33,12 @@ def validate_limits(
     ):
         if value is not None:
             _check_cap(name, channel, days, value, rules)
+    gap = limits.min_minutes_between_contacts
+    if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int) or gap < 1):
+        raise InputError(
+            f"min_minutes_between_contacts must be a whole number of minutes >= 1, got {gap!r} "
+            "(leave it unset for no person-level gap)"
+        )
 
 
 def _candidate_rules(packs: RulePacks, country: str, state: str | None) -> list[Rule]:

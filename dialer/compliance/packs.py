@@ -16,6 +16,7 @@ from dialer.compliance.facts import AdminLimits
 from dialer.compliance.parsing import (
     check_keys,
     fail,
+    parse_bool,
     parse_clock,
     parse_date,
     parse_enum,
@@ -35,6 +36,8 @@ from dialer.compliance.rules import (
     OptOutRule,
     Rule,
     RuleSet,
+    SpacingRule,
+    ThirdPartyRule,
 )
 from dialer.errors import InputError
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneType
@@ -211,16 +214,8 @@ def _hours(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
 
 
 def _cap(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
-    counts_raw = parse_map(data.get("counts"), f"{where}: counts")
-    counts = {
-        parse_enum(ch, Channel, f"{where}: counts"): frozenset(
-            str(o) for o in parse_list(outs, f"{where}: counts.{ch}")
-        )
-        for ch, outs in counts_raw.items()
-    }
-    scope = str(data.get("scope", "debt"))
-    if scope not in SCOPES:
-        raise fail(where, f"scope {scope!r} is not one of {', '.join(sorted(SCOPES))}")
+    counts = _counts(data, where)
+    scope = _scope(data, where, SCOPES)
     return CapRule(
         **common,
         channels=_channels(data, where),
@@ -231,7 +226,15 @@ def _cap(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
         max=parse_int(data.get("max"), f"{where}: max"),
         label=str(data.get("label", "contacts")),
         consent_exempt_days=parse_int(data.get("consent_exempt_days", 0), f"{where}: consent"),
+        modes=_modes(data.get("modes"), f"{where}: modes"),
+        without_consent=parse_bool(data.get("without_consent", False), f"{where}: without_consent"),
     )
+
+
+def _modes(value: object, where: str) -> frozenset[ContactMode] | None:
+    if value is None:
+        return None
+    return frozenset(parse_enum(m, ContactMode, where) for m in parse_list(value, where))
 
 
 def _lockout(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
@@ -244,6 +247,65 @@ def _lockout(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
         trigger=trigger,
         days=parse_int(data.get("days"), f"{where}: days", minimum=1),
         consent_exempt_days=parse_int(data.get("consent_exempt_days", 0), f"{where}: consent"),
+        scope=_scope(data, where, {"debt", "person"}),
+        modes=_modes(data.get("modes"), f"{where}: modes"),
+    )
+
+
+def _scope(data: dict[str, Any], where: str, allowed: frozenset[str] | set[str]) -> str:
+    scope = str(data.get("scope", "debt"))
+    if scope not in allowed:
+        raise fail(where, f"scope {scope!r} is not one of {', '.join(sorted(allowed))}")
+    return scope
+
+
+def _counts(data: dict[str, Any], where: str) -> dict[Channel, frozenset[str]]:
+    counts_raw = parse_map(data.get("counts"), f"{where}: counts")
+    return {
+        parse_enum(ch, Channel, f"{where}: counts"): frozenset(
+            str(o) for o in parse_list(outs, f"{where}: counts.{ch}")
+        )
+        for ch, outs in counts_raw.items()
+    }
+
+
+def _spacing(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
+    modes = _modes(data.get("modes", ["automated"]), f"{where}: modes")
+    return SpacingRule(
+        **common,
+        minutes=parse_int(data.get("minutes"), f"{where}: minutes", minimum=1),
+        modes=modes or frozenset(),
+        counts=_counts(data, where),
+    )
+
+
+def _third_party(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
+    raw = data.get("unreachable")
+    attempts, days, outcomes = None, 0, frozenset[str]()
+    if raw is not None:
+        unreachable = parse_map(raw, f"{where}: unreachable")
+        check_keys(unreachable, {"attempts", "within_days", "outcomes"}, f"{where}: unreachable")
+        attempts = parse_int(
+            unreachable.get("attempts"), f"{where}: unreachable.attempts", minimum=1
+        )
+        days = parse_int(
+            unreachable.get("within_days"), f"{where}: unreachable.within_days", minimum=1
+        )
+        outcomes = frozenset(
+            str(o)
+            for o in parse_list(unreachable.get("outcomes"), f"{where}: unreachable.outcomes")
+        )
+        if not outcomes:
+            raise fail(where, "unreachable.outcomes needs at least one call outcome")
+    return ThirdPartyRule(
+        **common,
+        channels=_channels(data, where),
+        unreachable_attempts=attempts,
+        unreachable_days=days,
+        unreachable_outcomes=outcomes,
+        max_conversations=None
+        if data.get("max_conversations") is None
+        else parse_int(data["max_conversations"], f"{where}: max_conversations", minimum=1),
     )
 
 
@@ -299,10 +361,17 @@ _PARSERS: dict[str, tuple[set[str], _Builder]] = {
             "max",
             "label",
             "consent_exempt_days",
+            "modes",
+            "without_consent",
         },
         _cap,
     ),
-    "lockout": ({"channels", "trigger", "days", "consent_exempt_days"}, _lockout),
+    "lockout": (
+        {"channels", "trigger", "days", "consent_exempt_days", "scope", "modes"},
+        _lockout,
+    ),
+    "spacing": ({"minutes", "modes", "counts"}, _spacing),
+    "third_party": ({"channels", "unreachable", "max_conversations"}, _third_party),
     "flag": ({"channels", "flag", "reason", "phone_types"}, _flag),
     "consent": ({"channels", "modes", "phone_types"}, _consent),
     "opt_out": ({"channels", "automated_revocation"}, _opt_out),

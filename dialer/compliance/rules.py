@@ -43,7 +43,13 @@ class CapRule(RuleBase):
     window_days: int
     max: int
     label: str
+    # The consented callback (a call placed as the one the consumer asked for, within this
+    # many days of the request) is not counted, and a proposed one is not blocked.
     consent_exempt_days: int = 0
+    # Only contacts in these modes are counted and checked (None: every mode).
+    modes: frozenset[ContactMode] | None = None
+    # The cap applies only to numbers without the consumer's prior express consent.
+    without_consent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,35 @@ class LockoutRule(RuleBase):
     trigger: frozenset[str]
     days: int
     consent_exempt_days: int = 0
+    scope: str = "debt"  # debt: a conversation about the debt; person: about any debt
+    modes: frozenset[ContactMode] | None = None  # the contacts it blocks (None: every mode)
+
+
+@dataclass(frozen=True, slots=True)
+class SpacingRule(RuleBase):
+    """Any two contacts in `modes` with the person at least `minutes` apart."""
+
+    minutes: int
+    modes: frozenset[ContactMode]
+    counts: dict[Channel, frozenset[str]] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ThirdPartyRule(RuleBase):
+    """Numbers that are not the debtor's own (relationship other than self).
+
+    Automated contacts (which name the debt) are never allowed; an agent may call only
+    once the debtor is unreachable (`unreachable_attempts` None: no such condition): every
+    own number is invalid, or the last `unreachable_attempts` calls to the debtor's own
+    numbers, all within `unreachable_days` days, failed to reach them.
+    """
+
+    channels: frozenset[Channel]
+    unreachable_attempts: int | None
+    unreachable_days: int
+    unreachable_outcomes: frozenset[str]
+    # At most this many conversations with one third-party number (None: no limit).
+    max_conversations: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +127,8 @@ Rule = (
     HoursRule
     | CapRule
     | LockoutRule
+    | SpacingRule
+    | ThirdPartyRule
     | FlagRule
     | ConsentRule
     | OptOutRule
@@ -109,6 +146,8 @@ class RuleSet:
     hours: tuple[HoursRule, ...] = ()
     caps: tuple[CapRule, ...] = ()
     lockouts: tuple[LockoutRule, ...] = ()
+    spacings: tuple[SpacingRule, ...] = ()
+    third_parties: tuple[ThirdPartyRule, ...] = ()
     flags: tuple[FlagRule, ...] = ()
     consents: tuple[ConsentRule, ...] = ()
     opt_outs: tuple[OptOutRule, ...] = ()
@@ -125,6 +164,8 @@ class RuleSet:
             hours=pick(HoursRule),
             caps=pick(CapRule),
             lockouts=pick(LockoutRule),
+            spacings=pick(SpacingRule),
+            third_parties=pick(ThirdPartyRule),
             flags=pick(FlagRule),
             consents=pick(ConsentRule),
             opt_outs=pick(OptOutRule),
@@ -138,6 +179,8 @@ class RuleSet:
             hours=self.hours + extra.hours,
             caps=self.caps + extra.caps,
             lockouts=self.lockouts + extra.lockouts,
+            spacings=self.spacings + extra.spacings,
+            third_parties=self.third_parties + extra.third_parties,
             flags=self.flags + extra.flags,
             consents=self.consents + extra.consents,
             opt_outs=self.opt_outs + extra.opt_outs,

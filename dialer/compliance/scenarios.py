@@ -42,6 +42,7 @@ from dialer.vocabulary import (
     ContactMode,
     Direction,
     Outcome,
+    PhoneRelationship,
     PhoneStatus,
     PhoneType,
 )
@@ -134,6 +135,10 @@ def _consumer(raw: dict[str, Any], where: str) -> ConsumerFacts:
     country = parse_str(raw.get("country"), f"{where}.country").upper()
     if country not in {"US", "CN"}:
         raise fail(f"{where}.country", f"{country!r} is not one of US, CN")
+    flags = [
+        _flag(f, f"{where}.flags[{i}]")
+        for i, f in enumerate(parse_list(raw.get("flags"), f"{where}.flags"))
+    ]
     phones = tuple(
         _phone(parse_map(p, f"{where}.phones[{i}]"), f"{where}.phones[{i}]")
         for i, p in enumerate(parse_list(raw.get("phones"), f"{where}.phones"))
@@ -152,12 +157,36 @@ def _consumer(raw: dict[str, Any], where: str) -> ConsumerFacts:
         state=state_code(country, _opt_str(raw.get("state"), f"{where}.state")),
         postal_code=_opt_str(raw.get("postal_code"), f"{where}.postal_code"),
         timezone=_opt_str(raw.get("timezone"), f"{where}.timezone"),
-        flags=frozenset(
-            parse_enum(f, ConsumerFlag, f"{where}.flags")
-            for f in parse_list(raw.get("flags"), f"{where}.flags")
-        ),
+        flags=frozenset(f for f in flags if isinstance(f, ConsumerFlag)),
         inconvenient_times=times,
+        debt_flags=frozenset(f for f in flags if isinstance(f, tuple)),
     )
+
+
+def _flag(value: object, where: str) -> ConsumerFlag | tuple[str, ConsumerFlag]:
+    """`bankruptcy` (the whole consumer) or `{flag: dispute_pending, debt: D2}` (one debt)."""
+    if not isinstance(value, dict):
+        return parse_enum(value, ConsumerFlag, where)
+    check_keys(value, {"flag", "debt"}, where)
+    if "flag" not in value or "debt" not in value:
+        raise fail(where, "a flag for one debt needs both 'flag' and 'debt'")
+    debt = parse_str(value["debt"], f"{where}.debt")
+    return (debt, parse_enum(value["flag"], ConsumerFlag, f"{where}.flag"))
+
+
+def _debts(raw: dict[str, Any], where: str) -> tuple[str, ...]:
+    """`debts: [D1, D2]`, or the older `debt: D1`; neither means the default debt."""
+    if "debt" in raw and "debts" in raw:
+        raise fail(where, "give either 'debt' or 'debts', not both")
+    if "debts" not in raw:
+        return (parse_str(raw.get("debt", DEFAULT_DEBT), f"{where}.debt"),)
+    items = parse_list(raw["debts"], f"{where}.debts")
+    if not items:
+        raise fail(f"{where}.debts", "expected at least one debt")
+    debts = tuple(parse_str(d, f"{where}.debts[{i}]") for i, d in enumerate(items))
+    if len(set(debts)) != len(debts):
+        raise fail(f"{where}.debts", f"a debt appears twice in {list(debts)}")
+    return debts
 
 
 def _opt_str(value: object, where: str) -> str | None:
@@ -166,7 +195,9 @@ def _opt_str(value: object, where: str) -> str | None:
 
 def _phone(raw: dict[str, Any], where: str) -> PhoneFacts:
     check_keys(
-        raw, {"number", "type", "consent", "status", "sms_opted_out", "call_opted_out"}, where
+        raw,
+        {"number", "type", "consent", "status", "sms_opted_out", "call_opted_out", "relationship"},
+        where,
     )
     return PhoneFacts(
         number=parse_str(raw.get("number"), f"{where}.number"),
@@ -175,6 +206,9 @@ def _phone(raw: dict[str, Any], where: str) -> PhoneFacts:
         status=parse_enum(raw.get("status", "valid"), PhoneStatus, f"{where}.status"),
         sms_opted_out=parse_bool(raw.get("sms_opted_out", False), f"{where}.sms_opted_out"),
         call_opted_out=parse_bool(raw.get("call_opted_out", False), f"{where}.call_opted_out"),
+        relationship=parse_enum(
+            raw.get("relationship", "self"), PhoneRelationship, f"{where}.relationship"
+        ),
     )
 
 
@@ -198,8 +232,12 @@ def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
             "from",
             "outcome",
             "debt",
+            "debts",
             "callback_requested",
+            "callback_at",
+            "callback",
             "body",
+            "mode",
         },
         where,
     )
@@ -210,6 +248,15 @@ def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
         outcome = parse_enum(outcome, Outcome, f"{where}.outcome").value
     if direction is Direction.INBOUND and channel is Channel.SMS and raw.get("from") is None:
         raise fail(f"{where}.from", "an inbound text needs the number it came from")
+    requested = parse_bool(raw.get("callback_requested", False), f"{where}.callback_requested")
+    callback_at = None
+    if raw.get("callback_at") is not None:
+        callback_at = parse_instant(raw["callback_at"], f"{where}.callback_at")
+        if not requested:
+            raise fail(f"{where}.callback_at", "needs callback_requested: true")
+    callback = parse_bool(raw.get("callback", False), f"{where}.callback")
+    if callback and (channel is not Channel.CALL or direction is not Direction.OUTBOUND):
+        raise fail(f"{where}.callback", "only an outbound call can be the callback")
     return HistoryEntry(
         at=parse_instant(raw.get("at"), f"{where}.at"),
         channel=channel,
@@ -217,22 +264,28 @@ def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
         to=_opt_str(raw.get("to"), f"{where}.to"),
         from_=_opt_str(raw.get("from"), f"{where}.from"),
         outcome=outcome,
-        debt=parse_str(raw.get("debt", DEFAULT_DEBT), f"{where}.debt"),
-        callback_requested=parse_bool(
-            raw.get("callback_requested", False), f"{where}.callback_requested"
-        ),
+        debts=_debts(raw, where),
+        callback_requested=requested,
         body=None if raw.get("body") is None else str(raw["body"]),
+        mode=parse_enum(raw.get("mode", "automated"), ContactMode, f"{where}.mode"),
+        callback_at=callback_at,
+        callback=callback,
     )
 
 
 def _proposed(raw: dict[str, Any], where: str) -> ProposedContact:
-    check_keys(raw, {"at", "channel", "to", "mode", "debt"}, where)
+    check_keys(raw, {"at", "channel", "to", "mode", "debt", "debts", "callback"}, where)
+    channel = parse_enum(raw.get("channel"), Channel, f"{where}.channel")
+    callback = parse_bool(raw.get("callback", False), f"{where}.callback")
+    if callback and channel is not Channel.CALL:
+        raise fail(f"{where}.callback", "only a call can be the callback the consumer asked for")
     return ProposedContact(
         at=parse_instant(raw.get("at"), f"{where}.at"),
-        channel=parse_enum(raw.get("channel"), Channel, f"{where}.channel"),
+        channel=channel,
         to=parse_str(raw.get("to"), f"{where}.to"),
         mode=parse_enum(raw.get("mode", "automated"), ContactMode, f"{where}.mode"),
-        debt=parse_str(raw.get("debt", DEFAULT_DEBT), f"{where}.debt"),
+        debts=_debts(raw, where),
+        callback=callback,
     )
 
 
@@ -257,9 +310,12 @@ def _limits(raw: dict[str, Any], where: str) -> AdminLimits:
             "max_sms_per_day",
             "max_sms_per_week",
             "no_contact_on_holidays",
+            "min_minutes_between_contacts",
+            "person_lockout_after_conversation",
         },
         where,
     )
+    spacing = raw.get("min_minutes_between_contacts")
 
     def cap(key: str) -> int | None:
         return None if raw.get(key) is None else parse_int(raw[key], f"{where}.{key}")
@@ -273,6 +329,13 @@ def _limits(raw: dict[str, Any], where: str) -> AdminLimits:
         max_sms_per_week=cap("max_sms_per_week"),
         no_contact_on_holidays=parse_bool(
             raw.get("no_contact_on_holidays", False), f"{where}.no_contact_on_holidays"
+        ),
+        min_minutes_between_contacts=None
+        if spacing is None
+        else parse_int(spacing, f"{where}.min_minutes_between_contacts", minimum=1),
+        person_lockout_after_conversation=parse_bool(
+            raw.get("person_lockout_after_conversation", False),
+            f"{where}.person_lockout_after_conversation",
         ),
     )
 

@@ -107,7 +107,7 @@ def _check(session: Session, item: Seen, packs: RulePacks) -> dict[str, Any] | N
         channel=item.channel,
         to=item.to,
         mode=ContactMode(attempt.mode),
-        debt=debt_key(attempt.debt_id),
+        debts=(debt_key(attempt.debt_id),),
     )
     decision = evaluate(facts, history, proposed, limits=limits, packs=packs)
     if decision.allowed:

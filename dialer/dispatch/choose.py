@@ -91,7 +91,7 @@ def choose_contact(
     later = instants_to_check(at, channel)
     for phone in usable_phones(facts, channel, sms_capable=sms_capable):
         proposed = ProposedContact(
-            at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debt=debt
+            at=at, channel=channel, to=phone.number, mode=ContactMode.AUTOMATED, debts=(debt,)
         )
         decision = evaluate_through(facts, history, proposed, later, limits=limits, packs=packs)
         if decision.allowed:

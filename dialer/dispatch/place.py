@@ -25,11 +25,12 @@ from dialer.callbacks.revival import revive
 from dialer.campaigns.definition import StepKind
 from dialer.clock import Clock
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, Debt, OptOut, Phone
+from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
 from dialer.logging import get_logger
 from dialer.pacing import Pacer
+from dialer.suppression import add_opt_out
 from dialer.telephony import (
     AmbiguousCreateError,
     InvalidNumberError,
@@ -337,13 +338,13 @@ def _learn(session: Session, phone: Phone, exc: TelephonyError, *, now: datetime
     elif isinstance(exc, NotSmsCapableError):
         phone.sms_capable = False
     elif isinstance(exc, OptedOutError):
-        session.add(
-            OptOut(
-                phone_id=phone.id,
-                channel=Channel.SMS.value,
-                source=f"twilio {exc.code}",
-                opted_out_at=now,
-            )
+        add_opt_out(
+            session,
+            phone_id=phone.id,
+            channel=Channel.SMS,
+            source=f"twilio {exc.code}",
+            detail="Twilio refused the message: the number replied STOP",
+            now=now,
         )
 
 

@@ -87,7 +87,7 @@ def evaluate_as_of(session: Session, attempt: ContactAttempt, *, packs: RulePack
         channel=Channel(attempt.channel),
         to=attempt.to_number or "",
         mode=ContactMode(attempt.mode),
-        debt=debt_key(attempt.debt_id),
+        debts=(debt_key(attempt.debt_id),),
     )
     return evaluate(facts, history, proposed, limits=limits, packs=packs)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, select, update
 
 from dialer.clock import Clock
 from dialer.importing.csvio import CsvSource, SourceRow
@@ -33,7 +33,15 @@ from dialer.importing.runner import (
     SilentReporter,
 )
 from dialer.importing.upsert import existing_by, insert_rows, table
-from dialer.vocabulary import AttemptOrigin, Channel, Direction, Outcome
+from dialer.vocabulary import (
+    AttemptOrigin,
+    Channel,
+    Direction,
+    Outcome,
+    PhoneStatus,
+    SuppressionKind,
+    SuppressionScope,
+)
 
 HISTORY_SOURCE = "history"
 
@@ -145,6 +153,35 @@ class HistoryWriter:
                 .values(revoked_at=row.at)
             )
             self.counts.opt_ins += revoked.rowcount
+        if reading.wrong_number:
+            self._wrong_number(row, phone_id)
+
+    def _wrong_number(self, row: HistoryRow, phone_id: int) -> None:
+        """A texted wrong-number report: the phone is a wrong party, and its number is listed."""
+        phones, listed = table("phones"), table("suppressed_numbers")
+        reason = f"inbound SMS in {self.file_name} (line {row.line}): wrong number"
+        self.connection.execute(
+            update(phones)
+            .where(phones.c.id == phone_id)
+            .values(status=PhoneStatus.WRONG_PARTY.value, status_reason=reason[:200])
+        )
+        number = self.connection.execute(
+            select(phones.c.e164).where(phones.c.id == phone_id)
+        ).scalar_one()
+        active = self.connection.execute(
+            select(listed.c.id).where(
+                listed.c.e164 == number,
+                listed.c.kind == SuppressionKind.WRONG_NUMBER.value,
+                listed.c.removed_at.is_(None),
+            )
+        ).first()
+        if active is None:
+            insert_rows(self.connection, listed, [
+                {"e164": number, "kind": SuppressionKind.WRONG_NUMBER.value,
+                 "scope": SuppressionScope.ALL.value, "source": HISTORY_SOURCE, "reason": reason,
+                 "added_at": row.at, "added_by": HISTORY_SOURCE, "removed_at": None,
+                 "removed_by": None, "removal_reason": None},
+            ])  # fmt: skip
 
 
 def _when(row: HistoryRow) -> tuple[Any, int]:

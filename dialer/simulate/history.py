@@ -45,8 +45,9 @@ def read_history(
                 to=row.our_number if inbound else row.consumer_number,
                 from_=row.consumer_number if inbound else row.our_number,
                 outcome=row.outcome.value,
-                debt=debt,
+                debts=(debt,),
                 callback_requested=row.callback_requested,
                 body=row.body if inbound else None,
+                mode=row.mode,
             ),
         )

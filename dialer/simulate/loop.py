@@ -221,7 +221,7 @@ class Shard:
             channel=channel,
             to=choice.phone.number,
             mode=ContactMode.AUTOMATED,
-            debt=SIM_DEBT,
+            debts=(SIM_DEBT,),
         )
         self._place(index, proposed, choice.decision)
 
@@ -257,7 +257,7 @@ class Shard:
                 channel=proposed.channel,
                 to=proposed.to,
                 outcome=outcome.value,
-                debt=SIM_DEBT,
+                debts=(SIM_DEBT,),
             )
         )
         if stop_at is not None:
@@ -313,7 +313,7 @@ class Shard:
                 from_=number,
                 body="STOP",
                 outcome="received",
-                debt=SIM_DEBT,
+                debts=(SIM_DEBT,),
             )
         )
         self._change(

@@ -119,7 +119,7 @@ def _reasons(services: Services, consumer_id: int, debt_id: int, channel: Channe
     with services.sessions() as session:
         facts = load_consumer_facts(session, consumer_id, debt_id=debt_id)
         history = load_history(session, consumer_id, since=at - timedelta(days=35))
-    proposed = ProposedContact(at=at, channel=channel, to=CONSUMER, debt=debt_key(debt_id))
+    proposed = ProposedContact(at=at, channel=channel, to=CONSUMER, debts=(debt_key(debt_id),))
     decision = evaluate(facts, history, proposed, packs=load_rule_packs())
     assert not decision.allowed
     return {str(reason.code) for reason in decision.reasons}

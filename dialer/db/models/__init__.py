@@ -15,6 +15,7 @@ from dialer.db.models.people import (
     Phone,
 )
 from dialer.db.models.record import AuditEntry, CaseEvent
+from dialer.db.models.texts import InboxMessage, SuppressedNumber
 from dialer.db.models.users import User
 
 __all__ = [
@@ -28,12 +29,14 @@ __all__ = [
     "ContactLimitVersion",
     "Debt",
     "Disposition",
+    "InboxMessage",
     "InconvenientTimeRecord",
     "OptOut",
     "PacingGrant",
     "Phone",
     "PromiseToPay",
     "ProviderEvent",
+    "SuppressedNumber",
     "User",
     "UserClient",
     "WorkerHeartbeat",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base, JSONType, UTCDateTime
@@ -125,6 +134,15 @@ class OptOut(Base):
     __table_args__ = (
         one_of("channel", Channel),
         Index("ix_opt_outs_phone_channel", "phone_id", "channel"),
+        # At most one opt-out in force per number and channel (dialer.suppression.add_opt_out).
+        Index(
+            "uq_opt_outs_active",
+            "phone_id",
+            "channel",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -62,6 +62,13 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "api.limits": ADMINS,
     "api.save": ADMINS,
     "api.preview": ADMINS,
+    "texts.inbox": SIGNED_IN,
+    "texts.resolve": SIGNED_IN,
+    "texts.restore": SIGNED_IN,
+    "texts.suppression": SUPERVISORS,
+    "texts.add": ADMINS,
+    "texts.upload": ADMINS,
+    "texts.remove": ADMINS,
 }
 NOT_CONSOLE = ("/twilio/", "/static/", "/console/static/", "/healthz", "/metrics")
 ROLES = {"agent": "ann", "supervisor": "sam", "admin": "alice"}
@@ -84,6 +91,9 @@ def fill(rule: str, seeded: Seeded) -> str:
         "user_id": seeded.other_agent_id,
         "ref": "D-1001",
         "flag_id": 1,
+        "message_id": 1,
+        "phone_id": 1,
+        "entry_id": 1,
     }
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 

@@ -18,6 +18,7 @@ from dialer.compliance import (
     render_decision,
     validate_limits,
 )
+from dialer.compliance.packs import parse_pack
 from dialer.errors import InputError, LimitTooLooseError
 from dialer.vocabulary import Channel, Outcome, PhoneType
 
@@ -120,3 +121,31 @@ def test_validate_limits_rejects_reversed_hours(packs: RulePacks) -> None:
 def test_naive_time_is_rejected(packs: RulePacks) -> None:
     with pytest.raises(InputError):
         evaluate(NY, [], _call(datetime(2026, 1, 14, 12, 59)), packs=packs)
+
+
+def test_validate_limits_rejects_a_person_gap_below_one_minute(packs: RulePacks) -> None:
+    with pytest.raises(InputError, match="min_minutes_between_contacts"):
+        validate_limits(AdminLimits(min_minutes_between_contacts=0), country="US", packs=packs)
+    validate_limits(
+        AdminLimits(min_minutes_between_contacts=120, person_lockout_after_conversation=True),
+        country="US",
+        packs=packs,
+    )
+
+
+def test_a_rule_pack_with_a_bad_third_party_rule_names_the_rule_and_field() -> None:
+    pack = {
+        "id": "cn-test",
+        "version": "1",
+        "country": "CN",
+        "rules": [
+            {
+                "id": "cn.third",
+                "kind": "third_party",
+                "citation": "test",
+                "unreachable": {"attempts": 0, "within_days": 30, "outcomes": ["no_answer"]},
+            }
+        ],
+    }
+    with pytest.raises(InputError, match=r"cn\.third.*unreachable\.attempts"):
+        parse_pack(pack, "cn-test.yaml")

@@ -85,6 +85,10 @@ def test_a_chosen_contact_stays_lawful_until_it_can_no_longer_reach_the_consumer
     moments = [at + minute * k for k in range(int(span / minute) + 1)] + [at + span]
     for moment in moments:
         proposed = ProposedContact(
-            at=moment, channel=channel, to=PHONE.number, mode=ContactMode.AUTOMATED, debt="debt-1"
+            at=moment,
+            channel=channel,
+            to=PHONE.number,
+            mode=ContactMode.AUTOMATED,
+            debts=("debt-1",),
         )
         assert evaluate(consumer, [], proposed, packs=PACKS).allowed, moment

@@ -1,7 +1,7 @@
 """faults: a database pacing limiter, worker heartbeats and who holds a debt's claim
 
 Revision ID: f1501
-Revises: o1801
+Revises: t1401
 Create Date: 2026-12-05 21:15:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dialer.db.base import UTCDateTime
 
 revision = "f1501"
-down_revision = "o1801"
+down_revision = "t1401"
 branch_labels = None
 depends_on = None
 
