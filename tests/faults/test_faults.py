@@ -76,13 +76,14 @@ def test_a_worker_killed_mid_dispatch_without_redis(services, tmp_path):
         services, tmp_path, speed=50, faults={"latency_ms": 300}, cps=5, redis_url=None
     ) as run:
         run.start_web()
+        run.start_scheduler()  # its reconciler settles an attempt the kill left `dialing`
         victim = run.start_worker("victim", batch=10)
         run.start_worker("worker-1", batch=5)
         assert wait_for(lambda: any(r.provider_sid for r in run.attempts()), timeout=90), (
             run.state()
         )
         _kill_and_time_the_claims(run, victim)
-        _finish(run, numbers, "kill -9 of a worker (no Redis)")
+        _finish(run, numbers, "kill -9 of a worker (no Redis)", timeout=400)
 
 
 @pytest.mark.faults_full
@@ -93,11 +94,12 @@ def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
         services, tmp_path, speed=50, faults={"latency_ms": 200}, cps=5, redis_url=redis_test_url()
     ) as run:
         run.start_web()
+        run.start_scheduler()  # its reconciler settles an attempt the kill left `dialing`
         victim = run.start_worker("victim", batch=10)
         run.start_worker("worker-1", batch=5)
         time.sleep(1.0 + 0.3 * round_)
         _kill_and_time_the_claims(run, victim)
-        _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}")
+        _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}", timeout=400)
 
 
 @pytest.mark.faults_full
