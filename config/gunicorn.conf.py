@@ -31,9 +31,18 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="diale
 
 
 def on_starting(_server: object) -> None:
-    """Counters start at zero with the process (files a previous run left are removed)."""
+    """In the master, before any worker forks.
+
+    Counters start at zero with the process (files a previous run left are removed). With
+    DIALER_CLOCK_START set (development and demos only), workers started or restarted at
+    different moments must read the same simulated time: they inherit one DIALER_CLOCK_EPOCH.
+    """
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
+    if "DIALER_CLOCK_START" in os.environ and "DIALER_CLOCK_EPOCH" not in os.environ:
+        from dialer.clock import SystemClock
+
+        os.environ["DIALER_CLOCK_EPOCH"] = SystemClock().now().isoformat()
 
 
 def child_exit(_server: object, worker: object) -> None:

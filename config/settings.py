@@ -5,11 +5,19 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialer.errors import ConfigurationError
@@ -74,6 +82,11 @@ class Settings(BaseSettings):
     worker_dead_after_seconds: float = Field(
         default=10.0, alias="DIALER_WORKER_DEAD_AFTER_SECONDS", gt=0
     )
+    # A rehearsal clock (development, test and demo only): the simulated time starts at
+    # DIALER_CLOCK_START and runs at normal speed from the real instant DIALER_CLOCK_EPOCH
+    # (default: when the process starts); a parent sets both so its children agree.
+    clock_start: AwareDatetime | None = Field(default=None, alias="DIALER_CLOCK_START")
+    clock_epoch: AwareDatetime | None = Field(default=None, alias="DIALER_CLOCK_EPOCH")
     # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
     # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
     # sender; assuming first_party would let an agency text against that policy.
@@ -88,6 +101,21 @@ class Settings(BaseSettings):
             msg = "must look like AC followed by 32 hex characters"
             raise ValueError(msg)
         return value
+
+    @field_validator("clock_start", "clock_epoch", mode="before")
+    @classmethod
+    def _iso_with_offset(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            msg = f"{value!r} is not an ISO 8601 time (write it like 2027-03-15T07:55:00-04:00)"
+            raise ValueError(msg) from None
+        if moment.tzinfo is None:
+            msg = f"{value!r} has no UTC offset (write it like 2027-03-15T07:55:00-04:00)"
+            raise ValueError(msg)
+        return moment
 
     @field_validator("public_base_url", "twilio_api_base")
     @classmethod
@@ -121,6 +149,19 @@ class Settings(BaseSettings):
             problems.append("SECRET_KEY must be set in production")
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _rehearsal_clock_only_outside_production(self) -> Settings:
+        if self.clock_start is not None and self.dialer_env == "production":
+            msg = (
+                "DIALER_CLOCK_START is for development and demos only; "
+                "production runs on the real clock (unset it)"
+            )
+            raise ValueError(msg)
+        if self.clock_epoch is not None and self.clock_start is None:
+            msg = "DIALER_CLOCK_EPOCH needs DIALER_CLOCK_START (the time the clock read then)"
+            raise ValueError(msg)
         return self
 
     @model_validator(mode="after")
@@ -160,7 +201,7 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"]) or "settings"
-            lines.append(f"{where}: {error['msg']}")
+            lines.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from exc
 
 

@@ -57,6 +57,9 @@ def show(debt_id: int) -> ResponseReturnValue:
             abort(404)
         form = DispositionForm(formdata=None)
         form.next_page.data = url_for("cases.show", debt_id=debt_id)
+        attempt = request.args.get("attempt", "")
+        if attempt.isdigit():  # from the desk's calls to complete: the disposition is that call's
+            form.attempt_id.data = attempt
         return render_template(
             "case.html",
             view=view,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from console.authz import requires
 from console.charts import bar_chart, gauge
 from console.context import app_services, now, unit_of_work
+from dialer.abandonment import ABANDONMENT_CAP, abandonment_by_campaign
 from dialer.accounts import Permission
 from dialer.dashboard import today
 from dialer.vocabulary import AgentAvailability
@@ -23,6 +24,7 @@ REFRESH_SECONDS = 30  # the page reloads itself: a wall display stays current
 def today_page() -> ResponseReturnValue:
     with unit_of_work() as db:
         stats = today(db, now=now())
+        abandonment = abandonment_by_campaign(db, now=now())
     hours = [(str(h), float(stats.calls_by_local_hour[h])) for h in range(24)]
     unusual = frozenset(str(h) for h in range(24) if str(h) not in LAWFUL_HOURS)
     cps = app_services().settings.calls_per_second
@@ -46,5 +48,11 @@ def today_page() -> ResponseReturnValue:
         ),
     }
     return render_template(
-        "dashboard.html", stats=stats, charts=charts, cps=cps, refresh_seconds=REFRESH_SECONDS
+        "dashboard.html",
+        stats=stats,
+        charts=charts,
+        cps=cps,
+        abandonment=abandonment,
+        abandonment_cap=ABANDONMENT_CAP,
+        refresh_seconds=REFRESH_SECONDS,
     )

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
-from console.context import now, packs, unit_of_work
-from console.forms import AvailabilityForm, DispositionForm
-from dialer import agent_desk
+from console.context import app_services, now, packs, unit_of_work
+from console.forms import AvailabilityForm, DispositionForm, EmptyForm
+from dialer import agent_desk, preview
 from dialer.accounts import Permission
 from dialer.case_page import load_case_view
 from dialer.errors import InputError
@@ -28,8 +28,19 @@ def page() -> ResponseReturnValue:
             view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
         form = AvailabilityForm(availability=desk.availability)
         disposition = _disposition_form(desk.attempt_id)
+        to_complete = [
+            call
+            for call in agent_desk.calls_to_complete(db, user_id=user.id, now=now())
+            if call.attempt_id != desk.attempt_id
+        ]
         return render_template(
-            "desk.html", desk=desk, view=view, form=form, disposition=disposition
+            "desk.html",
+            desk=desk,
+            view=view,
+            form=form,
+            disposition=disposition,
+            to_complete=to_complete,
+            preview_form=EmptyForm(),
         )
 
 
@@ -52,7 +63,11 @@ def case_panel() -> ResponseReturnValue:
             return render_template("_no_case.html")
         view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
         return render_template(
-            "_live_case.html", view=view, disposition=_disposition_form(desk.attempt_id), desk=desk
+            "_live_case.html",
+            view=view,
+            disposition=_disposition_form(desk.attempt_id),
+            desk=desk,
+            preview_form=EmptyForm(),
         )
 
 
@@ -71,6 +86,51 @@ def availability() -> ResponseReturnValue:
                     now=now(),
                     actor=user.username,
                 )
+        except InputError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("desk.page"))
+
+
+@bp.post("/desk/preview/call")
+@requires(Permission.DESK)
+def preview_call() -> ResponseReturnValue:
+    """The agent dials the case in preview: asked again now, the agent's phone rings first."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("desk.page"))
+    from console.gateway import pacer, telephony
+    from dialer.dispatch.place import place
+
+    try:
+        with unit_of_work() as db:
+            reservation = preview.call_previewed(
+                db, agent_id=signed_in().id, now=now(), packs=packs()
+            )
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("desk.page"))
+    services = app_services()
+    placement = place(
+        reservation,
+        sessions=services.sessions,
+        telephony=telephony(),
+        pacer=pacer(),
+        base_url=services.settings.public_base_url,
+        clock=services.clock,
+    )
+    if placement.result == "placed":
+        flash(_("Calling you first, then the consumer."), "ok")
+    else:
+        flash(_("The call could not be placed (%(result)s).", result=placement.result), "error")
+    return redirect(url_for("desk.page"))
+
+
+@bp.post("/desk/preview/skip")
+@requires(Permission.DESK)
+def preview_skip() -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        try:
+            with unit_of_work() as db:
+                preview.skip_previewed(db, agent_id=signed_in().id, now=now())
         except InputError as exc:
             flash(str(exc), "error")
     return redirect(url_for("desk.page"))

@@ -13,25 +13,13 @@ from dialer.limits import current_pacing
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
 from webhooks.extension import services
+from webhooks.extension import telephony as shared_telephony
 
-_TELEPHONY = "dialer.telephony"
 _PACER = "dialer.console.pacer"
 
 
 def telephony() -> Telephony:
-    found = current_app.extensions.get(_TELEPHONY)
-    if found is None:
-        from dialer.telephony.twilio_gateway import TwilioTelephony
-
-        settings = services().settings
-        found = TwilioTelephony.create(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token.get_secret_value(),
-            settings.twilio_api_base,
-            settings.twilio_timeout_seconds,
-        )
-        current_app.extensions[_TELEPHONY] = found
-    return found
+    return shared_telephony()
 
 
 def pacer() -> Pacer:

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dialer.case_record import add_audit_entry
-from dialer.db.models import ContactAttempt, User
+from dialer.db.models import Consumer, ContactAttempt, Debt, User
 from dialer.errors import InputError
 from dialer.vocabulary import TERMINAL_STATUSES, AgentAvailability
 
@@ -91,7 +91,13 @@ def refresh(session: Session, *, user_id: int, now: datetime) -> DeskState:
         attempt is None or attempt.status in TERMINAL_STATUSES
     ):
         ended = attempt.ended_at if attempt is not None and attempt.ended_at else now
-        _move(user, AgentAvailability.WRAP_UP, min(ended, now))
+        # nothing to wrap up after a call nobody answered (a progressive call's reservation)
+        # or one whose disposition the agent recorded during the call
+        to_wrap_up = (
+            attempt is not None and attempt.answered_at is not None and not attempt.disposition
+        )
+        after = AgentAvailability.WRAP_UP if to_wrap_up else AgentAvailability.AVAILABLE
+        _move(user, after, min(ended, now))
     left = _wrap_up_left(user, now)
     if user.availability == AgentAvailability.WRAP_UP and left == 0:
         _move(user, AgentAvailability.AVAILABLE, now)
@@ -132,6 +138,53 @@ def expire_wrap_ups(session: Session, *, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return len(session.scalars(statement).all())
+
+
+RECENT_CALLS = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class CallToComplete:
+    """One of the agent's own ended calls that still has no disposition."""
+
+    attempt_id: int
+    debt_id: int
+    debt_ref: str
+    consumer_name: str
+    ended_at: datetime | None
+    outcome: str | None
+
+
+def calls_to_complete(
+    session: Session, *, user_id: int, now: datetime, limit: int = 20
+) -> list[CallToComplete]:
+    """The agent's calls of the last seven days that ended without a disposition, newest
+    first (the live call is not one of them: it is on the desk)."""
+    rows = session.execute(
+        select(ContactAttempt, Debt, Consumer)
+        .join(Debt, Debt.id == ContactAttempt.debt_id)
+        .join(Consumer, Consumer.id == ContactAttempt.consumer_id)
+        .where(
+            ContactAttempt.agent_id == user_id,
+            ContactAttempt.disposition.is_(None),
+            ContactAttempt.status.in_([s.value for s in TERMINAL_STATUSES]),
+            ContactAttempt.answered_at.is_not(None),
+            ContactAttempt.attempted_at >= now - RECENT_CALLS,
+        )
+        .order_by(ContactAttempt.attempted_at.desc(), ContactAttempt.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        CallToComplete(
+            attempt_id=attempt.id,
+            debt_id=debt.id,
+            debt_ref=debt.external_ref,
+            consumer_name=f"{consumer.first_name} {consumer.last_name}".strip(),
+            ended_at=attempt.ended_at,
+            outcome=attempt.outcome,
+        )
+        for attempt, debt, consumer in rows
+    ]
 
 
 def live_attempt(session: Session, *, user_id: int) -> ContactAttempt | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Update, select, update
+from sqlalchemy import ColumnElement, Update, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from dialer.db.models import User
-from dialer.vocabulary import AgentAvailability, Language
+from dialer.db.models import ContactAttempt, User
+from dialer.vocabulary import AgentAvailability, Language, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +25,44 @@ class ReservedAgent:
     display_name: str
 
 
-def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> ReservedAgent | None:
-    """Mark one available agent on_call for this attempt; None when nobody is free."""
+def free_agents(session: Session) -> int:
+    """Agents who could take a bridged call now (available, active, with a phone)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.availability == AgentAvailability.AVAILABLE,
+                User.is_active.is_(True),
+                User.phone_e164.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def agents_who_can_take_calls(session: Session) -> int:
+    """Active users with a phone and the agent role (whatever their availability now)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.role == Role.AGENT,
+                User.is_active.is_(True),
+                User.phone_e164.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def reserve_agent(
+    session: Session, *, attempt_id: int, now: datetime, language: Language | None = None
+) -> ReservedAgent | None:
+    """Mark one available agent on_call for this attempt; None when nobody is free. An agent
+    who speaks the consumer's `language` goes first, then whoever has waited longest."""
+    speaks = case((User.language == language.value, 0), else_=1) if language else literal(0)
     candidate = (
         select(User.id)
         .where(
@@ -34,7 +70,7 @@ def reserve_agent(session: Session, *, attempt_id: int, now: datetime) -> Reserv
             User.is_active.is_(True),
             User.phone_e164.is_not(None),
         )
-        .order_by(User.availability_changed_at.asc().nulls_first(), User.id)
+        .order_by(speaks, User.availability_changed_at.asc().nulls_first(), User.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
@@ -70,9 +106,10 @@ def release_agent(
     *,
     attempt_id: int,
     now: datetime,
-    to: AgentAvailability = AgentAvailability.WRAP_UP,
+    to: AgentAvailability | None = None,
 ) -> int | None:
-    """The call ended: the agent reserved for it goes to `to` (wrap-up by default)."""
+    """The call ended: the agent reserved for it goes to `to` (by default wrap-up after an
+    answered call, available after an unanswered one)."""
     statement = (
         release_statement(attempt_id, now=now, to=to)
         .returning(User.id)
@@ -86,11 +123,31 @@ def release_statement(
     attempt_id: int | ColumnElement[int],
     *,
     now: datetime | ColumnElement[datetime],
-    to: AgentAvailability = AgentAvailability.WRAP_UP,
+    to: AgentAvailability | None = None,
 ) -> Update:
-    """The UPDATE that frees the agent bridged to `attempt_id` (also in a batched status write)."""
+    """The UPDATE that frees the agent bridged to `attempt_id` (also in a batched status write).
+
+    `to` None: wrap-up after a call that was answered, available again after one that never
+    was (a progressive call reserves its agent before the consumer's phone rings)."""
+    availability: str | ColumnElement[str] = to.value if to is not None else _after_call(attempt_id)
     return (
         update(User)
         .where(User.current_attempt_id == attempt_id)
-        .values(availability=to.value, current_attempt_id=None, availability_changed_at=now)
+        .values(availability=availability, current_attempt_id=None, availability_changed_at=now)
+    )
+
+
+def _after_call(attempt_id: int | ColumnElement[int]) -> ColumnElement[str]:
+    """Wrap-up only after an answered call whose disposition is still to record."""
+    answered = (
+        select(ContactAttempt.id)
+        .where(
+            ContactAttempt.id == attempt_id,
+            ContactAttempt.answered_at.is_not(None),
+            ContactAttempt.disposition.is_(None),
+        )
+        .exists()
+    )
+    return case(
+        (answered, AgentAvailability.WRAP_UP.value), else_=AgentAvailability.AVAILABLE.value
     )

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from dialer.clock import Clock, SystemClock
+from dialer.clock import Clock, OffsetClock, SystemClock
 from dialer.db.engine import make_engine, make_session_factory
 
 
@@ -43,5 +43,12 @@ def build_services(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        clock=clock or clock_from_settings(settings),
     )
+
+
+def clock_from_settings(settings: Settings) -> Clock:
+    """The real clock, or the rehearsal clock DIALER_CLOCK_START / DIALER_CLOCK_EPOCH ask for."""
+    if settings.clock_start is None:
+        return SystemClock()
+    return OffsetClock(settings.clock_start, epoch=settings.clock_epoch)

@@ -20,6 +20,31 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class OffsetClock:
+    """Real time running at normal speed from a chosen start (rehearsals and demos).
+
+    The clock read `start` at the real instant `epoch`; from then on it moves with the real
+    clock, so processes given the same `start` and `epoch` agree however late each started.
+    """
+
+    def __init__(
+        self, start: datetime, *, epoch: datetime | None = None, real: Clock | None = None
+    ) -> None:
+        if start.tzinfo is None or (epoch is not None and epoch.tzinfo is None):
+            msg = "OffsetClock needs timezone-aware start and epoch times"
+            raise ValueError(msg)
+        self._real = real or SystemClock()
+        self._offset = start - (epoch or self._real.now())
+
+    @property
+    def offset(self) -> timedelta:
+        """Simulated time minus real time."""
+        return self._offset
+
+    def now(self) -> datetime:
+        return (self._real.now() + self._offset).astimezone(UTC)
+
+
 class FakeClock:
     """A clock that only moves when told to; used by tests and the simulator."""
 

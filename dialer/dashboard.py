@@ -16,7 +16,10 @@ from dialer.db.models import CaseEvent, ContactAttempt, User
 from dialer.vocabulary import AgentAvailability, Channel, Direction, Outcome, Role
 
 PACING_BUCKET_MINUTES = 30
-REACHED = frozenset({Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL})
+# An abandoned call reached a person but is no right-party contact: it counts only below.
+REACHED = frozenset(
+    {Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL, Outcome.ABANDONED}
+)
 
 
 @dataclass

@@ -1,6 +1,11 @@
 """A call an agent places by hand from a case: checked by the engine like any other (mode
 agent), reserved with the decision snapshot, then placed through the gateway by the dispatch
-placer; the case is live on the agent's desk while the call is up."""
+placer; the case is live on the agent's desk while the call is up.
+
+The agent's phone rings first; when the agent answers, the consumer is dialled and bridged
+(`<Dial>`), so no prerecorded or synthesised prompt ever reaches the consumer. An agent with no
+phone, or who is not available (or still wrapping up), is refused before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +18,50 @@ from dialer.campaigns.definition import CampaignDefinition, StepKind
 from dialer.case_record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact, primary_number
-from dialer.db.models import Campaign, ContactAttempt, Debt, Phone
+from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
 from dialer.dispatch.choose import caller_id, instants_to_check
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError, NotFoundError
-from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, ContactMode, Direction
+from dialer.vocabulary import (
+    AgentAvailability,
+    AttemptOrigin,
+    AttemptStatus,
+    Channel,
+    ContactMode,
+    Direction,
+)
 
 
 class ContactNotLawfulError(InputError):
     """The engine blocked the contact; the message says why and when it would be lawful."""
+
+
+class AgentCannotCallError(InputError):
+    """The agent cannot take a call now (no phone, not available); the message says what."""
+
+
+def ready_phone(agent: User) -> str:
+    """The phone that rings first; refused with what is missing when there is none."""
+    if not agent.phone_e164:
+        raise AgentCannotCallError(
+            f"{agent.username} has no phone number: calls ring the agent's phone first, so an "
+            "admin must add one to the profile (Users page) before calls can be placed"
+        )
+    return agent.phone_e164
+
+
+def ready_agent(session: Session, agent_id: int) -> User:
+    """The agent who will be rung first, locked; refused when they have no phone or are busy."""
+    agent = session.get(User, agent_id, with_for_update=True)
+    if agent is None or not agent.is_active:
+        raise AgentCannotCallError(f"no active user with id {agent_id}")
+    ready_phone(agent)
+    if agent.availability != AgentAvailability.AVAILABLE:
+        raise AgentCannotCallError(
+            f"{agent.username} is {agent.availability.replace('_', ' ')}: set yourself "
+            "available on the desk before placing a call"
+        )
+    return agent
 
 
 def reserve_manual_call(
@@ -37,6 +77,7 @@ def reserve_manual_call(
     debt = session.get(Debt, debt_id)
     if debt is None:
         raise NotFoundError(f"no case with id {debt_id}")
+    agent = ready_agent(session, agent_id)
     lock_consumer(session, debt.consumer_id)
     to = primary_number(session, consumer_id=debt.consumer_id)
     if to is None:
@@ -88,7 +129,7 @@ def reserve_manual_call(
         attempt_id=attempt.id,
         at=now,
         kind="manual_call",
-        summary="Agent placed a call by hand",
+        summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
         detail={"decision": decision.decision},
     )
@@ -100,6 +141,7 @@ def reserve_manual_call(
         from_=sender,
         step_kind=StepKind.AGENT,
         reserved_at=now,
+        ring_first=agent.phone_e164,
     )
 
 

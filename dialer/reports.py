@@ -34,7 +34,10 @@ from dialer.errors import InputError
 from dialer.vocabulary import Channel, Direction, Outcome
 
 MAX_DAYS = 366
-REACHED = frozenset({Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL})
+# An abandoned call (no agent for a person who asked) reached someone but is no conversation.
+REACHED = frozenset(
+    {Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL, Outcome.ABANDONED}
+)
 SMS_SETTLED = frozenset({Outcome.DELIVERED, Outcome.UNDELIVERED, Outcome.FAILED})
 AUTOMATED = "automated"  # the agent column of contacts no agent made
 

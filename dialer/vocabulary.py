@@ -91,6 +91,9 @@ class Outcome(StrEnum):
     BUSY = "busy"
     FAILED = "failed"
     CANCELED = "canceled"
+    # a person answered and asked for an agent, and none was free (or the agent did not pick
+    # up): a placed call, never a conversation (no lockout, no right-party contact)
+    ABANDONED = "abandoned"
     # sms
     SENT = "sent"
     DELIVERED = "delivered"
@@ -108,6 +111,7 @@ CALL_OUTCOMES = frozenset(
         Outcome.BUSY,
         Outcome.FAILED,
         Outcome.CANCELED,
+        Outcome.ABANDONED,
     }
 )
 SMS_OUTCOMES = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.UNDELIVERED, Outcome.FAILED})

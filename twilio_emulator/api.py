@@ -17,7 +17,6 @@ from twilio_emulator.shapes import (
     error_body,
     message_json,
     new_sid,
-    now,
     page_json,
     sms_segments,
 )
@@ -96,7 +95,7 @@ def create_call(account: str) -> tuple[Response, int]:
     detection = form_one("MachineDetection")
     if form_one("SendDigits"):
         detection = None
-    moment = now()
+    moment = emulator.store.now()
     call = CallRecord(
         sid=new_sid("CA"),
         account_sid=account,
@@ -121,7 +120,7 @@ def create_call(account: str) -> tuple[Response, int]:
     )
     with emulator.store.lock:
         emulator.store.calls[call.sid] = call
-        emulator.store.call_creates.append(time.time())
+        emulator.store.call_creates.append(emulator.store.now().timestamp())
     emulator.calls.start(call)
     body = call_json(call)
     lose_response_if_asked()
@@ -270,7 +269,7 @@ def create_message(account: str) -> tuple[Response, int]:
     code = emulator.scenarios.sms_create_error(to, sender)
     if code is not None:
         return error(code, 400, to=to, from_=sender)
-    moment = now()
+    moment = emulator.store.now()
     msg = MessageRecord(
         sid=new_sid("SM"),
         account_sid=account,
@@ -285,7 +284,7 @@ def create_message(account: str) -> tuple[Response, int]:
     )
     with emulator.store.lock:
         emulator.store.messages[msg.sid] = msg
-        emulator.store.message_creates.append(time.time())
+        emulator.store.message_creates.append(emulator.store.now().timestamp())
     emulator.messages.start(msg)
     payload = message_json(msg)
     lose_response_if_asked()
@@ -322,5 +321,5 @@ def message_resource(account: str, sid: str) -> tuple[Response | str, int]:
                 msg.body = request.form["Body"]
             if form_one("Status") == "canceled" and msg.status in {"queued", "scheduled"}:
                 msg.status = "canceled"
-            msg.date_updated = now()
+            msg.date_updated = store.now()
         return jsonify(message_json(msg)), 200

@@ -16,7 +16,7 @@ from twilio_emulator.messages import MessageFlow
 from twilio_emulator.pacing import Pacer, max_in_window
 from twilio_emulator.scenarios import Scenarios
 from twilio_emulator.shapes import error_body
-from twilio_emulator.state import Store
+from twilio_emulator.state import Clock, Store
 
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
 DEFAULT_AUTH_TOKEN = "dev-auth-token-not-secret"  # noqa: S105 - matches config/settings.py dev value
@@ -31,6 +31,7 @@ class Emulator:
         account_sid: str = DEFAULT_ACCOUNT_SID,
         auth_token: str = DEFAULT_AUTH_TOKEN,
         config: EmulatorConfig | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -39,7 +40,7 @@ class Emulator:
         self._lost_lock = threading.Lock()
         self._lost_remaining = self._config.faults.lose_responses
         self._fault_rng = random.Random(self._config.seed + 1)
-        self.store = Store()
+        self.store = Store(clock)
         self.engine = Engine(speed=self._config.speed)
         self.pacer = Pacer(self._config.cps)
         self.scenarios = Scenarios(self.store, self.config, self._config.seed)

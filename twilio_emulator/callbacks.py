@@ -120,7 +120,7 @@ class Dispatcher:
                     status=status,
                     attempt=attempt,
                     token=token,
-                    at=time.time(),
+                    at=self._store.now().timestamp(),
                 )
             )
             if not reason or not overrides.retries_on(reason) or time.monotonic() > deadline:

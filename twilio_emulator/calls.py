@@ -12,7 +12,7 @@ from twilio_emulator.config import EmulatorConfig
 from twilio_emulator.engine import Engine
 from twilio_emulator.pacing import Pacer
 from twilio_emulator.scenarios import Scenarios
-from twilio_emulator.shapes import API_VERSION, new_sid, now, rfc2822
+from twilio_emulator.shapes import API_VERSION, new_sid, rfc2822
 from twilio_emulator.state import CallRecord, Store
 
 SIP_CODES = {"completed": "200", "busy": "486", "no-answer": "487", "failed": "404"}
@@ -45,6 +45,33 @@ class CallFlow:
         wait = self.pacer.slot()
         call.queue_time_ms = int(wait * 1000)
         self.engine.after_real(wait, lambda: self._dequeue(call))
+
+    def inbound(
+        self, *, account_sid: str, from_: str, to: str, url: str, status_url: str | None
+    ) -> CallRecord:
+        """A consumer calls one of our numbers: the call is answered at once and the voice URL
+        is fetched (signed) as Twilio does for an incoming call; the caller's script (keyed by
+        their number) says which keys they press."""
+        moment = self.store.now()
+        call = CallRecord(
+            sid=new_sid("CA"),
+            account_sid=account_sid,
+            to=to,
+            from_=from_,
+            date_created=moment,
+            date_updated=moment,
+            plan=self.scenarios.plan_call(from_, None),
+            url=url,
+            status_callback=status_url,
+            events=frozenset({"completed"}),
+            direction="inbound",
+            status="ringing",
+            callbacks_started=True,
+        )
+        with self.store.lock:
+            self.store.calls[call.sid] = call
+        self.engine.after(0.5, lambda: self._answer(call))
+        return call
 
     def cancel(self, call: CallRecord) -> bool:
         with self.store.lock:
@@ -82,7 +109,7 @@ class CallFlow:
             if call.status != "queued":
                 return
             call.callbacks_started = True
-            call.date_updated = now()
+            call.date_updated = self.store.now()
         self._status_event(call, "initiated", "initiated")
         if call.plan.outcome == "failed":
             self.engine.after(1.0, lambda: self._end(call, "failed"))
@@ -94,7 +121,7 @@ class CallFlow:
             if call.status != "queued":
                 return
             call.status = "ringing"
-            call.date_updated = now()
+            call.date_updated = self.store.now()
         self._status_event(call, "ringing", "ringing")
         outcome = call.plan.outcome
         if outcome == "busy":
@@ -109,7 +136,7 @@ class CallFlow:
             if call.status != "ringing":
                 return
             call.status = "in-progress"
-            call.start_time = call.date_updated = now()
+            call.start_time = call.date_updated = self.store.now()
             call.answered_at = time.monotonic()
         self._status_event(call, "answered", "in-progress")
         self.engine.submit(lambda: self._spawn_runner(call))
@@ -173,7 +200,7 @@ class CallFlow:
 
     def _finish_locked(self, call: CallRecord, status: str) -> None:
         call.status = status
-        call.end_time = call.date_updated = now()
+        call.end_time = call.date_updated = self.store.now()
         if call.answered_at is not None:
             elapsed = (time.monotonic() - call.answered_at) * self.engine.speed
             call.duration = max(round(elapsed), 1)
@@ -209,7 +236,7 @@ class CallFlow:
         params = self.voice_params(call, status)
         params += [
             ("SequenceNumber", str(sequence)),
-            ("Timestamp", rfc2822(now()) or ""),
+            ("Timestamp", rfc2822(self.store.now()) or ""),
             ("CallbackSource", "call-progress-events"),
         ]
         if event == "completed":
@@ -238,7 +265,7 @@ class CallFlow:
             ("RecordingDuration", str(round(seconds))),
             ("RecordingChannels", "1"),
             ("RecordingSource", source),
-            ("RecordingStartTime", rfc2822(now()) or ""),
+            ("RecordingStartTime", rfc2822(self.store.now()) or ""),
         ]
         self.dispatcher.send(url, params, kind="recording")
         return recording_url

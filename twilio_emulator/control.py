@@ -8,6 +8,8 @@ GET  /_emulator/scripts                -> {number: script}
 PUT|POST /_emulator/scripts/<number>   NumberScript fields as JSON -> the script
 DELETE /_emulator/scripts/<number>
 POST /_emulator/inbound-sms {from, to, body, url?} -> {sid, url, webhook_status, webhook_body}
+POST /_emulator/inbound-call {from, to, url, status_url?} -> {sid}: the caller's number script
+                                        says which keys they press; the call is answered at once
 GET  /_emulator/stats                  -> create timestamps, max per 1-second window, 429s, statuses
 GET  /_emulator/callbacks              -> every webhook sent (url, kind, params, status, token)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
@@ -96,6 +98,23 @@ def inbound_sms() -> tuple[Response, int]:
         url=url if isinstance(url, str) else None,
     )
     return jsonify(result), 200
+
+
+@bp.post("/inbound-call")
+def inbound_call() -> tuple[Response, int]:
+    data = body()
+    sender, to, url = data.get("from"), data.get("to"), data.get("url")
+    if not (isinstance(sender, str) and isinstance(to, str) and isinstance(url, str)):
+        return bad("from, to and url are required strings")
+    status_url = data.get("status_url")
+    call = emu().calls.inbound(
+        account_sid=emu().account_sid,
+        from_=sender,
+        to=to,
+        url=url,
+        status_url=status_url if isinstance(status_url, str) else None,
+    )
+    return jsonify({"sid": call.sid}), 200
 
 
 @bp.get("/stats")

@@ -10,7 +10,7 @@ from twilio_emulator.callbacks import Dispatcher, Params
 from twilio_emulator.config import EmulatorConfig
 from twilio_emulator.engine import Engine
 from twilio_emulator.scenarios import OPT_IN_WORDS, OPT_OUT_WORDS, Scenarios
-from twilio_emulator.shapes import API_VERSION, new_sid, now, sms_segments
+from twilio_emulator.shapes import API_VERSION, new_sid, sms_segments
 from twilio_emulator.state import MessageRecord, Store
 
 FINAL = frozenset({"delivered", "undelivered", "failed"})
@@ -67,7 +67,7 @@ class MessageFlow:
             if msg.status in FINAL or msg.status == "canceled":
                 return
             msg.status = status
-            msg.date_updated = now()
+            msg.date_updated = self.store.now()
             if status == "sent":
                 msg.date_sent = msg.date_updated
             if status in {"undelivered", "failed"}:
@@ -85,14 +85,14 @@ class MessageFlow:
         if msg.error_code is not None:
             params.append(("ErrorCode", str(msg.error_code)))
         if status in {"delivered", "undelivered"}:
-            params.append(("RawDlrDoneDate", now().strftime("%y%m%d%H%M")))
+            params.append(("RawDlrDoneDate", self.store.now().strftime("%y%m%d%H%M")))
         self.dispatcher.send(msg.status_callback, params, kind=f"sms-{status}")
 
     def inbound(
         self, *, account_sid: str, from_: str, to: str, body: str, url: str | None
     ) -> dict[str, Any]:
         """Record an inbound SMS, apply STOP/START, and POST it (signed) to the webhook."""
-        moment = now()
+        moment = self.store.now()
         msg = MessageRecord(
             sid=new_sid("SM"),
             account_sid=account_sid,

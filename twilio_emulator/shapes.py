@@ -58,10 +58,6 @@ def new_sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def rfc2822(moment: datetime | None) -> str | None:
     if moment is None:
         return None

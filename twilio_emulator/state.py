@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from twilio_emulator.config import NumberScript
 
@@ -97,16 +97,34 @@ class CallbackLogEntry:
     at: float
 
 
-class Store:
-    """Calls, messages, opt-outs, scripts and statistics; every access holds `lock`."""
+class Clock(Protocol):
+    """What time it is for the emulator (timezone-aware UTC); `dialer.clock` fits."""
 
-    def __init__(self) -> None:
+    def now(self) -> datetime: ...
+
+
+class WallClock:
+    """The real time (the emulator's default, as on Twilio)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class Store:
+    """Calls, messages, opt-outs, scripts and statistics; every access holds `lock`.
+
+    `clock` stamps everything the emulator records and reports (date_created, start_time,
+    date_sent, callback times): a rehearsal clock makes the emulator live at that time.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or WallClock()
         self.lock = threading.RLock()
         self.calls: dict[str, CallRecord] = {}
         self.messages: dict[str, MessageRecord] = {}
         self.scripts: dict[str, NumberScript] = {}
         self.opted_out: set[str] = set()
-        self.call_creates: list[float] = []  # wall-clock epoch seconds of accepted call creates
+        self.call_creates: list[float] = []  # epoch seconds (on `clock`) of accepted call creates
         self.message_creates: list[float] = []
         self.sms_queue_free_at: dict[str, float] = {}  # sender -> monotonic time its queue empties
         self.rejected_429 = 0
@@ -126,6 +144,9 @@ class Store:
             self.sms_queue_free_at.clear()
             self.rejected_429 = 0
             self.callback_log.clear()
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
     def log_callback(self, entry: CallbackLogEntry) -> None:
         with self.lock:

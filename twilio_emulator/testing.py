@@ -26,6 +26,7 @@ import requests
 from twilio_emulator.app import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Emulator
 from twilio_emulator.config import EmulatorConfig
 from twilio_emulator.server import EmulatorServer
+from twilio_emulator.state import Clock
 
 
 def free_port() -> int:
@@ -65,6 +66,14 @@ class EmulatorHandle:
         result: dict[str, Any] = self._control("POST", "inbound-sms", json=payload)
         return result
 
+    def inbound_call(
+        self, *, from_: str, to: str, url: str, status_url: str | None = None
+    ) -> dict[str, Any]:
+        """A consumer calls `to`: the emulator fetches `url` (signed), as Twilio would."""
+        payload = {"from": from_, "to": to, "url": url, "status_url": status_url}
+        result: dict[str, Any] = self._control("POST", "inbound-call", json=payload)
+        return result
+
     def stats(self) -> dict[str, Any]:
         result: dict[str, Any] = self._control("GET", "stats")
         return result
@@ -86,6 +95,7 @@ def running_emulator(
     account_sid: str = DEFAULT_ACCOUNT_SID,
     auth_token: str = DEFAULT_AUTH_TOKEN,
     port: int = 0,
+    clock: Clock | None = None,
     **config: object,
 ) -> Iterator[EmulatorHandle]:
     """An emulator served on 127.0.0.1 by a background thread of this process.
@@ -97,6 +107,7 @@ def running_emulator(
         account_sid=account_sid,
         auth_token=auth_token,
         config=EmulatorConfig().updated(dict(config)),
+        clock=clock,
     )
     server = EmulatorServer(emulator, "127.0.0.1", port).start()
     try:
@@ -113,10 +124,16 @@ def emulator_process(
     port: int | None = None,
     extra_args: tuple[str, ...] = (),
     startup_timeout: float = 15.0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[EmulatorHandle]:
-    """The emulator as a real process (`python -m twilio_emulator`), for end-to-end tests."""
+    """The emulator as a real process (`python -m twilio_emulator`), for end-to-end tests.
+
+    `env` adds to the environment (e.g. DIALER_CLOCK_START / DIALER_CLOCK_EPOCH).
+    """
     chosen = port or free_port()
-    env = dict(os.environ, TWILIO_ACCOUNT_SID=account_sid, TWILIO_AUTH_TOKEN=auth_token)
+    env = dict(
+        os.environ, **(env or {}), TWILIO_ACCOUNT_SID=account_sid, TWILIO_AUTH_TOKEN=auth_token
+    )
     command = [sys.executable, "-m", "twilio_emulator", "--port", str(chosen), *extra_args]
     process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
     handle = EmulatorHandle(f"http://127.0.0.1:{chosen}", account_sid, auth_token)

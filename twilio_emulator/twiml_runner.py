@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from twilio_emulator.shapes import new_sid, now
+from twilio_emulator.shapes import new_sid
 from twilio_emulator.state import CallPlan, CallRecord
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class TwimlRunner:
         if status == "answered" and ring < timeout:
             with self.flow.store.lock:
                 child.status = "in-progress"
-                child.start_time = now()
+                child.start_time = self.flow.store.now()
             whisper = number_el.get("url") if number_el is not None else None
             method = number_el.get("method", "POST") if number_el is not None else "POST"
             if whisper and not self.whisper(child, urljoin(doc.url, whisper), method):
@@ -178,7 +178,7 @@ class TwimlRunner:
             status = "no-answer"
         with self.flow.store.lock:
             child.status = "completed" if status == "completed" else status
-            child.end_time = child.date_updated = now()
+            child.end_time = child.date_updated = self.flow.store.now()
             child.duration = duration
         extra = [
             ("DialCallStatus", status),
@@ -190,7 +190,7 @@ class TwimlRunner:
 
     def child_leg(self, number: str, caller: str) -> CallRecord:
         parent = self.call
-        moment = now()
+        moment = self.flow.store.now()
         child = CallRecord(
             sid=new_sid("CA"),
             account_sid=parent.account_sid,

@@ -14,12 +14,14 @@ from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
 from dialer.ledger import WebhookSpool, drain_spool
 from dialer.logging import get_logger
+from dialer.telephony import Telephony
 
 log = get_logger(__name__)
 
 _KEY = "dialer"
 _BATCHES = "dialer.call_status_batches"
 _SPOOL = "dialer.webhook_spool"
+_TELEPHONY = "dialer.telephony"
 DRAIN_SECONDS = 2.0
 
 CallStatusBatches = GroupCommit[StatusCallback, Applied]
@@ -86,3 +88,21 @@ def _drain_forever(services: Services, spool: WebhookSpool, every: float) -> Non
             continue
         if report.stored:
             log.info("spool_drained", stored=report.stored, kept=report.kept)
+
+
+def telephony() -> Telephony:
+    """The app's telephony gateway (the official twilio client), built on first use; tests put
+    their own (a FakeTelephony) in app.extensions["dialer.telephony"]."""
+    found = current_app.extensions.get(_TELEPHONY)
+    if found is None:
+        from dialer.telephony.twilio_gateway import TwilioTelephony
+
+        settings = services().settings
+        found = TwilioTelephony.create(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_api_base,
+            settings.twilio_timeout_seconds,
+        )
+        current_app.extensions[_TELEPHONY] = found
+    return found

@@ -17,6 +17,7 @@ from dialer.vocabulary import Language
 SAY_LANGUAGE = {Language.EN: "en-US", Language.ES: "es-US", Language.ZH: "cmn-CN"}
 GATHER_TIMEOUT_SECONDS = 6
 DIAL_TIMEOUT_SECONDS = 20
+RECORD_MAX_SECONDS = 120
 FALLBACK_TEXT = "We are sorry, we cannot continue this call right now. Goodbye."
 
 
@@ -64,6 +65,30 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
         dial.number(
             step.agent_number, url=whisper_url(base_url, attempt_id=step.attempt_id), method="POST"
         )
+    elif step.kind is StepKind.DIAL_CONSUMER and step.consumer_number:
+        # The agent's leg: the consumer hears nothing synthesised, only the agent.
+        dial = response.dial(
+            caller_id=step.caller_id,
+            timeout=DIAL_TIMEOUT_SECONDS,
+            action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
+            method="POST",
+        )
+        dial.number(step.consumer_number)
+    elif step.kind is StepKind.RECORD:
+        for text in _texts(step):
+            response.say(text, language=language)
+        response.record(
+            max_length=RECORD_MAX_SECONDS,
+            play_beep=True,
+            action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.RECORDED),
+            method="POST",
+            recording_status_callback=f"{base_url}/twilio/voice/recording?attempt={step.attempt_id}",
+            recording_status_callback_method="POST",
+        )
+    elif step.audio_url:
+        response.play(step.audio_url)
+        if step.kind is StepKind.SAY_AND_HANG_UP:
+            response.hangup()
     else:
         for text in _texts(step):
             response.say(text, language=language)

@@ -7,18 +7,21 @@ from collections.abc import Callable
 from flask import Blueprint, Response
 from sqlalchemy.orm import Session
 
-from dialer.callbacks import APPLIERS, EventKind, ivr
-from dialer.callbacks.events import CallStatusEvent, VoiceRequest
+from dialer.callbacks import APPLIERS, EventKind, calls, ivr
+from dialer.callbacks.events import AmdEvent, CallStatusEvent, VoiceRequest
 from dialer.callbacks.status_batch import StatusCallback, can_batch
-from dialer.callbacks.steps import VoiceStep
+from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import ingest
-from webhooks.extension import call_status_batches, services, webhook_spool
+from dialer.logging import get_logger
+from dialer.telephony import TelephonyError
+from webhooks.extension import call_status_batches, services, telephony, webhook_spool
 from webhooks.forms import TwilioRequest
 from webhooks.security import protect
-from webhooks.twiml import render_fallback, render_voice_step
+from webhooks.twiml import gather_url, render_fallback, render_voice_step
 
 bp = protect(Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice"))
 
+log = get_logger(__name__)
 IvrHandler = Callable[..., VoiceStep]
 XML = "text/xml"
 
@@ -86,9 +89,36 @@ def status() -> Response:
     return acknowledge(EventKind.CALL_STATUS)
 
 
+VOICEMAIL_DROP = "voicemail_drop"  # remembered with the AMD event: the call was redirected
+
+
 @bp.post("/amd")
 def amd() -> Response:
-    return acknowledge(EventKind.CALL_AMD)
+    """Async AMD: who answered. A machine whose greeting has ended gets the limited-content
+    message at once: the live call is redirected (Calls update, official client)."""
+    svc = services()
+    now = svc.clock.now()
+    event = TwilioRequest.from_flask().event(EventKind.CALL_AMD)
+    found = AmdEvent.from_payload(event.payload)
+
+    def apply(session: Session) -> str | None:
+        attempt = calls.apply_amd_event(session, found, now=now)
+        return VOICEMAIL_DROP if calls.voicemail_drop_due(attempt) else None
+
+    result = ingest(svc.sessions, event, apply=apply, now=now)
+    if result.ok and not result.duplicate and result.response == VOICEMAIL_DROP:
+        _redirect_to_voicemail(found, base_url=svc.settings.public_base_url)
+    return Response(status=204 if result.ok else 500)
+
+
+def _redirect_to_voicemail(found: AmdEvent, *, base_url: str) -> None:
+    if found.attempt_id is None or not found.call_sid:
+        return
+    url = gather_url(base_url, attempt_id=found.attempt_id, stage=Stage.VOICEMAIL)
+    try:
+        telephony().redirect_call(found.call_sid, url=url)
+    except TelephonyError as exc:  # the call ended meanwhile: nothing to leave a message on
+        log.info("voicemail_redirect_failed", attempt_id=found.attempt_id, error=str(exc))
 
 
 @bp.post("/recording")

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from dialer import metrics
 from dialer.agents import release_agent
-from dialer.attempts import apply_call_status, call_outcome, is_terminal, parse_call_status
+from dialer.attempts import (
+    apply_call_status,
+    call_outcome,
+    is_machine,
+    is_terminal,
+    parse_call_status,
+)
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, RecordingEvent
 from dialer.callbacks.replanning import mark_debt_for_replanning
@@ -131,8 +137,22 @@ def apply_call_status_event(
     return attempt
 
 
+def voicemail_drop_due(attempt: ContactAttempt) -> bool:
+    """Async AMD heard a machine (with DetectMessageEnd: after its greeting ended) on a live
+    call nobody confirmed and that left no message yet: redirect it to the voicemail now.
+    A call with an agent on it (progressive, bridged at answer) is left to the agent."""
+    return (
+        is_machine(attempt.answered_by)
+        and attempt.status == AttemptStatus.IN_PROGRESS.value
+        and not attempt.identity_confirmed
+        and attempt.outcome is None
+        and attempt.agent_id is None
+    )
+
+
 def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> ContactAttempt:
-    """Async AMD result: who answered. A machine gets the voicemail at the next TwiML turn."""
+    """Async AMD result: who answered. A machine's live call is redirected to the voicemail
+    by the webhook (`voicemail_drop_due`), else it gets it at the next TwiML turn."""
     attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     attempt.answered_by = event.answered_by
     attempt.updated_at = now

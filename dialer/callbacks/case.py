@@ -116,3 +116,10 @@ def case_view(session: Session, attempt: ContactAttempt) -> CaseView:
         language=Language(consumer.language),
         context=message_context(session, consumer=consumer, debt=debt, attempt=attempt),
     )
+
+
+def voicemail_audio_url(session: Session, view: CaseView) -> str | None:
+    """The campaign's recorded limited-content message, if it has one."""
+    definition = _definition(session, view.debt.campaign_id if view.debt else None)
+    url = definition.get("voicemail_audio_url")
+    return str(url) if url else None

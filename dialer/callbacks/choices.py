@@ -118,19 +118,28 @@ def request_callback(session: Session, view: CaseView, *, window: str, now: date
         kind="callback_requested",
         now=now,
         detail={"window": window},
-        summary=f"Consumer asked to be called back ({window})",
+        summary=(
+            f"Consumer asked to be called back ({window})"
+            if window
+            else "Consumer left a message asking to be called back"
+        ),
     )
 
 
-def agent_unavailable(session: Session, view: CaseView, *, now: datetime) -> None:
-    """The consumer asked for an agent and nobody was free: count it, offer a call back."""
-    view.attempt.callback_requested = True
+def agent_unavailable(
+    session: Session, view: CaseView, *, now: datetime, why: str = "none was available"
+) -> None:
+    """The consumer asked for an agent and got none: an abandoned call, not a conversation
+    (no lockout, no right-party contact, no escalation). They hear who we are and are offered
+    a call back; only a time they choose is a callback request."""
+    view.attempt.outcome = Outcome.ABANDONED.value
     _event(
         view,
         session,
         kind="agent_unavailable",
         now=now,
-        summary="Consumer asked for an agent; none was available",
+        detail={"outcome": Outcome.ABANDONED.value},
+        summary=f"Consumer asked for an agent; {why}: call abandoned, callback offered",
     )
 
 
@@ -165,4 +174,18 @@ def agent_answered(session: Session, view: CaseView, *, now: datetime) -> None:
         now=now,
         detail={"agent_id": view.attempt.agent_id},
         summary="Agent answered the bridged call",
+    )
+
+
+def consumer_leg_ended(
+    session: Session, view: CaseView, *, outcome: Outcome, now: datetime
+) -> None:
+    """The consumer's leg of a call the agent answered first has ended."""
+    _event(
+        view,
+        session,
+        kind="consumer_leg",
+        now=now,
+        detail={"outcome": outcome.value, "agent_id": view.attempt.agent_id},
+        summary=f"Consumer's leg of the agent's call ended: {outcome.value}",
     )

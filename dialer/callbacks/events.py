@@ -118,10 +118,16 @@ class VoiceRequest:
     try_number: int = 1
     digits: str = ""
     dial_status: str | None = None
+    direction: str | None = None  # inbound for a call a consumer made to one of our numbers
+    from_number: str | None = None
+    to_number: str | None = None
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> VoiceRequest:
         return cls(
+            direction=form_value(payload, "Direction"),
+            from_number=(form_value(payload, "From") or "").strip() or None,
+            to_number=(form_value(payload, "To") or "").strip() or None,
             attempt_id=attempt_of(payload),
             call_sid=form_value(payload, "CallSid") or "",
             answered_by=form_value(payload, "AnsweredBy") or None,

@@ -13,16 +13,25 @@ from sqlalchemy.orm import Session
 from dialer import agents
 from dialer.agents import release_agent
 from dialer.attempts import advance, is_machine
-from dialer.callbacks import choices
-from dialer.callbacks.case import CaseView, case_view, load_attempt
+from dialer.callbacks import choices, inbound_call
+from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
+from dialer.db.models import ContactAttempt
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
-from dialer.vocabulary import AgentAvailability, AttemptStatus, Language
+from dialer.vocabulary import (
+    AgentAvailability,
+    AttemptOrigin,
+    AttemptStatus,
+    Direction,
+    Language,
+    Outcome,
+)
 
 P = VoicePrompt
 MAX_TRIES = 2
 BRIDGED = frozenset({"completed", "answered"})
+DIALED = {"no-answer": Outcome.NO_ANSWER, "busy": Outcome.BUSY, "canceled": Outcome.NO_ANSWER}
 
 
 def _ask(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int = 1) -> VoiceStep:
@@ -47,7 +56,14 @@ def _bye(view: CaseView, *prompts: P, window: str = "") -> VoiceStep:
 
 
 def _voicemail(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+    # a progressive call reserved its agent before dialling: a machine frees them at once
+    release_agent(session, attempt_id=view.attempt.id, now=now, to=AgentAvailability.AVAILABLE)
     choices.voicemail_left(session, view, now=now)
+    audio = voicemail_audio_url(session, view)
+    if audio:
+        return VoiceStep(
+            StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context, audio_url=audio
+        )
     return _bye(view, P.VOICEMAIL)
 
 
@@ -59,15 +75,57 @@ def _answered(view: CaseView, *, now: datetime) -> None:
 
 
 def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
-    """The call was answered: voicemail for a machine (sync AMD), else the identity question."""
+    """The call was answered: voicemail for a machine (sync AMD), else the identity question.
+
+    A manual call rang the agent first: the agent answered, the consumer is dialled now.
+    A progressive agent step reserved its agent before dialling: the consumer goes straight
+    to that agent."""
+    if inbound_call.is_inbound(request):
+        return inbound_call.answer_inbound(session, request, now=now)
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid, now=now)
     if request.answered_by:
         attempt.answered_by = request.answered_by
     view = case_view(session, attempt)
     _answered(view, now=now)
+    if rang_agent_first(attempt, request):
+        choices.agent_answered(session, view, now=now)
+        return VoiceStep(
+            StepKind.DIAL_CONSUMER,
+            attempt.id,
+            view.language,
+            view.context,
+            stage=Stage.DIAL,
+            caller_id=attempt.from_number,
+            consumer_number=attempt.to_number,
+        )
     if is_machine(attempt.answered_by):
         return _voicemail(session, view, now=now)
+    reserved = agents.agent_for_attempt(session, attempt.id)
+    if reserved is not None and reserved.phone_e164:
+        return _dial_agent(view, reserved.phone_e164)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
+
+
+def rang_agent_first(attempt: ContactAttempt, request: VoiceRequest) -> bool:
+    """This call leg is the agent's: a manual call, or any call placed with `ring_first` (a
+    scheduled callback), where Twilio's To is the agent's phone, not the consumer's."""
+    if attempt.origin == AttemptOrigin.AGENT:
+        return True
+    to = request.to_number
+    return bool(to) and attempt.direction == Direction.OUTBOUND and to != attempt.to_number
+
+
+def _dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
+    return VoiceStep(
+        StepKind.DIAL_AGENT,
+        view.attempt.id,
+        view.language,
+        view.context,
+        prompts=(P.CONNECTING,),
+        stage=Stage.DIAL,
+        agent_number=agent_number,
+        caller_id=view.attempt.from_number,
+    )
 
 
 def _retry(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int) -> VoiceStep:
@@ -88,21 +146,14 @@ def _identity(session: Session, view: CaseView, request: VoiceRequest, now: date
 
 
 def _agent(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
-    agent = agents.reserve_agent(session, attempt_id=view.attempt.id, now=now)
+    agent = agents.reserve_agent(
+        session, attempt_id=view.attempt.id, now=now, language=view.language
+    )
     if agent is None:
         choices.agent_unavailable(session, view, now=now)
-        return _ask(view, Stage.CALLBACK, (P.HOLD, P.CALLBACK_WINDOWS))
+        return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
-    return VoiceStep(
-        StepKind.DIAL_AGENT,
-        view.attempt.id,
-        view.language,
-        view.context,
-        prompts=(P.CONNECTING,),
-        stage=Stage.DIAL,
-        agent_number=agent.phone_e164,
-        caller_id=view.attempt.from_number,
-    )
+    return _dial_agent(view, agent.phone_e164)
 
 
 def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:
@@ -124,6 +175,11 @@ def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime
 
 def _callback(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:
     window = CALLBACK_WINDOWS.get(request.digits)
+    if window is None and view.attempt.direction == Direction.INBOUND:
+        # a caller who reached nobody and chose no time: a voicemail and a callback request
+        return VoiceStep(
+            StepKind.RECORD, view.attempt.id, view.language, view.context, (P.LEAVE_MESSAGE,)
+        )
     if window is None:
         return _retry(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,), request.try_number)
     choices.request_callback(session, view, window=window, now=now)
@@ -133,12 +189,52 @@ def _callback(session: Session, view: CaseView, request: VoiceRequest, now: date
 def _after_dial(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
+    if rang_agent_first(view.attempt, request):
+        return _after_consumer_dial(session, view, request, now)
     if (request.dial_status or "") in BRIDGED:
         return _bye(view)
     # The reserved agent did not pick up: step them away and offer the consumer a call back.
     release_agent(session, attempt_id=view.attempt.id, now=now, to=AgentAvailability.AWAY)
-    choices.agent_unavailable(session, view, now=now)
-    return _ask(view, Stage.CALLBACK, (P.HOLD, P.CALLBACK_WINDOWS))
+    choices.agent_unavailable(session, view, now=now, why="the agent did not pick up")
+    return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
+
+
+def _after_consumer_dial(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """The consumer's leg of a manual call ended: its result is the attempt's outcome (the
+    agent's leg is the one Twilio reports on), then the agent's leg hangs up."""
+    status = request.dial_status or ""
+    outcome = Outcome.CONVERSATION if status in BRIDGED else DIALED.get(status, Outcome.FAILED)
+    view.attempt.outcome = outcome.value
+    choices.consumer_leg_ended(session, view, outcome=outcome, now=now)
+    return VoiceStep(StepKind.SAY_AND_HANG_UP, view.attempt.id, view.language, view.context)
+
+
+def _inbound_menu(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """A consumer who called us: 1 an agent (whisper and screen pop), 2 a callback."""
+    if request.digits == "1":
+        return _agent(session, view, now=now)
+    if request.digits == "2":
+        return _ask(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,))
+    return _retry(view, Stage.INBOUND, (P.INBOUND_MENU,), request.try_number)
+
+
+def _message_left(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """An inbound caller left a message: it is their callback request."""
+    choices.request_callback(session, view, window="", now=now)
+    return _bye(view, P.MESSAGE_TAKEN)
+
+
+def _after_greeting(
+    session: Session, view: CaseView, request: VoiceRequest, now: datetime
+) -> VoiceStep:
+    """Redirected here when async AMD heard the machine's greeting end (see `gather`)."""
+    return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
 
 
 _STAGES = {
@@ -146,6 +242,9 @@ _STAGES = {
     Stage.MENU: _menu,
     Stage.CALLBACK: _callback,
     Stage.DIAL: _after_dial,
+    Stage.VOICEMAIL: _after_greeting,
+    Stage.INBOUND: _inbound_menu,
+    Stage.RECORDED: _message_left,
 }
 
 
@@ -169,4 +268,8 @@ def whisper(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceS
     agent = agents.agent_for_attempt(session, attempt.id)
     language = Language(agent.language) if agent else Language.EN
     choices.agent_answered(session, view, now=now)
-    return VoiceStep(StepKind.SAY, attempt.id, language, view.context, prompts=(P.WHISPER,))
+    prompt = P.WHISPER
+    if not attempt.identity_confirmed:
+        inbound = attempt.direction == Direction.INBOUND
+        prompt = P.WHISPER_INBOUND if inbound else P.WHISPER_UNCONFIRMED
+    return VoiceStep(StepKind.SAY, attempt.id, language, view.context, prompts=(prompt,))

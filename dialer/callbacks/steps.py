@@ -14,13 +14,18 @@ class Stage(StrEnum):
     MENU = "menu"
     CALLBACK = "callback"
     DIAL = "dial"  # the <Dial> to an agent ended
+    INBOUND = "inbound"  # the menu of a call the consumer made to us
+    RECORDED = "recorded"  # a caller who reached nobody left a message
+    VOICEMAIL = "voicemail"  # async AMD heard a machine's greeting end: the call is redirected
 
 
 class StepKind(StrEnum):
     ASK = "ask"  # say prompts inside a <Gather> for `stage`
     DIAL_AGENT = "dial_agent"
+    DIAL_CONSUMER = "dial_consumer"  # the agent answered first: dial the consumer, no prompt
     SAY_AND_HANG_UP = "say_and_hang_up"
     SAY = "say"  # the whisper to the agent: say and return (the bridge follows)
+    RECORD = "record"  # say prompts, then record a message (a caller who reached nobody)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,8 @@ class VoiceStep:
     window: str = ""
     agent_number: str | None = None
     caller_id: str | None = None
+    consumer_number: str | None = None
+    audio_url: str | None = None  # a recorded message played instead of the spoken prompts
 
 
 def ask(

@@ -45,7 +45,14 @@ class StepKind(StrEnum):
 
 
 RetryOutcome = Literal[
-    "no_answer", "busy", "voicemail", "failed", "canceled", "undelivered", "wrong_party"
+    "no_answer",
+    "busy",
+    "voicemail",
+    "failed",
+    "canceled",
+    "undelivered",
+    "wrong_party",
+    "abandoned",
 ]
 ADVANCE = "advance"
 
@@ -161,6 +168,9 @@ class Step(_Strict):
     retry: dict[RetryOutcome, Delay] = Field(default_factory=dict)
     next_step_after: str = "1d"  # wait after this step before the next one starts
     escalate_to: Literal["agency", "legal"] | None = None
+    # agent steps: progressive (a call only for a free agent, bridged when the consumer
+    # answers) or preview (the case waits on a free agent's desk; the agent dials)
+    dialing: Literal["progressive", "preview"] = "progressive"
 
     @field_validator("retry")
     @classmethod
@@ -183,6 +193,9 @@ class Step(_Strict):
             raise ValueError(msg)
         if self.kind in (StepKind.IVR, StepKind.AGENT) and not self.script:
             msg = f"an {self.kind.value} step needs a script (e.g. reminder_ivr, agent_bridge)"
+            raise ValueError(msg)
+        if self.dialing == "preview" and self.kind is not StepKind.AGENT:
+            msg = "dialing: preview is for agent steps only"
             raise ValueError(msg)
         if self.kind is StepKind.ESCALATE and self.escalate_to is None:
             msg = "an escalate step needs escalate_to: agency or legal"
@@ -218,6 +231,21 @@ class CampaignDefinition(_Strict):
     caller_ids: CallerIds
     hours: Hours = Hours()
     sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
+    # What a voicemail and an abandoned call say (Reg F 1006.2(j) limited-content message):
+    # the caller's name, a business name that does not reveal a debt, the number to call back,
+    # and an optional recorded message (https URL) played instead of the spoken one.
+    caller_name: str | None = Field(default=None, min_length=1, max_length=40)
+    voicemail_business: str | None = Field(default=None, min_length=1, max_length=60)
+    callback_number: str | None = None
+    voicemail_audio_url: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+    @field_validator("callback_number")
+    @classmethod
+    def _callback_e164(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.match(value):
+            msg = f"{value!r} is not an E.164 number like +18005550100"
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def _escalation_last(self) -> CampaignDefinition:

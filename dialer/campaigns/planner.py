@@ -8,7 +8,7 @@ Re-planning is idempotent: the same history always gives the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, select
@@ -23,7 +23,13 @@ from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
     DebtStage,
+    Outcome,
 )
+
+# A person who asked for an agent and got none is not moved on (to escalation): the step is
+# tried again, at most this many extra times, after this delay (unless the step says otherwise).
+ABANDONED_RETRY = timedelta(hours=4)
+ABANDONED_EXTRA_ATTEMPTS = 3
 
 
 class PlanAction(StrEnum):
@@ -87,7 +93,11 @@ def decide(  # noqa: PLR0911 - one return per plan, in the order they are decide
         return Plan(PlanAction.IN_FLIGHT, step_index, step, why="attempt in flight")
     outcome = latest.outcome or _STATUS_OUTCOME.get(latest.status, latest.status)
     delay = step.retry_delay(outcome)
-    if delay is not None and step_attempts < step.max_attempts:
+    allowed_attempts = step.max_attempts
+    if outcome == Outcome.ABANDONED:  # our failure, not the consumer's: try the step again
+        delay = delay or ABANDONED_RETRY
+        allowed_attempts += ABANDONED_EXTRA_ATTEMPTS
+    if delay is not None and step_attempts < allowed_attempts:
         return _at(
             PlanAction.CONTACT, step_index, step, at=latest.ended_at + delay, now=now, why=outcome
         )

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from dialer.campaigns.definition import Audience, CampaignDefinition
+from dialer.agents import agents_who_can_take_calls
+from dialer.campaigns.definition import Audience, CampaignDefinition, StepKind
 from dialer.campaigns.sms_policy import check_sms_policy
 from dialer.case_record import add_audit_entry
 from dialer.compliance.packs import RulePacks
@@ -108,12 +109,26 @@ def set_status(
         return campaign
     if current not in _MOVES.get(status, set()):
         raise InputError(f"campaign {name} is {current.value}: cannot become {status.value}")
+    if status is CampaignStatus.ACTIVE:
+        _refuse_agent_steps_without_agents(session, campaign)
     before = {"status": current.value}
     campaign.status, campaign.updated_at = status.value, now
     _audit(
         session, campaign, now=now, actor=actor, action=f"campaign.{status.value}", before=before
     )
     return campaign
+
+
+def _refuse_agent_steps_without_agents(session: Session, campaign: Campaign) -> None:
+    """An agent step needs someone to bridge to: at least one active agent with a phone."""
+    definition = CampaignDefinition.model_validate(campaign.definition)
+    steps = [i for i, step in enumerate(definition.steps) if step.kind is StepKind.AGENT]
+    if steps and agents_who_can_take_calls(session) == 0:
+        raise InputError(
+            f"campaign {campaign.name}: step {steps[0]} is an agent step, but there is no "
+            "active agent with a phone number to bridge calls to; add an agent (role agent, "
+            "with a phone) first"
+        )
 
 
 def enrol(session: Session, campaign: Campaign, *, now: datetime, batch: int = ENROL_BATCH) -> int:

@@ -37,16 +37,16 @@ def campaigns() -> None:
 def create(file: Path, activate: bool) -> None:
     """Create or update a campaign from FILE.yaml (validated; hours checked against the law)."""
     definition = load_definition(file)
-    status = CampaignStatus.ACTIVE if activate else CampaignStatus.DRAFT
     with _services() as services, transaction(services.sessions) as session:
         packs = load_rule_packs(services.settings.rules_dir)
+        # created as a draft, then activated: activation checks what the steps need (agents)
         campaign = create_campaign(
             session,
             definition,
             packs=packs,
             now=services.clock.now(),
             collector=services.settings.collector_type,
-            status=status,
+            status=CampaignStatus.DRAFT,
         )
         if activate:
             set_status(session, campaign.name, CampaignStatus.ACTIVE, now=services.clock.now())

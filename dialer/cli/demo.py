@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -43,6 +44,14 @@ import click
     hidden=True,
     help="Size of the synthetic portfolio (development and tests).",
 )
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    metavar="ISO",
+    help="Rehearse: the campaign starts at this ISO 8601 time with offset "
+    "(e.g. 2027-03-15T07:55:00-04:00); every process shares that clock.",
+)
 @click.option("--seed", type=int, default=7, hidden=True)
 @click.option(
     "--workdir",
@@ -57,6 +66,7 @@ def demo(  # noqa: PLR0917 - click passes options positionally
     duration: float,
     cps: float,
     consumers: int,
+    at_text: str | None,
     seed: int,
     workdir: Path | None,
 ) -> None:
@@ -66,7 +76,9 @@ def demo(  # noqa: PLR0917 - click passes options positionally
     """
     from dialer.demo import DemoOptions, run_demo
 
+    at = None if at_text is None else _parse_at(at_text)
     options = DemoOptions(
+        at=at,
         cases_file=cases_file,
         history_file=history_file,
         duration=duration,
@@ -76,3 +88,14 @@ def demo(  # noqa: PLR0917 - click passes options positionally
         workdir=workdir,
     )
     sys.exit(run_demo(options))
+
+
+def _parse_at(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {text!r}", param_hint="--at") from None
+    if moment.tzinfo is None:
+        msg = f"{text!r} has no UTC offset; write it like 2027-03-15T07:55:00-04:00"
+        raise click.BadParameter(msg, param_hint="--at")
+    return moment

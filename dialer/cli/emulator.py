@@ -42,6 +42,9 @@ def twilio_emulator(
     config_file: Path | None,
 ) -> None:
     """Run the local Twilio emulator (credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)."""
+    from config.settings import load_settings
+    from dialer.bootstrap import clock_from_settings
+    from dialer.errors import ConfigurationError
     from twilio_emulator.app import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Emulator
     from twilio_emulator.config import EmulatorConfig, NumberScript
     from twilio_emulator.server import EmulatorServer
@@ -59,14 +62,22 @@ def twilio_emulator(
         parsed = {number: NumberScript.from_json(data) for number, data in scripts.items()}
     except (ValueError, TypeError) as exc:
         raise click.ClickException(f"bad emulator configuration: {exc}") from exc
+    try:
+        clock = clock_from_settings(load_settings())  # DIALER_CLOCK_START / _EPOCH, if set
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
     emulator = Emulator(
         account_sid=os.environ.get("TWILIO_ACCOUNT_SID") or DEFAULT_ACCOUNT_SID,
         auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or DEFAULT_AUTH_TOKEN,
         config=config,
+        clock=clock,
     )
     emulator.store.scripts.update(parsed)
     server = EmulatorServer(emulator, host, port)
-    click.echo(f"twilio emulator on {server.base_url} (account {emulator.account_sid})")
+    click.echo(
+        f"twilio emulator on {server.base_url} (account {emulator.account_sid}, "
+        f"clock {clock.now().isoformat(timespec='seconds')})"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -6,31 +6,24 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import Engine
 
 import config
-from config.settings import load_settings
-from dialer.clock import Clock, SystemClock
+from config.settings import Settings, load_settings
 from dialer.db.readiness import DatabaseNotReadyError, require_ready
 from dialer.logging import configure_logging, get_logger
 
-
-class ShiftedClock:
-    """Real time moving from a chosen start (simulations and tests of a given hour)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._offset = start - SystemClock().now()
-
-    def now(self) -> datetime:
-        return SystemClock().now() + self._offset
+CLOCK_START_HELP = "Alias of DIALER_CLOCK_START: the ISO time (with offset) the clock starts at."
 
 
-def _clock(start: str | None) -> Clock | None:
-    return None if start is None else ShiftedClock(datetime.fromisoformat(start))
+def _settings(clock_start: str | None) -> Settings:
+    """The settings; `--clock-start` overrides DIALER_CLOCK_START (and its epoch: now)."""
+    if clock_start is None:
+        return load_settings()
+    return load_settings(DIALER_CLOCK_START=clock_start, DIALER_CLOCK_EPOCH=None)
 
 
 # The web process's gunicorn settings, as in the Procfile.
@@ -43,6 +36,7 @@ GUNICORN_CONFIG = Path(config.__file__).resolve().parent / "gunicorn.conf.py"
 @click.option("--workers", type=int, default=None, help="Default: $WEB_CONCURRENCY or 2.")
 def serve(port: int | None, host: str, workers: int | None) -> None:
     """The web process: gunicorn serving webhooks.wsgi:app."""
+    load_settings()  # a bad setting (DIALER_CLOCK_START in production...) stops here, clearly
     chosen = port or int(os.environ.get("PORT", "5000"))
     count = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     command = [
@@ -63,18 +57,18 @@ def serve(port: int | None, host: str, workers: int | None) -> None:
 
 
 @click.command("scheduler")
-@click.option("--clock-start", default=None, hidden=True, help="ISO time the clock starts at.")
+@click.option("--clock-start", default=None, help=CLOCK_START_HELP)
 def scheduler(clock_start: str | None) -> None:
     """The scheduler: dispatch ticks, reconciliation and the nightly re-audit (one leader)."""
     from dialer.scheduling.runtime import build_runtime
     from dialer.scheduling.scheduler import run_scheduler
     from dialer.scheduling.worker import stop_on_signals
 
-    settings = load_settings()
+    settings = _settings(clock_start)
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     stop = threading.Event()
     stop_on_signals(stop)
-    runtime = build_runtime(settings, clock=_clock(clock_start))
+    runtime = build_runtime(settings)
     _require_database(runtime.services.engine, runtime.close)
     try:
         code = run_scheduler(runtime, tick_seconds=settings.tick_seconds, stop=stop)
@@ -86,18 +80,18 @@ def scheduler(clock_start: str | None) -> None:
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run a single tick and exit.")
 @click.option("--batch", type=int, default=None, help="Debts claimed per tick (default 50).")
-@click.option("--clock-start", default=None, hidden=True, help="ISO time the clock starts at.")
+@click.option("--clock-start", default=None, help=CLOCK_START_HELP)
 def worker(once: bool, batch: int | None, clock_start: str | None) -> None:
     """A dispatch worker: claims due debts, reserves, paces and places (run many on PostgreSQL)."""
     from dialer.scheduling.runtime import build_runtime
     from dialer.scheduling.worker import run_worker, stop_on_signals
 
-    settings = load_settings()
+    settings = _settings(clock_start)
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     log = get_logger("dialer.worker")
     stop = threading.Event()
     stop_on_signals(stop)
-    runtime = build_runtime(settings, clock=_clock(clock_start), batch_size=batch)
+    runtime = build_runtime(settings, batch_size=batch)
     _require_database(runtime.services.engine, runtime.close)
     log.info("worker_started", pid=os.getpid(), shared_pacing=runtime.pacer.shared)
     try:

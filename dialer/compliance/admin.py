@@ -13,7 +13,14 @@ ADMIN_PACK = "admin"
 ADMIN_CITATION = "admin limit (configured by a compliance officer; may only tighten the law)"
 # Every placed attempt counts towards admin caps except ones never placed.
 CALL_ATTEMPTS = frozenset(
-    {Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.BUSY}
+    {
+        Outcome.CONVERSATION,
+        Outcome.WRONG_PARTY,
+        Outcome.VOICEMAIL,
+        Outcome.NO_ANSWER,
+        Outcome.BUSY,
+        Outcome.ABANDONED,
+    }
 )
 SMS_ATTEMPTS = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.UNDELIVERED})
 PERSON_CITATION = (

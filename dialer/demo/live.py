@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from dialer.demo.snapshot import Snapshot
 
 CLEAR = "\x1b[H\x1b[2J"
+# The zones whose local time the live view and the report show (the synthetic portfolio's).
+DISPLAY_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "Asia/Shanghai",
+)
 
 
-def panel(snap: Snapshot, *, elapsed: float, duration: float, stack: str) -> str:
+def local_times(now: datetime, zones: tuple[str, ...] = DISPLAY_ZONES) -> str:
+    """`now` on each zone's wall clock: "New_York Mon 07:55 EST, ..."."""
+    parts = []
+    for name in zones:
+        local = now.astimezone(ZoneInfo(name))
+        parts.append(f"{name.rsplit('/', 1)[-1]} {local:%a %H:%M} {local.tzname()}")
+    return ", ".join(parts)
+
+
+def clock_line(now: datetime, *, rehearsal: bool) -> str:
+    label = "simulated clock" if rehearsal else "clock"
+    return f"{label} {now:%Y-%m-%d %H:%M:%S} UTC; local: {local_times(now)}"
+
+
+def panel(snap: Snapshot, *, elapsed: float, duration: float, stack: str, clock: str = "") -> str:
     lines = [
         f"dialer demo  {elapsed:5.0f}/{duration:.0f} s   {stack}",
+        *([f"  {clock}"] if clock else []),
         "",
         f"  calls placed        {snap.calls_placed:6,}    "
         f"answered by people  {snap.answered_human:6,}"
@@ -36,10 +63,11 @@ def panel(snap: Snapshot, *, elapsed: float, duration: float, stack: str) -> str
     return "\n".join(lines)
 
 
-def progress_line(snap: Snapshot, *, elapsed: float) -> str:
+def progress_line(snap: Snapshot, *, elapsed: float, clock: str = "") -> str:
     blocked = sum(count for count, _ in snap.blocked.values())
     return (
-        f"[{elapsed:4.0f}s] calls {snap.calls_placed} (people {snap.answered_human}, "
+        (f"[{elapsed:4.0f}s] {clock}\n" if clock else "")
+        + f"[{elapsed:4.0f}s] calls {snap.calls_placed} (people {snap.answered_human}, "
         f"machines {snap.answered_machine}), sms {snap.sms_sent} (delivered "
         f"{snap.sms_delivered}), replies {snap.replies}, blocked debts {blocked}"
     )

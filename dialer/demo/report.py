@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dialer.demo.audit import AuditResult
 from dialer.demo.charts import bar_chart, hbar_chart, line_chart, per_second
+from dialer.demo.live import local_times
 from dialer.demo.snapshot import Snapshot
 
 STYLE = """body{font-family:sans-serif;max-width:760px;margin:2em auto;color:#222}
@@ -27,6 +28,14 @@ class ReportData:
     call_creates: list[float]
     emulator: str
     interrupted: bool = False
+    rehearsal: bool = False  # the run used a simulated clock (`dialer demo --at`)
+
+
+def _clock_paragraph(data: ReportData) -> str:
+    label = "Simulated clock" if data.rehearsal else "Clock"
+    return (
+        f"<p>{label} at the start, local time by zone: {escape(local_times(data.started_at))}.</p>"
+    )
 
 
 def render(data: ReportData) -> str:
@@ -48,6 +57,7 @@ def render(data: ReportData) -> str:
         f"{data.seconds:.0f} s{' (interrupted)' if data.interrupted else ''}, "
         f"{data.consumers:,} consumers, pacing limit {data.cps:g} calls/s, emulator "
         f"{escape(data.emulator)}.</p>",
+        _clock_paragraph(data),
         verdict,
         "<h2>Summary</h2><table>",
         *(f"<tr><th>{escape(k)}</th><td>{v:,}</td></tr>" for k, v in _summary(s).items()),

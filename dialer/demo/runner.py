@@ -18,13 +18,14 @@ from pathlib import Path
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, PROJECT_ROOT
-from dialer.clock import SystemClock, monotonic
+from config.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, PROJECT_ROOT, load_settings
+from dialer.bootstrap import clock_from_settings
+from dialer.clock import Clock, SystemClock, monotonic
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
 from dialer.demo.audit import AuditResult, provider_log, reaudit
-from dialer.demo.live import CLEAR, panel, progress_line
+from dialer.demo.live import CLEAR, clock_line, panel, progress_line
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
 from dialer.demo.replies import ConsumerReplies
 from dialer.demo.report import ReportData, write_report
@@ -50,6 +51,7 @@ class DemoOptions:
     consumers: int = 2000
     seed: int = 7
     workdir: Path | None = None
+    at: datetime | None = None  # rehearse: the shared clock starts here (DIALER_CLOCK_START)
 
 
 class DemoFailed(DialerError):
@@ -66,22 +68,30 @@ def run_demo(options: DemoOptions) -> int:
     workdir.mkdir(parents=True)
     db_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
     env = _environment(db_url, options.cps)
-    started_at, started = SystemClock().now(), monotonic()
-    _prepare(options, workdir=workdir, env=env, started_at=started_at)
+    clock = _shared_clock(env, options.at)
+    started_at, started = clock.now(), monotonic()
+    say(f"demo: fresh database in {workdir}")
+    upgrade(db_url)
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
     children: list[Child] = []
     interrupted = False
     audit, snapshot, creates = AuditResult(), Snapshot(), []
-    api_base = os.environ.get("TWILIO_API_BASE")
+    api_base: str | None = None
     try:
         try:
-            api_base = _start_stack(
-                options, env=env, workdir=workdir, children=children, api_base=api_base
-            )
+            # The emulator and the web app start while the portfolio is imported.
+            stack = _launch(options, env=env, workdir=workdir, children=children)
+            _prepare(options, workdir=workdir, env=env, started_at=started_at)
+            api_base = _ready(stack, children=children, env=env, workdir=workdir)
             replies = ConsumerReplies(api_base, seed=options.seed) if api_base else None
             _watch(
-                sessions, duration=options.duration, stack=f"emulator {api_base}", replies=replies
+                sessions,
+                duration=options.duration,
+                stack=f"emulator {api_base}",
+                replies=replies,
+                clock=clock,
+                rehearsal="DIALER_CLOCK_START" in env,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -107,6 +117,7 @@ def run_demo(options: DemoOptions) -> int:
         call_creates=creates,
         emulator=api_base or "-",
         interrupted=interrupted,
+        rehearsal="DIALER_CLOCK_START" in env,
     )
     path = write_report(workdir / "report.html", data)
     _summary(snapshot, audit, path)
@@ -129,6 +140,24 @@ def _environment(db_url: str, cps: float) -> dict[str, str]:
     return env
 
 
+def _shared_clock(env: dict[str, str], at: datetime | None) -> Clock:
+    """The clock every child shares: `--at` (or DIALER_CLOCK_START) from one epoch, else real.
+
+    `--at` sets DIALER_CLOCK_START for every child; DIALER_CLOCK_EPOCH is now unless the caller
+    set it (to join an emulator already running on that rehearsal clock). Bad values and
+    production are refused here, before anything starts.
+    """
+    if at is not None:
+        env["DIALER_CLOCK_START"] = at.isoformat()
+    if "DIALER_CLOCK_START" in env:
+        env.setdefault("DIALER_CLOCK_EPOCH", SystemClock().now().isoformat())
+    settings = load_settings(
+        DIALER_CLOCK_START=env.get("DIALER_CLOCK_START"),
+        DIALER_CLOCK_EPOCH=env.get("DIALER_CLOCK_EPOCH"),
+    )
+    return clock_from_settings(settings)
+
+
 def _dialer(args: list[str], *, env: dict[str, str]) -> str:
     """Run one `dialer` command (the same CLI a user types) and return its output."""
     proc = subprocess.run(  # noqa: S603 - fixed argv
@@ -147,8 +176,6 @@ def _dialer(args: list[str], *, env: dict[str, str]) -> str:
 def _prepare(
     options: DemoOptions, *, workdir: Path, env: dict[str, str], started_at: datetime
 ) -> None:
-    say(f"demo: fresh database in {workdir}")
-    upgrade(env["DATABASE_URL"])
     cases, history = options.cases_file, options.history_file
     if cases is None:
         from dialer.portfolio import write_portfolio
@@ -169,17 +196,22 @@ def _prepare(
     say("demo: " + _dialer(["campaigns", "enrol", CAMPAIGN_NAME], env=env))
 
 
-def _start_stack(
-    options: DemoOptions,
-    *,
-    env: dict[str, str],
-    workdir: Path,
-    children: list[Child],
-    api_base: str | None,
-) -> str:
+@dataclass(frozen=True)
+class Stack:
+    api_base: str
+    public: str
+    emulator: Child | None  # None: an emulator someone else runs (TWILIO_API_BASE)
+    web: Child
+
+
+def _launch(
+    options: DemoOptions, *, env: dict[str, str], workdir: Path, children: list[Child]
+) -> Stack:
+    """Start the emulator (unless TWILIO_API_BASE names one) and the web app; no waiting."""
     logs = workdir / "logs"
     web_port = free_port()
     public = f"http://127.0.0.1:{web_port}"
+    api_base, emulator = env.get("TWILIO_API_BASE"), None
     if api_base is None:
         port = free_port()
         api_base = f"http://127.0.0.1:{port}"
@@ -203,23 +235,6 @@ def _start_stack(
             log_dir=logs,
         )
         children.append(emulator)
-        _need(wait_http(f"{api_base}/_emulator/health", child=emulator, timeout=30), emulator)
-        requests.post(
-            f"{api_base}/_emulator/config",
-            timeout=5,
-            json={
-                "inbound_sms_url": f"{public}/twilio/sms/inbound",
-                "mix": {
-                    "answer_rate": 0.6,
-                    "machine_share": 0.35,
-                    "busy_rate": 0.1,
-                    "ring_seconds_min": 2,
-                    "ring_seconds_max": 8,
-                    "talk_seconds": 8,
-                    "digits": ["1"],
-                },
-            },
-        ).raise_for_status()
     env.update(TWILIO_API_BASE=api_base, PUBLIC_BASE_URL=public)
     web = start_child(
         "web",
@@ -239,7 +254,32 @@ def _start_stack(
         log_dir=logs,
     )
     children.append(web)
-    _need(wait_http(f"{public}/healthz", child=web, timeout=30), web)
+    return Stack(api_base, public, emulator, web)
+
+
+def _ready(stack: Stack, *, children: list[Child], env: dict[str, str], workdir: Path) -> str:
+    """Wait for the emulator and the web app, configure the emulator, start the dispatchers."""
+    api_base, public, logs = stack.api_base, stack.public, workdir / "logs"
+    if stack.emulator is not None:
+        emulator = stack.emulator
+        _need(wait_http(f"{api_base}/_emulator/health", child=emulator, timeout=60), emulator)
+        requests.post(
+            f"{api_base}/_emulator/config",
+            timeout=5,
+            json={
+                "inbound_sms_url": f"{public}/twilio/sms/inbound",
+                "mix": {
+                    "answer_rate": 0.6,
+                    "machine_share": 0.35,
+                    "busy_rate": 0.1,
+                    "ring_seconds_min": 2,
+                    "ring_seconds_max": 8,
+                    "talk_seconds": 8,
+                    "digits": ["1"],
+                },
+            },
+        ).raise_for_status()
+    _need(wait_http(f"{public}/healthz", child=stack.web, timeout=60), stack.web)
     for name in ("scheduler", "worker"):
         children.append(
             start_child(name, [sys.executable, "-m", "dialer", name], env=env, log_dir=logs)
@@ -259,10 +299,13 @@ def _watch(
     duration: float,
     stack: str,
     replies: ConsumerReplies | None,
+    clock: Clock,
+    rehearsal: bool,
 ) -> None:
     tty = sys.stdout.isatty()
     start, last = monotonic(), -PROGRESS_EVERY
     while (elapsed := monotonic() - start) < duration:
+        now = clock_line(clock.now(), rehearsal=rehearsal)
         with sessions() as session:
             snap = take_snapshot(session)
             picked = replies.pick(session) if replies is not None else []
@@ -270,11 +313,13 @@ def _watch(
             replies.send(picked)
         if tty:
             sys.stdout.write(
-                CLEAR + panel(snap, elapsed=elapsed, duration=duration, stack=stack) + "\n"
+                CLEAR
+                + panel(snap, elapsed=elapsed, duration=duration, stack=stack, clock=now)
+                + "\n"
             )
             sys.stdout.flush()
         elif elapsed - last >= PROGRESS_EVERY:
-            say(progress_line(snap, elapsed=elapsed))
+            say(progress_line(snap, elapsed=elapsed, clock=now))
             last = elapsed
         time.sleep(min(1.5 if tty else 1.0, max(duration - elapsed, 0.05)))
 

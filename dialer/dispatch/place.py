@@ -238,16 +238,18 @@ def _create(
             valid_for=SMS_VALIDITY,
             owned=owned,
         ).sid
+    ring_agent_first = reservation.ring_first is not None  # the answer TwiML dials the consumer
     return place_call_safely(
         telephony,
         reserved_at=reservation.reserved_at,
-        to=reservation.to,
+        to=reservation.ring_first or reservation.to,
         from_=reservation.from_,
         answer_url=urls["answer"],
         status_url=urls["status"],
-        amd_url=urls["amd"],
+        amd_url=None if ring_agent_first else urls["amd"],
         timeout_seconds=RING_TIMEOUT,
-        machine_detection=reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
+        machine_detection=not ring_agent_first
+        and reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
         owned=owned,
     ).sid
 

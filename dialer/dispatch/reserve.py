@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from dialer import agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.planner import PlanAction, apply_plan, plan_next_contact
 from dialer.case_facts import (
@@ -58,6 +59,9 @@ class Reservation:
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
     paced: bool = False  # the lane was checked when reserving (place() takes the slot)
+    # An agent's phone to ring first (a manual call or a callback): the consumer is dialled
+    # from the answer TwiML once the agent picks up, so no prompt reaches the consumer.
+    ring_first: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,8 @@ def _contact(
     channel = step.channel or Channel.CALL
     if lanes is not None and lanes.closed(channel, senders=possible_senders(definition.caller_ids)):
         return _defer(debt, channel, now=now)
+    if step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
+        return _wait_for_agent(debt, now=now)
     facts, phones = load_consumer_facts_with_phones(session, debt.consumer_id, debt_id=debt.id)
     history = load_history(session, debt.consumer_id, since=now - timedelta(days=HISTORY_DAYS))
     key = (campaign.id, debt.jurisdiction)
@@ -178,6 +184,14 @@ def _contact(
         body=_sms_body(session, debt, step, sender, definition) if step.template else None,
     )
     session.add(attempt)
+    session.flush()
+    held = (
+        _hold_for_agent(session, attempt, debt, step, now=now)
+        if step.kind is StepKind.AGENT
+        else None
+    )
+    if held is not None:
+        return held
     debt.next_contact_at = None
     debt.step_attempts += 1
     debt.last_decision = f"allowed: {channel.value} reserved"
@@ -196,6 +210,48 @@ def _contact(
             paced=lanes is not None,
         )
     )
+
+
+AGENT_WAIT = timedelta(seconds=5)
+
+
+def _hold_for_agent(
+    session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
+) -> Outcome | None:
+    """An agent step's call needs its agent first: None to place it now (progressive), else
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    if not _reserve_agent(session, attempt, debt, now=now):
+        return _wait_for_agent(debt, now=now)
+    if step.dialing != "preview":
+        return None
+    debt.next_contact_at = None
+    debt.step_attempts += 1
+    debt.last_decision = "in preview on an agent's desk: the agent dials"
+    debt.updated_at = now
+    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
+
+
+def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:
+    """Progressive dialing: the call's agent is reserved before it is placed (one who speaks
+    the consumer's language first); False, with the attempt withdrawn, when another worker
+    took the last free agent meanwhile."""
+    consumer = session.get(Consumer, debt.consumer_id)
+    language = Language(consumer.language) if consumer else None
+    agent = agents.reserve_agent(session, attempt_id=attempt.id, now=now, language=language)
+    if agent is None:
+        session.delete(attempt)
+        session.flush()
+        return False
+    attempt.agent_id = agent.id
+    return True
+
+
+def _wait_for_agent(debt: Debt, *, now: datetime) -> Outcome:
+    """Progressive dialing: no free agent, no call; the debt is due again shortly."""
+    debt.next_contact_at = now + AGENT_WAIT
+    debt.last_decision = "waiting for a free agent (agent step: one call per free agent)"
+    debt.updated_at = now
+    return Outcome(planned="no free agent")
 
 
 def _defer(debt: Debt, channel: Channel, *, now: datetime) -> Outcome:

@@ -29,6 +29,13 @@ class VoicePrompt(StrEnum):
     WHISPER = "whisper"
     NOT_UNDERSTOOD = "not_understood"
     GOODBYE = "goodbye"
+    INBOUND_MENU = "inbound_menu"  # a consumer called us: the business only, then the choices
+    UNKNOWN_CALLER = "unknown_caller"  # a number not on file: who we are, nothing else
+    WHISPER_INBOUND = "whisper_inbound"  # to the agent: the case, identity not yet confirmed
+    WHISPER_UNCONFIRMED = "whisper_unconfirmed"  # a progressive call: identity not yet asked
+    LEAVE_MESSAGE = "leave_message"  # a caller who reached nobody: record a message
+    MESSAGE_TAKEN = "message_taken"
+    NO_AGENT = "no_agent"  # no agent for a person who asked for one: who we are, how to call back
 
 
 CALLBACK_WINDOWS = {"1": "morning", "2": "afternoon", "3": "evening"}
@@ -63,6 +70,18 @@ _EN = {
     "{balance}. Identity confirmed.",
     VoicePrompt.NOT_UNDERSTOOD: "Sorry, we did not get that.",
     VoicePrompt.GOODBYE: "We did not receive a choice. Goodbye.",
+    VoicePrompt.NO_AGENT: "This is {caller_name} from {voicemail_business}. All of our agents "
+    "are busy right now. You can call us back at {callback_number}, or we can call you back.",
+    VoicePrompt.INBOUND_MENU: "Thank you for calling {voicemail_business}. To speak with an "
+    "agent, press 1. To ask us to call you back, press 2.",
+    VoicePrompt.UNKNOWN_CALLER: "Thank you for calling. We could not find this number in our "
+    "records. Please call again from the number we have on file. Goodbye.",
+    VoicePrompt.WHISPER_INBOUND: "Inbound call from the number on file for {first_name}, "
+    "{creditor} account, balance {balance}. Confirm the caller's identity first.",
+    VoicePrompt.WHISPER_UNCONFIRMED: "Call for {first_name}, {creditor} account, balance "
+    "{balance}. Confirm the person's identity first.",
+    VoicePrompt.LEAVE_MESSAGE: "Please leave a message after the tone, and we will call you back.",
+    VoicePrompt.MESSAGE_TAKEN: "Thank you. We will call you back. Goodbye.",
 }
 _ES = {
     VoicePrompt.IDENTITY: "Hola. Oprima 1 si usted es {first_name}. Oprima 2 si usted no es "
@@ -89,6 +108,20 @@ _ES = {
     "Identidad confirmada.",
     VoicePrompt.NOT_UNDERSTOOD: "Disculpe, no recibimos su respuesta.",
     VoicePrompt.GOODBYE: "No recibimos ninguna opción. Adiós.",
+    VoicePrompt.NO_AGENT: "Le habla {caller_name} de {voicemail_business}. Todos nuestros "
+    "agentes están ocupados. Puede llamarnos al {callback_number}, o podemos devolverle la "
+    "llamada.",
+    VoicePrompt.INBOUND_MENU: "Gracias por llamar a {voicemail_business}. Para hablar con un "
+    "agente, oprima 1. Para que le devolvamos la llamada, oprima 2.",
+    VoicePrompt.UNKNOWN_CALLER: "Gracias por llamar. No encontramos este número en nuestros "
+    "registros. Por favor llame desde el número que tenemos registrado. Adiós.",
+    VoicePrompt.WHISPER_INBOUND: "Llamada entrante del número registrado de {first_name}, "
+    "cuenta de {creditor}, saldo {balance}. Confirme primero la identidad.",
+    VoicePrompt.WHISPER_UNCONFIRMED: "Llamada para {first_name}, cuenta de {creditor}, saldo "
+    "{balance}. Confirme primero la identidad.",
+    VoicePrompt.LEAVE_MESSAGE: "Por favor deje un mensaje después del tono y le devolveremos "
+    "la llamada.",
+    VoicePrompt.MESSAGE_TAKEN: "Gracias. Le devolveremos la llamada. Adiós.",
 }
 _ZH = {
     VoicePrompt.IDENTITY: "您好。如果您是{first_name},请按1。如果您不是{first_name},请按2。",
@@ -109,6 +142,18 @@ _ZH = {
     VoicePrompt.WHISPER: "来电客户{first_name},{creditor}账户,余额{balance}。身份已确认。",
     VoicePrompt.NOT_UNDERSTOOD: "抱歉,我们没有收到您的选择。",
     VoicePrompt.GOODBYE: "我们没有收到您的选择。再见。",
+    VoicePrompt.NO_AGENT: "我是{voicemail_business}的{caller_name}。目前所有客服人员都在忙。"
+    "您可以拨打{callback_number}回电,我们也可以给您回电。",
+    VoicePrompt.INBOUND_MENU: "感谢您致电{voicemail_business}。与客服人员通话请按1,"
+    "需要我们回电请按2。",
+    VoicePrompt.UNKNOWN_CALLER: "感谢您的来电。我们的记录中没有这个号码。"
+    "请使用我们登记的号码再次来电。再见。",
+    VoicePrompt.WHISPER_INBOUND: "来电号码属于{first_name},{creditor}账户,余额{balance}。"
+    "请先核实来电者身份。",
+    VoicePrompt.WHISPER_UNCONFIRMED: "来电客户{first_name},{creditor}账户,余额{balance}。"
+    "请先核实对方身份。",
+    VoicePrompt.LEAVE_MESSAGE: "请在提示音后留言,我们会给您回电。",
+    VoicePrompt.MESSAGE_TAKEN: "谢谢。我们会给您回电。再见。",
 }
 VOICE_TEXTS: dict[Language, dict[VoicePrompt, str]] = {
     Language.EN: _EN,

@@ -50,6 +50,7 @@ class Served:
     base_url: str
     services: Services
     seeded: Seeded
+    app_telephony: FakeTelephony
 
 
 @contextmanager
@@ -61,14 +62,15 @@ def served_app(directory: Path) -> Iterator[Served]:
     settings = load_settings(DATABASE_URL=url, DIALER_ENV="test", PUBLIC_BASE_URL=base_url)
     services = build_services(settings, clock=FakeClock(START))
     app = create_app(services=services)
-    app.extensions["dialer.telephony"] = FakeTelephony(clock=services.clock)
+    fake = FakeTelephony(clock=services.clock)
+    app.extensions["dialer.telephony"] = fake
     with app.app_context(), transaction(services.sessions) as session:
         seeded = seed(session, now=services.clock.now(), packs=state().packs)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(base_url, services, seeded)
+        yield Served(base_url, services, seeded, fake)
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -14,18 +14,33 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
+from dialer import agent_desk
 from dialer.bootstrap import Services, build_services
+from dialer.campaigns import create_campaign, parse_definition
 from dialer.case_facts import debt_key, load_consumer_facts, load_history
+from dialer.clock import FakeClock
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db import migrate
 from dialer.db.engine import transaction
-from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, Debt, Phone
+from dialer.db.models import (
+    CaseEvent,
+    Consumer,
+    ConsumerFlagRecord,
+    ContactAttempt,
+    Debt,
+    Phone,
+    User,
+)
+from dialer.dispatch.place import place
+from dialer.manual_call import reserve_manual_call
+from dialer.pacing import Pacer, PacingConfig
 from dialer.telephony.twilio_gateway import TwilioTelephony
-from dialer.vocabulary import AttemptStatus, Channel
+from dialer.vocabulary import AttemptStatus, Channel, CollectorType
+from tests.e2e.workers_support import emulator_calls, wait_for
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
 from webhooks.app import create_app
 
@@ -173,3 +188,189 @@ def test_not_my_debt_by_keypad_then_stop_by_text(
     )
     assert emulator.wait_idle(timeout=30)
     assert "opted_out" in _reasons(services, consumer_id, debt_id, Channel.SMS)
+
+
+def test_a_machine_gets_the_voicemail_as_soon_as_its_greeting_ends(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """Async AMD (DetectMessageEnd) reports the machine once its greeting is over; the app
+    redirects the live call through the official client to the limited-content message,
+    instead of waiting for the next menu turn."""
+    services = served
+    base = services.settings.public_base_url
+    consumer_id, _, attempt_id = _case(services)
+    emulator.script(
+        CONSUMER, call="machine", answered_by="machine_end_beep", ring_seconds=1, digits=[None]
+    )
+    telephony = TwilioTelephony.create(
+        emulator.account_sid, emulator.auth_token, emulator.base_url, 5
+    )
+    telephony.place_call(
+        to=CONSUMER,
+        from_=OUR_NUMBER,
+        answer_url=f"{base}/twilio/voice/answer?attempt={attempt_id}",
+        status_url=f"{base}/twilio/voice/status?attempt={attempt_id}",
+        amd_url=f"{base}/twilio/voice/amd?attempt={attempt_id}",
+        timeout_seconds=20,
+        machine_detection=True,
+    )
+    assert emulator.wait_idle(timeout=60)
+
+    fetched = [c["url"] for c in emulator.callbacks() if c["kind"] in ("twiml", "amd")]
+    amd_at = next(i for i, url in enumerate(fetched) if "/voice/amd" in url)
+    assert any("stage=voicemail" in url for url in fetched[amd_at:])
+    assert not any("stage=identity" in url for url in fetched)  # no menu turn was waited for
+    with services.sessions() as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt is not None
+        assert (attempt.status, attempt.outcome) == ("completed", "voicemail")
+        assert attempt.answered_by == "machine_end_beep"
+        kinds = session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
+        ).all()
+    assert "voicemail" in kinds
+
+
+AGENT_PHONE = "+16175550177"
+
+
+def _agent(services: Services) -> int:
+    now = services.clock.now()
+    with transaction(services.sessions) as session:
+        user = User(
+            username="ines",
+            display_name="Ines Agent",
+            role="agent",
+            phone_e164=AGENT_PHONE,
+            language="en",
+            created_at=now,
+            availability="available",
+            availability_changed_at=now,
+        )
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def test_a_consumer_who_calls_us_reaches_a_free_agent_with_the_case_on_screen(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """The emulator places an inbound call (signed, as Twilio does) to our voice URL; the
+    caller presses 1 and is bridged to the free agent, whose desk shows the case meanwhile."""
+    services = served
+    base = services.settings.public_base_url
+    consumer_id, debt_id, _ = _case(services)
+    agent_id = _agent(services)
+    emulator.script(CONSUMER, call="human", digits=["1"], talk_seconds=8)
+    emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=8)
+    emulator.inbound_call(
+        from_=CONSUMER,
+        to=OUR_NUMBER,
+        url=f"{base}/twilio/voice/answer",
+        status_url=f"{base}/twilio/voice/status",
+    )
+    on_screen: list[int | None] = []
+
+    def desk_shows_the_case() -> bool:
+        with services.sessions() as session:
+            live = agent_desk.live_attempt(session, user_id=agent_id)
+            on_screen.append(None if live is None else live.debt_id)
+        return on_screen[-1] == debt_id
+
+    assert wait_for(desk_shows_the_case, timeout=30, interval=0.2)
+    assert emulator.wait_idle(timeout=60)
+
+    legs = [(c.direction, c.to) for c in emulator_calls(emulator)]
+    assert ("inbound", OUR_NUMBER) in legs
+    assert ("outbound-dial", AGENT_PHONE) in legs
+    with services.sessions() as session:
+        (attempt,) = session.scalars(
+            select(ContactAttempt).where(ContactAttempt.direction == "inbound")
+        ).all()
+        assert (attempt.consumer_id, attempt.agent_id) == (consumer_id, agent_id)
+        assert (attempt.status, attempt.outcome) == ("completed", "conversation")
+        kinds = session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.consumer_id == consumer_id)
+        ).all()
+    assert {"inbound_call", "agent_bridging", "agent_answered"} <= set(kinds)
+
+
+def test_a_manual_call_rings_the_agent_first_then_bridges_the_consumer(
+    emulator: EmulatorHandle, served: Services
+) -> None:
+    """The agent's phone is called first; once the agent answers, the answer TwiML dials the
+    consumer (no prompt reaches the consumer) and the two are bridged. A scheduled callback
+    placed with `ring_first` takes the same path."""
+    services = served
+    base = services.settings.public_base_url
+    packs = load_rule_packs()
+    _, debt_id, earlier = _case(services)
+    agent_id = _agent(services)
+    weekday = FakeClock(datetime(2026, 3, 17, 15, 0, tzinfo=UTC))  # 11:00 in Boston
+    definition = parse_definition(
+        {
+            "name": "manual",
+            "steps": [{"kind": "sms", "template": "reminder_friendly"}],
+            "caller_ids": {"numbers": [OUR_NUMBER]},
+        },
+        source="test",
+    )
+    with transaction(services.sessions) as session:
+        session.execute(delete(ContactAttempt).where(ContactAttempt.id == earlier))
+        campaign = create_campaign(
+            session,
+            definition,
+            packs=packs,
+            now=weekday.now(),
+            collector=CollectorType.FIRST_PARTY,
+        )
+        session.execute(update(Debt).where(Debt.id == debt_id).values(campaign_id=campaign.id))
+    with transaction(services.sessions) as session:
+        reservation = reserve_manual_call(
+            session,
+            debt_id=debt_id,
+            agent_id=agent_id,
+            actor="ines",
+            now=weekday.now(),
+            packs=packs,
+        )
+    emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=6)
+    emulator.script(CONSUMER, call="human", ring_seconds=1, talk_seconds=6)
+    telephony = TwilioTelephony.create(
+        emulator.account_sid, emulator.auth_token, emulator.base_url, 5
+    )
+    pacer = Pacer(PacingConfig(calls_per_second=5, namespace="manual-e2e"), account="AC-e2e")
+    placement = place(
+        reservation,
+        sessions=services.sessions,
+        telephony=telephony,
+        pacer=pacer,
+        base_url=base,
+        clock=weekday,
+    )
+    assert placement.result == "placed"
+    assert emulator.wait_idle(timeout=60)
+
+    calls = {c.sid: c for c in emulator_calls(emulator)}
+    (first,) = [c for c in calls.values() if c.direction == "outbound-api"]
+    (bridged,) = [c for c in calls.values() if c.direction == "outbound-dial"]
+    assert (first.to, first.sid) == (AGENT_PHONE, placement.sid)
+    assert (bridged.to, bridged.parent_call_sid, bridged.status) == (
+        CONSUMER,
+        first.sid,
+        "completed",
+    )
+    fetched = [
+        c for c in emulator.callbacks("twiml") if f"attempt={reservation.attempt_id}" in c["url"]
+    ]
+    assert fetched
+    assert all("/voice/whisper" not in c["url"] for c in fetched)
+    with services.sessions() as session:
+        attempt = session.get(ContactAttempt, reservation.attempt_id)
+        assert attempt is not None
+        assert (attempt.status, attempt.outcome, attempt.agent_id) == (
+            "completed",
+            "conversation",
+            agent_id,
+        )
+        assert attempt.to_number == CONSUMER

@@ -31,6 +31,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "desk.state": SIGNED_IN,
     "desk.case_panel": SIGNED_IN,
     "desk.availability": SIGNED_IN,
+    "desk.preview_call": SIGNED_IN,
+    "desk.preview_skip": SIGNED_IN,
     "cases.show": SIGNED_IN,
     "cases.disposition": SIGNED_IN,
     "cases.call": SIGNED_IN,

@@ -30,6 +30,7 @@ def connected_call_to(services: Services, seeded: Seeded, agent_id: int) -> int:
             channel="call",
             status="in_progress",
             attempted_at=now,
+            answered_at=now,
             to_number=seeded.phone,
             outcome=None,
             agent_id=agent_id,
@@ -144,3 +145,67 @@ def availability(services: Services, user_id: int) -> str:
         user = session.get(User, user_id)
         assert user is not None
         return user.availability
+
+
+def _end_call(services: Services, attempt_id: int, clock: FakeClock) -> None:
+    with transaction(services.sessions) as session:
+        attempt = session.get(ContactAttempt, attempt_id)
+        assert attempt is not None
+        attempt.status, attempt.ended_at = "completed", clock.now()
+        release_agent(session, attempt_id=attempt_id, now=clock.now())  # the call-ended webhook
+
+
+def _note(client, seeded: Seeded, attempt_id: int, page: str):  # type: ignore[no-untyped-def]
+    return form_post(
+        client,
+        page,
+        f"/cases/{seeded.debt_id}/disposition",
+        {
+            "code": "note",
+            "notes": "spoke briefly",
+            "attempt_id": str(attempt_id),
+            "next_page": page,
+        },
+    )
+
+
+def test_no_wrap_up_when_the_disposition_was_recorded_during_the_call(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    client = app.test_client()
+    login(client, "ann")
+    form_post(client, "/desk", "/desk/availability", {"availability": "available"})
+    attempt_id = connected_call(services, seeded)
+    assert _note(client, seeded, attempt_id, "/desk").status_code == 302
+    assert client.get("/desk/state").json["availability"] == "on_call"  # still talking
+    _end_call(services, attempt_id, clock)
+    state = client.get("/desk/state").json
+    assert (state["availability"], state["wrap_up_seconds_left"]) == ("available", None)
+
+
+def test_a_call_left_without_disposition_stays_on_the_desk_to_complete(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """After the wrap-up times out the case leaves the live panel, but the call is listed
+    under the agent's calls to complete, and its link opens the case with that call."""
+    client = app.test_client()
+    login(client, "ann")
+    form_post(client, "/desk", "/desk/availability", {"availability": "available"})
+    attempt_id = connected_call(services, seeded)
+    _end_call(services, attempt_id, clock)
+    assert client.get("/desk/state").json["availability"] == "wrap_up"
+    clock.advance(timedelta(seconds=61))
+    assert client.get("/desk/state").json["availability"] == "available"
+
+    desk = client.get("/desk").text
+    listed = desk[desk.index('id="calls-to-complete"') :]
+    assert "D-1001" in listed
+    assert "Ada Lovelace" in listed
+    link = f"/cases/{seeded.debt_id}?attempt={attempt_id}"
+    assert link in listed
+    case_page = client.get(link)
+    assert case_page.status_code == 200
+    assert f'name="attempt_id" type="hidden" value="{attempt_id}"' in case_page.text
+    assert _note(client, seeded, attempt_id, link).status_code == 302
+    after = client.get("/desk").text
+    assert "Every call you took has its disposition." in after

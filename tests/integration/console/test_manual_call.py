@@ -15,6 +15,15 @@ from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
 
+SAMS_PHONE = "+16175550113"
+
+
+def _available(services: Services, username: str, phone: str | None = SAMS_PHONE) -> None:
+    with transaction(services.sessions) as session:
+        user = session.scalars(sa.select(User).where(User.username == username)).one()
+        user.availability = "available"
+        user.phone_e164 = phone
+
 
 def _call(app: Flask, seeded: Seeded, clock: FakeClock, username: str = "sam"):  # type: ignore[no-untyped-def]
     fake = FakeTelephony(clock=clock)
@@ -34,13 +43,16 @@ def _attempts(services: Services) -> list[ContactAttempt]:
 def test_a_lawful_manual_call_is_placed_and_the_case_is_live_on_the_desk(
     app: Flask, services: Services, seeded: Seeded, clock: FakeClock
 ) -> None:
+    """The agent's phone rings first (the consumer is dialled from the answer TwiML)."""
+    _available(services, "sam")
     client, response, fake = _call(app, seeded, clock)  # 11:00 in Boston
 
     assert response.status_code == 302
     assert response.location.endswith("/desk")
-    assert [placed.call.to for placed in fake.placed] == [seeded.phone]
+    assert [placed.call.to for placed in fake.placed] == [SAMS_PHONE]
     (attempt,) = _attempts(services)
     assert (attempt.mode, attempt.origin, attempt.status) == ("agent", "agent", "queued")
+    assert attempt.to_number == seeded.phone
     assert attempt.decision["allowed"] is True
     with transaction(services.sessions) as session:
         user = session.get(User, seeded.supervisor_id)
@@ -56,6 +68,7 @@ def test_a_manual_call_that_could_ring_after_nine_is_refused(
     15 seconds: it could ring after 21:00, so it is refused with the reason, and nothing is
     written or dialled."""
     clock.advance(datetime(2026, 3, 18, 0, 59, 50, tzinfo=UTC) - clock.now())
+    _available(services, "sam")
     client, response, fake = _call(app, seeded, clock)
 
     assert response.status_code == 302
@@ -63,5 +76,33 @@ def test_a_manual_call_that_could_ring_after_nine_is_refused(
     page = client.get(f"/cases/{seeded.debt_id}").text
     assert "not lawful now" in page
     assert "21:00:05 in America/New_York is outside 08:00-21:00" in page
+    assert fake.placed == []
+    assert _attempts(services) == []
+
+
+def test_an_admin_with_no_phone_is_refused_and_nothing_is_dialled(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    _available(services, "alice", phone=None)
+    client, response, fake = _call(app, seeded, clock, username="alice")
+
+    assert response.location.endswith(f"/cases/{seeded.debt_id}")
+    page = client.get(f"/cases/{seeded.debt_id}").text
+    assert "alice has no phone number" in page
+    assert fake.placed == []
+    assert _attempts(services) == []
+
+
+def test_an_agent_who_is_not_available_is_refused(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    with transaction(services.sessions) as session:
+        sam = session.get(User, seeded.supervisor_id)
+        assert sam is not None
+        sam.phone_e164, sam.availability = SAMS_PHONE, "away"
+    client, _response, fake = _call(app, seeded, clock)
+
+    page = client.get(f"/cases/{seeded.debt_id}").text
+    assert "sam is away: set yourself available" in page
     assert fake.placed == []
     assert _attempts(services) == []

@@ -90,6 +90,11 @@ def test_the_result_is_the_furthest_status_seen() -> None:
         (S.COMPLETED, "machine_end_beep", False, None, Outcome.VOICEMAIL),
         (S.COMPLETED, "fax", False, None, Outcome.VOICEMAIL),
         (S.COMPLETED, "human", True, Outcome.WRONG_PARTY, Outcome.WRONG_PARTY),
+        # asked for an agent, got none: abandoned even though they confirmed who they are
+        (S.COMPLETED, "human", True, Outcome.ABANDONED, Outcome.ABANDONED),
+        # a call that rang the agent first: the consumer's leg decides
+        (S.COMPLETED, None, False, Outcome.NO_ANSWER, Outcome.NO_ANSWER),
+        (S.COMPLETED, None, False, Outcome.BUSY, Outcome.BUSY),
         (S.BUSY, None, False, None, Outcome.BUSY),
         (S.NO_ANSWER, None, False, None, Outcome.NO_ANSWER),
         (S.FAILED, None, False, None, Outcome.FAILED),

@@ -62,6 +62,31 @@ def test_durations():
         parse_duration("1 week")
 
 
+def test_the_voicemail_fields_the_templates_read_are_accepted_and_checked():
+    definition = parse_definition(
+        {
+            **BASE,
+            "caller_name": "Jordan Lee",
+            "voicemail_business": "JL Services",
+            "callback_number": "+18005550199",
+            "voicemail_audio_url": "https://example.com/vm.mp3",
+        },
+        source="c1.yaml",
+    )
+    assert (definition.voicemail_business, definition.callback_number) == (
+        "JL Services",
+        "+18005550199",
+    )
+    with pytest.raises(InputError) as caught:
+        parse_definition(
+            {**BASE, "callback_number": "555-0199", "voicemail_audio_url": "ftp://x/vm.mp3"},
+            source="c1.yaml",
+        )
+    message = str(caught.value)
+    assert "c1.yaml: callback_number: '555-0199' is not an E.164 number" in message
+    assert "c1.yaml: voicemail_audio_url:" in message
+
+
 def test_audience_states_read_full_us_state_names_as_codes():
     definition = parse_definition(
         {**BASE, "audience": {"states": ["Massachusetts", "new york", "ma", "zj"]}}, source="x"

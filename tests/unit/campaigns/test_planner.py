@@ -94,3 +94,17 @@ def test_escalation_and_closed_stages():
     assert plan(2).action is PlanAction.ESCALATE
     assert plan(0, stage="resolved").action is PlanAction.STOP
     assert plan(3).action is PlanAction.DONE
+
+
+def test_an_abandoned_call_retries_the_step_instead_of_escalating():
+    """The consumer asked for an agent and got none: our failure, not theirs. Even with the
+    step's attempts used up, the step is tried again (4 h later), at most three extra times."""
+    waiting = plan(1, 3, ended("abandoned"))
+    assert (waiting.action, waiting.step_index, waiting.at) == (
+        PlanAction.WAIT,
+        1,
+        NOW + timedelta(hours=4),
+    )
+    assert plan(1, 3, ended("abandoned", ago=timedelta(hours=4))).action is PlanAction.CONTACT
+    exhausted = plan(1, 6, ended("abandoned"))
+    assert (exhausted.action, exhausted.step.kind) == (PlanAction.ADVANCE, "escalate")

@@ -9,7 +9,7 @@ import pytest
 from dialer.importing.history_rows import validate_history_row
 from dialer.vocabulary import AttemptStatus, Direction, Outcome
 
-CALLS = "busy, canceled, conversation, failed, no_answer, voicemail, wrong_party"
+CALLS = "abandoned, busy, canceled, conversation, failed, no_answer, voicemail, wrong_party"
 GOOD = {"debt_ref": "D1", "at": "2026-03-02T10:00:00-05:00", "channel": "call",
         "to": "+16175550123", "outcome": "no_answer"}  # fmt: skip
 

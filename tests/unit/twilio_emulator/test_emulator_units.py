@@ -10,8 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from twilio_emulator.config import EmulatorConfig, NumberScript
 from twilio_emulator.pacing import Pacer, max_in_window
-from twilio_emulator.shapes import error_body, new_sid, now, rfc2822, sms_segments
+from twilio_emulator.shapes import error_body, new_sid, rfc2822, sms_segments
 from twilio_emulator.signing import signature, split_overrides
+from twilio_emulator.state import WallClock
 
 
 def test_signature_matches_twilio_test_vector():
@@ -66,7 +67,7 @@ def test_shapes():
     sid = new_sid("CA")
     assert len(sid) == 34
     assert sid.startswith("CA")
-    stamp = rfc2822(now())
+    stamp = rfc2822(WallClock().now())
     assert stamp is not None
     assert stamp.endswith("+0000")
     assert email.utils.parsedate_to_datetime(stamp).tzinfo is not None

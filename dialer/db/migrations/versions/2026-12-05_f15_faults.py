@@ -1,7 +1,7 @@
 """faults: a database pacing limiter, worker heartbeats and who holds a debt's claim
 
 Revision ID: f1501
-Revises: t1401
+Revises: a1701
 Create Date: 2026-12-05 21:15:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dialer.db.base import UTCDateTime
 
 revision = "f1501"
-down_revision = "t1401"
+down_revision = "a1701"
 branch_labels = None
 depends_on = None
 
