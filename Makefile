@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck check bench clean browser image
+.PHONY: install demo test lint typecheck check bench clean browser image faults
 
 # The suite runs on SQLite and on these servers (the local ones CI starts); set either variable
 # to use another PostgreSQL or Redis.
@@ -48,6 +48,11 @@ test: lint typecheck browser
 	$(BIN)/python -m pytest
 
 check: test
+
+# The fault suite in full (kill -9 x10, Twilio 429/5xx/slow/lost, web restart, two schedulers,
+# leader lock lost); `make test` runs its short subset.
+faults: install
+	DIALER_FAULTS_FULL=1 $(BIN)/python -m pytest tests/faults -s
 
 image:
 	docker build -t dialer .

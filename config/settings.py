@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     login_limit_per_address: str = Field(
         default="50 per 15 minutes", alias="DIALER_LOGIN_LIMIT_PER_ADDRESS"
     )
+    # Where the web process keeps callbacks while the database is down (drained when it is back).
+    webhook_spool_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "spool", alias="DIALER_WEBHOOK_SPOOL_DIR"
+    )
+    # A dispatching process beats this often; one silent for worker_dead_after_seconds is dead
+    # and its claims are given back.
+    heartbeat_seconds: float = Field(default=2.0, alias="DIALER_HEARTBEAT_SECONDS", gt=0)
+    worker_dead_after_seconds: float = Field(
+        default=10.0, alias="DIALER_WORKER_DEAD_AFTER_SECONDS", gt=0
+    )
     # A rehearsal clock (development, test and demo only): the simulated time starts at
     # DIALER_CLOCK_START and runs at normal speed from the real instant DIALER_CLOCK_EPOCH
     # (default: when the process starts); a parent sets both so its children agree.

@@ -28,7 +28,11 @@ def pacer() -> Pacer:
     found = current_app.extensions.get(_PACER)
     if found is None:
         settings = services().settings
-        found = Pacer(pacing_config(settings), account=settings.twilio_account_sid)
+        found = Pacer(
+            pacing_config(settings),
+            account=settings.twilio_account_sid,
+            database=services().engine,
+        )
         current_app.extensions[_PACER] = found
     assert isinstance(found, Pacer)
     with unit_of_work() as db:

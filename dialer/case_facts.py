@@ -146,13 +146,16 @@ def load_history(
 ) -> list[HistoryEntry]:
     """Every committed contact with the consumer since `since`, oldest first.
 
-    Attempts that never reached Twilio (`not_placed`) are not contacts and are left out;
-    attempts still in flight count as contacts with no outcome yet.
+    Every attempt that may have reached the consumer counts: attempts in flight (reserved,
+    dialing, an ambiguous create not yet settled) as contacts with no outcome yet, and a
+    `not_placed` attempt that carries a provider SID. Only attempts known never to have
+    reached the provider (`not_placed` with no SID) are left out.
     """
     query = select(ContactAttempt).where(
         ContactAttempt.consumer_id == consumer_id,
         ContactAttempt.attempted_at >= since,
-        ContactAttempt.status != AttemptStatus.NOT_PLACED.value,
+        (ContactAttempt.status != AttemptStatus.NOT_PLACED.value)
+        | ContactAttempt.provider_sid.is_not(None),
     )
     if until is not None:
         query = query.where(ContactAttempt.attempted_at < until)

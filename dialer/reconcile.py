@@ -5,7 +5,11 @@
 - `dialing` for too long: the create may or may not have reached Twilio. Ask Twilio (calls or
   messages to that number from that sender since the reservation): found -> adopt its SID and
   status; not found -> nothing was placed: release it. Never dial again blindly.
-- placed but with no final status after a long while (lost callbacks): fetch it and apply.
+- placed but with no final status after a long while (lost callbacks): fetch it and apply
+  (a call still queued or ringing, a text still sending: after STUCK_AFTER; else LOST_AFTER),
+  whatever stamps the attempt has (one bound by an early callback may have no placed_at);
+  sooner (FAILED_CALLBACK_AFTER) when one of its callbacks was stored but could not apply.
+`dialer reconcile` runs one pass on demand.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from dialer import metrics
 from dialer.attempts import is_terminal
@@ -22,7 +26,7 @@ from dialer.callbacks.calls import apply_call_status_event
 from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
 from dialer.callbacks.sms import apply_sms_status_event
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt
+from dialer.db.models import ContactAttempt, ProviderEvent
 from dialer.dispatch.place import release_attempt
 from dialer.logging import get_logger
 from dialer.telephony import Telephony, TelephonyError
@@ -33,6 +37,7 @@ from dialer.vocabulary import AttemptStatus, Channel
 log = get_logger(__name__)
 STUCK_AFTER = timedelta(seconds=120)  # longer than a pacing wait plus a create's timeout
 LOST_AFTER = timedelta(minutes=30)
+FAILED_CALLBACK_AFTER = timedelta(seconds=30)  # a callback stored but not applied
 BATCH = 200
 _OPEN = (
     AttemptStatus.QUEUED,
@@ -41,6 +46,16 @@ _OPEN = (
     AttemptStatus.IN_PROGRESS,
     AttemptStatus.SENDING,
     AttemptStatus.SENT,
+)
+
+
+# A call still queued or ringing minutes after it started (the ring timeout is 30 s), or a
+# text still being sent, has lost its callbacks (say, the web process was down): ask sooner.
+_EARLY = (
+    AttemptStatus.QUEUED,
+    AttemptStatus.INITIATED,
+    AttemptStatus.RINGING,
+    AttemptStatus.SENDING,
 )
 
 
@@ -59,22 +74,34 @@ def reconcile(
     now: datetime,
     stuck_after: timedelta = STUCK_AFTER,
     lost_after: timedelta = LOST_AFTER,
+    failed_after: timedelta = FAILED_CALLBACK_AFTER,
 ) -> ReconcileReport:
+    """One pass over every attempt without a final status, whatever its timestamps."""
     report = ReconcileReport()
     for attempt_id in _ids(
-        sessions,
-        (AttemptStatus.RESERVED, AttemptStatus.DIALING),
-        before=now - stuck_after,
-        column=ContactAttempt.reserved_at,
+        sessions, (AttemptStatus.RESERVED, AttemptStatus.DIALING), before=now - stuck_after
     ):
         _resolve_stuck(sessions, telephony, attempt_id, now=now, report=report)
-    for attempt_id in _ids(
-        sessions, _OPEN, before=now - lost_after, column=ContactAttempt.placed_at
-    ):
+    refreshed: set[int] = set()
+    for attempt_id in _with_failed_callbacks(sessions, before=now - failed_after):
+        refreshed.add(attempt_id)
         _refresh(sessions, telephony, attempt_id, now=now, report=report)
+    for statuses, after in ((_EARLY, min(stuck_after, lost_after)), (_OPEN, lost_after)):
+        for attempt_id in _ids(sessions, statuses, before=now - after):
+            if attempt_id not in refreshed:
+                refreshed.add(attempt_id)
+                _refresh(sessions, telephony, attempt_id, now=now, report=report)
     if report.released or report.adopted or report.finalized or report.unresolved:
         log.info("reconciled", **vars(report))
     return report
+
+
+def _since() -> ColumnElement[datetime]:
+    """When the attempt started, whichever stamp it has (an early callback may have bound
+    the SID before the worker stored placed_at)."""
+    return func.coalesce(
+        ContactAttempt.placed_at, ContactAttempt.reserved_at, ContactAttempt.attempted_at
+    )
 
 
 def _ids(
@@ -82,13 +109,34 @@ def _ids(
     statuses: tuple[AttemptStatus, ...],
     *,
     before: datetime,
-    column: InstrumentedAttribute[datetime | None],
 ) -> list[int]:
     with transaction(sessions) as session:
         return list(
             session.scalars(
                 select(ContactAttempt.id)
-                .where(ContactAttempt.status.in_([s.value for s in statuses]), column < before)
+                .where(ContactAttempt.status.in_([s.value for s in statuses]), _since() < before)
+                .order_by(ContactAttempt.id)
+                .limit(BATCH)
+            )
+        )
+
+
+def _with_failed_callbacks(sessions: sessionmaker[Session], *, before: datetime) -> list[int]:
+    """Open attempts with a callback stored but not applied: asked sooner than the rest."""
+    failed = select(ProviderEvent.id).where(
+        ProviderEvent.attempt_id == ContactAttempt.id,
+        ProviderEvent.applied_at.is_(None),
+        ProviderEvent.received_at < before,
+    )
+    with transaction(sessions) as session:
+        return list(
+            session.scalars(
+                select(ContactAttempt.id)
+                .where(
+                    ContactAttempt.status.in_([s.value for s in _OPEN]),
+                    ContactAttempt.provider_sid.is_not(None),
+                    exists(failed),
+                )
                 .order_by(ContactAttempt.id)
                 .limit(BATCH)
             )

@@ -23,7 +23,7 @@ from webhooks import health
 from webhooks import metrics as metrics_view
 from webhooks import sms as twilio_sms
 from webhooks import voice as twilio_voice
-from webhooks.extension import init_call_status_batches, init_services
+from webhooks.extension import init_call_status_batches, init_services, init_spool
 from webhooks.security import install_proxy_fix
 from webhooks.timing import install_webhook_timer
 
@@ -62,6 +62,7 @@ def create_twilio_app(services: Services) -> Flask:
     app.session_interface = _NoSession()
     init_services(app, services)
     init_call_status_batches(app, services)
+    init_spool(app, services)
     app.register_blueprint(twilio_voice.bp)
     app.register_blueprint(twilio_sms.bp)
     app.register_error_handler(MethodNotAllowed, _count_refused("method"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from functools import partial
 
 from flask import Flask, current_app
@@ -10,11 +12,17 @@ from dialer.bootstrap import Services
 from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
 from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
+from dialer.ledger import WebhookSpool, drain_spool
+from dialer.logging import get_logger
 from dialer.telephony import Telephony
+
+log = get_logger(__name__)
 
 _KEY = "dialer"
 _BATCHES = "dialer.call_status_batches"
+_SPOOL = "dialer.webhook_spool"
 _TELEPHONY = "dialer.telephony"
+DRAIN_SECONDS = 2.0
 
 CallStatusBatches = GroupCommit[StatusCallback, Applied]
 
@@ -46,6 +54,40 @@ def call_status_batches() -> CallStatusBatches | None:
     found = current_app.extensions.get(_BATCHES)
     assert found is None or isinstance(found, GroupCommit)
     return found
+
+
+def init_spool(app: Flask, services: Services) -> None:
+    """The local spool for callbacks the database cannot take."""
+    app.extensions[_SPOOL] = WebhookSpool(services.settings.webhook_spool_dir)
+
+
+def start_spool_drainer(services: Services, *, every: float = DRAIN_SECONDS) -> None:
+    """A daemon thread of the web process: drains the spool into the ledger every `every`
+    seconds once the database is back (each web worker runs one; the file lock serializes)."""
+    spool = WebhookSpool(services.settings.webhook_spool_dir)
+    threading.Thread(
+        target=_drain_forever, args=(services, spool, every), name="spool-drain", daemon=True
+    ).start()
+
+
+def webhook_spool() -> WebhookSpool | None:
+    found = current_app.extensions.get(_SPOOL)
+    assert found is None or isinstance(found, WebhookSpool)
+    return found
+
+
+def _drain_forever(services: Services, spool: WebhookSpool, every: float) -> None:
+    from dialer.callbacks import APPLIERS
+
+    while True:
+        time.sleep(every)
+        try:
+            report = drain_spool(services.sessions, spool, appliers=APPLIERS)
+        except Exception:
+            log.exception("spool_drain_failed")
+            continue
+        if report.stored:
+            log.info("spool_drained", stored=report.stored, kept=report.kept)
 
 
 def telephony() -> Telephony:

@@ -9,7 +9,7 @@ from dialer.callbacks import EventKind
 from dialer.callbacks.events import InboundSms
 from dialer.callbacks.inbound import handle_inbound_sms
 from dialer.ledger import ingest
-from webhooks.extension import services
+from webhooks.extension import services, webhook_spool
 from webhooks.forms import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import render_sms_reply
@@ -33,6 +33,6 @@ def inbound() -> Response:
         reply = handle_inbound_sms(session, InboundSms.from_payload(event.payload), now=now)
         return render_sms_reply(reply.body if reply else None)
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     # When the message could not be applied it is kept for replay; send no reply meanwhile.
     return Response(result.response or render_sms_reply(None), mimetype="text/xml")

@@ -14,7 +14,7 @@ from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import IngestResult, ingest
 from dialer.logging import get_logger
 from dialer.telephony import TelephonyError
-from webhooks.extension import call_status_batches, services, telephony
+from webhooks.extension import call_status_batches, services, telephony, webhook_spool
 from webhooks.forms import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import gather_url, render_fallback, render_voice_step
@@ -36,12 +36,14 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
         step = handler(session, VoiceRequest.from_payload(event.payload), now=now)
         return render_voice_step(step, base_url=base_url)
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     return Response(result.response or render_fallback(), mimetype=XML)
 
 
 def acknowledge(kind: EventKind) -> Response:
-    """Store and apply a callback that expects no TwiML (the answer: see `_stored`)."""
+    """Store and apply a callback that expects no TwiML: 204 once it is stored (applied, kept
+    with its error for replay, or spooled while the database is down), 500 only if it could
+    be stored nowhere (then Twilio retries it)."""
     svc = services()
     now = svc.clock.now()
     event = TwilioRequest.from_flask().event(kind)
@@ -54,14 +56,15 @@ def acknowledge(kind: EventKind) -> Response:
     def apply(session: Session) -> None:
         applier(session, event.payload, now)
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     return _stored(result)
 
 
 def _stored(result: IngestResult) -> Response:
-    """204 once the event is in the ledger, applied or kept with its error for replay (a call
-    we do not know); 500 only when it could not be stored at all, so that Twilio retries."""
-    return Response(status=204 if result.ok or result.event_id is not None else 500)
+    """204 once the event is kept (in the ledger, applied or with its error for replay, or in
+    the local spool while the database is down); 500 only when it could not be stored at all,
+    so that Twilio retries."""
+    return Response(status=204 if result.stored else 500)
 
 
 def _applied_in_a_batch(callback: StatusCallback) -> bool:
@@ -109,7 +112,7 @@ def amd() -> Response:
         attempt = calls.apply_amd_event(session, found, now=now)
         return VOICEMAIL_DROP if calls.voicemail_drop_due(attempt) else None
 
-    result = ingest(svc.sessions, event, apply=apply, now=now)
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     if result.ok and not result.duplicate and result.response == VOICEMAIL_DROP:
         _redirect_to_voicemail(found, base_url=svc.settings.public_base_url)
     return _stored(result)

@@ -10,9 +10,10 @@ from config.settings import load_settings
 from config.startup import check_web_start
 from dialer.callbacks.warmup import warm_up_webhooks
 from webhooks.app import create_app
-from webhooks.extension import services_of
+from webhooks.extension import services_of, start_spool_drainer
 
 settings = load_settings()
 check_web_start(settings)  # the secrets; gunicorn's on_starting also checks the address
 app = create_app(settings)
 warm_up_webhooks(services_of(app).engine)
+start_spool_drainer(services_of(app))  # callbacks spooled during a database outage

@@ -129,7 +129,7 @@ def count_ended(attempt: CallRecord) -> None:
 def apply_call_status_event(
     session: Session, event: CallStatusEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     ended = advance_call(attempt, event, now=now)
     attempt.updated_at = now
     if ended:
@@ -153,7 +153,7 @@ def voicemail_drop_due(attempt: ContactAttempt) -> bool:
 def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> ContactAttempt:
     """Async AMD result: who answered. A machine's live call is redirected to the voicemail
     by the webhook (`voicemail_drop_due`), else it gets it at the next TwiML turn."""
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     attempt.answered_by = event.answered_by
     attempt.updated_at = now
     settle_outcome(attempt)
@@ -163,7 +163,7 @@ def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> Cont
 def apply_recording_event(
     session: Session, event: RecordingEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     if event.status == "completed" or attempt.recording_sid is None:
         attempt.recording_sid = event.recording_sid or attempt.recording_sid
         attempt.recording_url = event.recording_url or attempt.recording_url

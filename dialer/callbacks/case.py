@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.callbacks.revival import revive
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt, Phone
 from dialer.errors import InputError, NotFoundError
 from dialer.ledger.store import locked_attempt
@@ -19,7 +21,12 @@ DEFAULT_CALLBACK_NUMBER = "+18005550100"
 
 
 def load_attempt(
-    session: Session, *, attempt_id: int | None, sid: str | None, bind_sid: bool = True
+    session: Session,
+    *,
+    attempt_id: int | None,
+    sid: str | None,
+    bind_sid: bool = True,
+    now: datetime | None = None,
 ) -> ContactAttempt:
     """The attempt a callback is about, locked FOR NO KEY UPDATE.
 
@@ -27,7 +34,8 @@ def load_attempt(
     attempt row is always the first lock a callback takes); then no query is needed.
 
     The attempt id in the URL finds it even before the SID was stored; then the SID is
-    bound to it. A SID that disagrees with the attempt's is refused.
+    bound to it. A SID that disagrees with the attempt's is refused. With `now`, an attempt
+    we had released as never sent is revived (the provider's callback proves it was).
     """
     attempt = locked_attempt(session, attempt_id)
     if attempt is None and attempt_id is not None:
@@ -47,6 +55,8 @@ def load_attempt(
         elif attempt.provider_sid != sid:
             msg = f"callback SID does not match attempt {attempt.id}"
             raise InputError(msg)
+    if now is not None:
+        revive(session, attempt, now=now)  # the provider has it: released -> dialing
     return attempt
 
 

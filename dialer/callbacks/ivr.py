@@ -91,7 +91,7 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
     to that agent."""
     if inbound_call.is_inbound(request):
         return inbound_call.answer_inbound(session, request, now=now)
-    attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
+    attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid, now=now)
     ended = _ended(session, attempt)
     if ended is not None:
         return ended

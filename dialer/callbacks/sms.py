@@ -74,7 +74,7 @@ def _delivery_error(session: Session, attempt: ContactAttempt, code: int, now: d
 def apply_sms_status_event(
     session: Session, event: SmsStatusEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.message_sid)
+    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.message_sid, now=now)
     before = AttemptStatus(attempt.status)
     after = apply_sms_status(before, event.status)
     attempt.status = after.value

@@ -75,6 +75,7 @@ from dialer.db.engine import DriverStatement, HeldConnection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
+from dialer.vocabulary import AttemptStatus
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]
@@ -202,6 +203,8 @@ def _item(
     status, event = callback.status, callback.event
     if status.call_sid and call.provider_sid not in (None, status.call_sid):
         return None  # another call's callback: the ordinary path keeps it with its error
+    if call.status == AttemptStatus.NOT_PLACED.value:
+        return None  # released as never sent: the ordinary path revives it
     call.provider_sid = call.provider_sid or status.call_sid or None
     try:
         ended = advance_call(call, status, now=callback.now)

@@ -61,6 +61,9 @@ def _register() -> None:
 
     cli.add_command(handoff.handoff)
     cli.add_command(simulate.simulate)
+    from dialer.cli import reconcile
+
+    cli.add_command(reconcile.reconcile_command)
     from dialer.cli import suppression
 
     cli.add_command(suppression.suppression)

@@ -103,7 +103,11 @@ def worker(once: bool, batch: int | None, clock_start: str | None) -> None:
     log.info("worker_started", pid=os.getpid(), shared_pacing=runtime.pacer.shared)
     try:
         report = run_worker(
-            runtime.dispatcher, stop=stop, tick_seconds=settings.tick_seconds, once=once
+            runtime.dispatcher,
+            stop=stop,
+            tick_seconds=settings.tick_seconds,
+            once=once,
+            heartbeat_seconds=settings.heartbeat_seconds,
         )
     finally:
         runtime.close()

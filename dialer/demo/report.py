@@ -79,6 +79,7 @@ def render(data: ReportData) -> str:
         "<h2>Blocked debts by reason</h2>",
         hbar_chart([(k, float(v)) for k, v in blocked], title="Block reasons", alert=True),
         "<h2>Pacing against the limit</h2>",
+        pacing_line(data.call_creates, data.cps),
         line_chart(
             per_second(data.call_creates, start=start, end=end),
             limit=data.cps,
@@ -95,6 +96,31 @@ def render(data: ReportData) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def largest_in_one_second(timestamps: list[float]) -> int:
+    """The most creates inside any half-open one-second window (a moving window)."""
+    ordered = sorted(timestamps)
+    best, low = 0, 0
+    for high, moment in enumerate(ordered):
+        while ordered[low] <= moment - 1.0:
+            low += 1
+        best = max(best, high - low + 1)
+    return best
+
+
+def pacing_line(call_creates: list[float], cps: float) -> str:
+    """The largest count in any one-second window beside the limit, and the share of the
+    configured rate used from the first create to the last (while calls were due)."""
+    largest = largest_in_one_second(call_creates)
+    span = call_creates[-1] - call_creates[0] + 1.0 if call_creates else 0.0
+    share = len(call_creates) / (cps * span) if span else 0.0
+    verdict = "ok" if largest <= cps else "bad"
+    return (
+        f'<p class="{verdict}">Largest number of calls created in any one second (emulator '
+        f"log): {largest}, limit {cps:g}. Share of the configured rate used while calls were "
+        f"being placed: {share:.0%}.</p>"
+    )
 
 
 def _summary(s: Snapshot) -> dict[str, int]:

@@ -35,9 +35,15 @@ def active_campaign_ids(session: Session) -> list[int]:
 
 
 def claim_due(
-    session: Session, *, now: datetime, limit: int, lease: timedelta = LEASE
+    session: Session,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta = LEASE,
+    worker: str | None = None,
 ) -> list[Claim]:
-    """Claim up to `limit` due debts of active campaigns, oldest due first."""
+    """Claim up to `limit` due debts of active campaigns, oldest due first; `worker` (whose
+    heartbeat keeps the claims) is recorded so they come back soon if it dies."""
     campaigns = active_campaign_ids(session)
     if not campaigns:
         return []
@@ -52,7 +58,7 @@ def claim_due(
     rows = session.execute(
         update(Debt)
         .where(Debt.id.in_(due.scalar_subquery()))
-        .values(next_contact_at=until)
+        .values(next_contact_at=until, claimed_by=worker)
         .returning(Debt.id, Debt.consumer_id)
         .execution_options(synchronize_session=False)
     ).all()

@@ -1,8 +1,10 @@
 """A tick's pacing lanes: each channel (and SMS sender) runs at its own rate, side by side.
 
-The slot is taken when the contact is reserved, never waited for: a lane with no free slot is
+A lane is checked when the contact is reserved, never waited for: a lane with no free slot is
 saturated for the rest of the tick and its remaining debts go back to the queue untouched (no
 attempt row), so a slow lane (SMS at 1 per second per long code) never holds up a fast one.
+The slot itself is taken by `place`, right before the create: the provider sees the paced
+rate, whatever time passes between reserving and placing.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ class Lanes:
     saturated: set[tuple[str, ...]] = field(default_factory=set)
 
     def take(self, channel: Channel, *, sender: str) -> bool:
-        """One slot now on the lane, or False (and the lane is saturated for this tick)."""
+        """True when the lane has a free slot now, else False (and the lane is saturated for
+        this tick). Nothing is taken: `place` takes the slot right before the create."""
         lane = self.pacer.lane(channel, sender=sender)
         if lane in self.saturated:
             return False
-        if self.pacer.try_acquire(channel, sender=sender):
+        if self.pacer.has_room(channel, sender=sender):
             return True
         self.saturated.add(lane)
         return False

@@ -1,9 +1,14 @@
 """Placing a reserved attempt: pace, mark `dialing` (committed), ask Twilio, record the result.
 
+The pacing slot is taken right before the create (after the line is taken), so the
+provider sees creates at the paced rate, whatever happened between reserving and placing.
+
 A create that fails for sure (429, 5xx before processing) is released: `not_placed` with no
 outcome, as if never made, and the debt is due again after a back-off. A refusal about the
 number (invalid, opted out, not SMS-capable) updates the phone and counts as a failed try. An
-ambiguous create stays `dialing` for the reconciler: it is never re-dialed blindly.
+ambiguous create is looked up once (never a SID another attempt owns); not found, it stays
+`dialing`, counted by every cap as a placed contact, until its own callback (our attempt id is
+in the URL) or the reconciler settles it: it is never re-created.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dialer.callbacks.revival import revive
 from dialer.campaigns.definition import StepKind
 from dialer.case_facts import covered_debt_ids
 from dialer.clock import Clock
@@ -22,6 +29,7 @@ from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
+from dialer.logging import get_logger
 from dialer.pacing import Pacer
 from dialer.suppression import add_opt_out
 from dialer.telephony import (
@@ -33,9 +41,12 @@ from dialer.telephony import (
     Telephony,
     TelephonyError,
     place_call_safely,
+    send_sms_safely,
 )
+from dialer.telephony.recovery import Owned
 from dialer.vocabulary import AttemptStatus, Channel, Outcome, PhoneStatus
 
+log = get_logger(__name__)
 RETRY_BACKOFF = timedelta(seconds=30)
 PACING_TIMEOUT = 10.0  # below choose.DECISION_GRACE: a decision is used while fresh
 RING_TIMEOUT = 30
@@ -68,43 +79,63 @@ def place(
     base_url: str,
     clock: Clock,
 ) -> Placement:
-    waited: float | None = 0.0  # a tick took the slot when it reserved
-    if not reservation.paced:
-        waited = pacer.acquire(
+    cap = pacer.config.max_concurrent_calls if reservation.channel is Channel.CALL else None
+    dialing, waited = _take_a_line(sessions, reservation, cap=cap, waited=0.0, clock=clock)
+    if waited is not None and dialing:
+        # The slot is taken now, right before the create: the provider sees the paced rate.
+        slot_wait = pacer.acquire(
             reservation.channel, sender=reservation.from_, timeout=PACING_TIMEOUT
         )
-    cap = pacer.config.max_concurrent_calls if reservation.channel is Channel.CALL else None
-    dialing: bool | None = None
-    if waited is not None:
-        dialing, waited = _take_a_line(sessions, reservation, cap=cap, waited=waited, clock=clock)
+        waited = None if slot_wait is None else waited + slot_wait
     if waited is None:
         now = clock.now()
         release(sessions, reservation, now=now, retry_at=now, error="pacing timeout")
         return Placement(reservation.attempt_id, "released")
     if not dialing:
         return Placement(reservation.attempt_id, "released", pacing_wait=waited)
+    return _send(
+        reservation,
+        sessions=sessions,
+        telephony=telephony,
+        pacer=pacer,
+        base_url=base_url,
+        clock=clock,
+        waited=waited,
+    )
+
+
+def _send(
+    reservation: Reservation,
+    *,
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    pacer: Pacer,
+    base_url: str,
+    clock: Clock,
+    waited: float,
+) -> Placement:
+    """The create, with its slot taken and the attempt `dialing`; then what it gave."""
+    attempt_id = reservation.attempt_id
     try:
-        sid = _create(reservation, telephony=telephony, base_url=base_url)
+        sid = _create(reservation, sessions=sessions, telephony=telephony, base_url=base_url)
     except AmbiguousCreateError:
-        return Placement(reservation.attempt_id, "ambiguous", pacing_wait=waited)
+        return Placement(attempt_id, "ambiguous", pacing_wait=waited)
     except RetryableTelephonyError as exc:
         pacer.back_off(2.0)
         now = clock.now()
-        release(
-            sessions,
-            reservation,
-            now=now,
-            retry_at=now + RETRY_BACKOFF,
-            error=str(exc),
-            code=exc.code,
-        )
-        return Placement(reservation.attempt_id, "released", pacing_wait=waited)
+        retry_at = now + RETRY_BACKOFF
+        release(sessions, reservation, now=now, retry_at=retry_at, error=str(exc), code=exc.code)
+        return Placement(attempt_id, "released", pacing_wait=waited)
     except TelephonyError as exc:
         refuse(sessions, reservation, exc, now=clock.now())
-        return Placement(reservation.attempt_id, "refused", pacing_wait=waited)
-    with transaction(sessions) as session:
-        record_sid(session, reservation.attempt_id, sid=sid, now=clock.now())
-    return Placement(reservation.attempt_id, "placed", sid, waited)
+        return Placement(attempt_id, "refused", pacing_wait=waited)
+    try:
+        with transaction(sessions) as session:
+            record_sid(session, attempt_id, sid=sid, now=clock.now())
+    except IntegrityError:  # another attempt bound this SID meanwhile: leave it to callbacks
+        log.warning("sid_owned_elsewhere", attempt_id=attempt_id)
+        return Placement(attempt_id, "ambiguous", pacing_wait=waited)
+    return Placement(attempt_id, "placed", sid, waited)
 
 
 CALLS_IN_FLIGHT = (
@@ -172,15 +203,41 @@ def serialize_call_starts(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(CALL_LINES_LOCK)))
 
 
-def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) -> str:
+def owned_by_others(sessions: sessionmaker[Session], attempt_id: int) -> Owned:
+    """Of some SIDs, those another attempt has bound (never adopted by this one)."""
+
+    def owned(sids: list[str]) -> set[str]:
+        with transaction(sessions) as session:
+            return set(
+                session.scalars(
+                    select(ContactAttempt.provider_sid).where(
+                        ContactAttempt.provider_sid.in_(sids), ContactAttempt.id != attempt_id
+                    )
+                )
+            )
+
+    return owned
+
+
+def _create(
+    reservation: Reservation,
+    *,
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    base_url: str,
+) -> str:
     urls = webhook_urls(base_url, reservation.attempt_id)
+    owned = owned_by_others(sessions, reservation.attempt_id)
     if reservation.channel is Channel.SMS:
-        return telephony.send_sms(
+        return send_sms_safely(
+            telephony,
+            reserved_at=reservation.reserved_at,
             to=reservation.to,
             from_=reservation.from_,
             body=reservation.body or "",
             status_url=urls["sms"],
             valid_for=SMS_VALIDITY,
+            owned=owned,
         ).sid
     ring_agent_first = reservation.ring_first is not None  # the answer TwiML dials the consumer
     return place_call_safely(
@@ -194,26 +251,26 @@ def _create(reservation: Reservation, *, telephony: Telephony, base_url: str) ->
         timeout_seconds=RING_TIMEOUT,
         machine_detection=not ring_agent_first
         and reservation.step_kind in (StepKind.IVR, StepKind.AGENT),
+        owned=owned,
     ).sid
 
 
 def record_sid(session: Session, attempt_id: int, *, sid: str, now: datetime) -> None:
-    """Store the SID; the status moves to queued only if no callback moved it further."""
+    """Store the SID and when it was placed; the status moves to queued only if no callback
+    moved it further. A callback may have bound the SID first (then placed_at is still set);
+    an attempt released meanwhile as never sent is revived (the provider has it)."""
+    attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
+    if attempt is None or attempt.provider_sid not in (None, sid):
+        return
+    revive(session, attempt, now=now)
     early = (AttemptStatus.DIALING.value, AttemptStatus.RESERVED.value)
-    session.execute(
-        update(ContactAttempt)
-        .where(ContactAttempt.id == attempt_id, ContactAttempt.provider_sid.is_(None))
-        .values(
-            provider_sid=sid,
-            placed_at=now,
-            attempted_at=now,
-            updated_at=now,
-            status=case(
-                (ContactAttempt.status.in_(early), AttemptStatus.QUEUED.value),
-                else_=ContactAttempt.status,
-            ),
-        )
-    )
+    attempt.provider_sid = sid
+    if attempt.placed_at is None:
+        attempt.placed_at = attempt.attempted_at = now
+    attempt.updated_at = now
+    if attempt.status in early:
+        attempt.status = AttemptStatus.QUEUED.value
+    session.flush()
 
 
 def release(

@@ -65,7 +65,7 @@ class Reservation:
     step_kind: StepKind
     reserved_at: datetime
     body: str | None = None  # the SMS text (never logged)
-    paced: bool = False  # the pacing slot was taken when reserving (place() takes no other)
+    paced: bool = False  # the lane was checked when reserving (place() takes the slot)
     debt_ids: tuple[int, ...] = ()  # every debt the contact covers (the first is `debt_id`)
     # An agent's phone to ring first (a manual call or a callback): the consumer is dialled
     # from the answer TwiML once the agent picks up, so no prompt reaches the consumer.

@@ -27,6 +27,7 @@ from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
 from dialer.limits import current_pacing
 from dialer.logging import get_logger
 from dialer.pacing import Pacer
+from dialer.scheduling.heartbeat import DEAD_AFTER, release_dead_claims
 from dialer.telephony import Telephony
 
 log = get_logger(__name__)
@@ -61,6 +62,8 @@ class Dispatcher:
     base_url: str
     batch_size: int = DEFAULT_BATCH
     lease: timedelta = LEASE  # how long a claim holds a debt if the worker dies
+    worker: str | None = None  # this process's heartbeat id (its claims carry it)
+    dead_after: timedelta = DEAD_AFTER  # a worker silent this long is dead: claims come back
 
     def tick(self, stop: threading.Event | None = None) -> TickReport:
         """Claim a batch and work through it; on `stop`, hand back what is left."""
@@ -68,8 +71,13 @@ class Dispatcher:
         report = TickReport()
         with transaction(self.sessions) as session:
             self._refresh_pacing(session)
+            release_dead_claims(session, now=self.clock.now(), dead_after=self.dead_after)
             claims = claim_due(
-                session, now=self.clock.now(), limit=self.batch_size, lease=self.lease
+                session,
+                now=self.clock.now(),
+                limit=self.batch_size,
+                lease=self.lease,
+                worker=self.worker,
             )
         report.claimed = len(claims)
         limits_cache: LimitsCache = {}  # admin limits, read once per tick

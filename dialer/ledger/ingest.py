@@ -1,8 +1,11 @@
 """Store the raw event, then apply it in the same transaction.
 
 If applying fails, the whole transaction rolls back and the event is stored again on its
-own, with the error, so `dialer webhooks replay` can re-apply it later. A duplicate changes
-nothing and gets the response the first delivery got.
+own, with the error, so `dialer webhooks replay` can re-apply it later. If the database
+cannot take it at all (it is down), the event goes to the local spool (spool.py), drained
+when the database is back. A duplicate changes nothing and gets the response the first
+delivery got. `IngestResult.stored` says whether the event is kept somewhere (then Twilio is
+answered 2xx).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dialer import metrics
 from dialer.db.engine import transaction
 from dialer.db.models import ProviderEvent
+from dialer.ledger.spool import WebhookSpool
 from dialer.ledger.store import (
     IncomingEvent,
     existing_attempt_id,
@@ -37,13 +41,19 @@ class IngestResult:
     duplicate: bool = False
     response: str | None = None
     error: str | None = None
+    spooled: bool = False  # kept in the local spool (the database could not take it)
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def stored(self) -> bool:
+        """Kept in the ledger or the spool: safe to answer 2xx."""
+        return self.ok or self.event_id is not None or self.spooled
 
-APPLIED, DUPLICATE, FAILED = "applied", "duplicate", "failed"
+
+APPLIED, DUPLICATE, FAILED, SPOOLED = "applied", "duplicate", "failed", "spooled"
 
 
 def count_event(kind: str, result: str) -> None:
@@ -55,7 +65,12 @@ def describe_error(exc: BaseException) -> str:
 
 
 def ingest(
-    sessions: sessionmaker[Session], event: IncomingEvent, *, apply: Apply, now: datetime
+    sessions: sessionmaker[Session],
+    event: IncomingEvent,
+    *,
+    apply: Apply,
+    now: datetime,
+    spool: WebhookSpool | None = None,
 ) -> IngestResult:
     """Store then apply `event`; `apply` returns the response body to remember (or None).
 
@@ -64,9 +79,10 @@ def ingest(
     """
     try:
         with transaction(sessions) as session:
-            lock_attempt(session, event.attempt_id)
+            attempt = lock_attempt(session, event.attempt_id)
+            attempt_id = attempt.id if attempt is not None else None  # unknown: kept, unlinked
             event_id = insert_event(
-                session, event, received_at=now, applied_at=now, attempt_id=event.attempt_id
+                session, event, received_at=now, applied_at=now, attempt_id=attempt_id
             )
             if event_id is None:
                 count_event(event.kind, DUPLICATE)
@@ -85,7 +101,14 @@ def ingest(
     except Exception as exc:  # the event must be kept whatever went wrong while applying it
         error = describe_error(exc)
         log.warning("webhook %s not applied: %s", event.kind, type(exc).__name__)
-        kept = _keep_failed(sessions, event, now=now, error=error)
+        try:
+            kept = _keep_failed(sessions, event, now=now, error=error)
+        except Exception:
+            if spool is None:
+                raise
+            spool.keep(event, received_at=now)  # the database is away: keep it on disk
+            count_event(event.kind, SPOOLED)
+            return IngestResult(None, error=error, spooled=True)
         count_event(event.kind, FAILED)
         return IngestResult(kept, error=error)
 

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.db.engine import transaction
 from dialer.db.models import ProviderEvent
-from dialer.ledger.ingest import describe_error
+from dialer.ledger.ingest import describe_error, ingest
+from dialer.ledger.spool import DrainReport, WebhookSpool
+from dialer.ledger.store import IncomingEvent
 
 Applier = Callable[[Session, dict[str, Any], datetime], object]
 
@@ -81,3 +83,22 @@ def replay_events(
 ) -> list[ReplayResult]:
     ids = pending_event_ids(sessions, failed_only=failed_only, event_id=event_id)
     return [replay_event(sessions, one, appliers=appliers, now=now) for one in ids]
+
+
+def drain_spool(
+    sessions: sessionmaker[Session], spool: WebhookSpool, *, appliers: Mapping[str, Applier]
+) -> DrainReport:
+    """Store and apply the events the web process spooled while the database was down, each
+    as of when it was received (a duplicate changes nothing; one that fails to apply is kept
+    in the ledger with its error, as a live one would be)."""
+
+    def store(event: IncomingEvent, received_at: datetime) -> None:
+        applier = appliers.get(event.kind)
+
+        def apply(session: Session) -> None:
+            if applier is not None:
+                applier(session, dict(event.payload), received_at)
+
+        ingest(sessions, event, apply=apply, now=received_at)
+
+    return spool.drain(store)

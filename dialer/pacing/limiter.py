@@ -1,8 +1,10 @@
 """Pacing: calls per second per Twilio account and messages per second per sender.
 
-A moving window: no 1-second window ever holds more grants than the rate. In one process an
-in-memory moving window does it (memory_window.py); when several processes share one account
-(REDIS_URL set) an atomic Redis script timed by the Redis server does (see redis_window.py).
+A moving window: no 1-second window ever holds more grants than the rate. When several
+processes share one account, the window is shared: an atomic Redis script timed by the Redis
+server (REDIS_URL set, redis_window.py), or without Redis a table in the database every process
+uses (database_window.py). Only a Pacer built with neither (a test, a benchmark) keeps an
+in-memory moving window (memory_window.py), good for one process.
 
 The rate is passed with every hit, not baked into the key, so all processes of an account share
 one window whatever rate each one currently runs at: when an admin lowers the rate
@@ -19,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerSecond
+from sqlalchemy import Engine
 
 from dialer.pacing.admin import PacingLimits, effective_config
+from dialer.pacing.database_window import DatabaseMovingWindow
 from dialer.pacing.memory_window import MemoryMovingWindow
 from dialer.pacing.redis_window import RedisMovingWindow
 from dialer.vocabulary import Channel
@@ -55,12 +59,19 @@ class Pacer:
         account: str,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        database: Engine | None = None,
     ) -> None:
+        """`database`: without Redis, share the window through this database (every process
+        of the account sees the same grants)."""
         self.base = config  # what the account allows (settings)
         self.config = config  # in force now: the base narrowed by the admin pacing limits
         self.admin = PacingLimits()
         self._memory = MemoryMovingWindow(monotonic)
-        self._shared = RedisMovingWindow(config.storage_url) if config.storage_url else None
+        self._shared: RedisMovingWindow | DatabaseMovingWindow | None = None
+        if config.storage_url:
+            self._shared = RedisMovingWindow(config.storage_url)
+        elif database is not None:
+            self._shared = DatabaseMovingWindow(database)
         self._account = account
         self._sleep = sleep
         self._monotonic = monotonic
@@ -71,8 +82,11 @@ class Pacer:
         self.last_grant = 0.0
 
     @property
-    def shared(self) -> bool:
-        return bool(self.config.storage_url)
+    def shared(self) -> str:
+        """Where the window lives: redis, database, or memory (this process only)."""
+        if self.config.storage_url:
+            return "redis"
+        return "database" if self._shared is not None else "memory"
 
     def apply_admin(self, admin: PacingLimits) -> bool:
         """Run at the account's rate and cap narrowed by `admin`; True if that changed them."""
@@ -99,6 +113,16 @@ class Pacer:
         else:
             self._next_free = self._monotonic() + value
         return granted
+
+    def has_room(self, channel: Channel, *, sender: str) -> bool:
+        """Would a slot be granted now? (nothing is taken: the slot is taken at the create)"""
+        if self._monotonic() < self._paused_until:
+            return False
+        item, key = self._item(channel, sender)
+        window = self._shared or self._memory
+        return window.room(
+            "/".join((item.namespace, *key)), limit=item.amount, window=item.get_expiry()
+        )
 
     def acquire(self, channel: Channel, *, sender: str, timeout: float) -> float | None:
         """Block until a slot is free; the seconds waited, or None if `timeout` passed first."""

@@ -31,6 +31,13 @@ class MemoryMovingWindow:
             grants.append(now)
             return True, now
 
+    def room(self, key: str, *, limit: int, window: float) -> bool:
+        """True when a hit now would be granted (nothing is taken)."""
+        with self._lock:
+            now = self._monotonic()
+            grants = self._grants.get(key, deque())
+            return sum(1 for at in grants if at > now - window) < limit
+
     def clear(self) -> None:
         with self._lock:
             self._grants.clear()

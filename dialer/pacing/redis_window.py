@@ -30,6 +30,12 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000) + 1000)
 return {1, tostring(now)}
 """
 
+_ROOM = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+return redis.call('ZCOUNT', KEYS[1], '(' .. tostring(now - tonumber(ARGV[1])), '+inf')
+"""
+
 
 class RedisMovingWindow:
     """`hit(key, limit, window)` -> (granted, seconds until a slot frees when refused)."""
@@ -37,6 +43,7 @@ class RedisMovingWindow:
     def __init__(self, url: str) -> None:
         self._redis = Redis.from_url(url)
         self._script = self._redis.register_script(_SCRIPT)
+        self._room = self._redis.register_script(_ROOM)
         self._ids = itertools.count()
         self._me = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
@@ -47,6 +54,10 @@ class RedisMovingWindow:
         if int(granted):
             return True, float(value)
         return False, max(0.0, float(value))
+
+    def room(self, key: str, *, limit: int, window: float) -> bool:
+        """True when a hit now would be granted (nothing is taken)."""
+        return int(self._room(keys=[key], args=[window])) < limit
 
     def clear(self, pattern: str) -> None:
         for key in self._redis.scan_iter(match=pattern):

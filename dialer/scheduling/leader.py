@@ -26,11 +26,11 @@ class LeaderLock:
         """Become the leader if nobody is; True when this process holds the lock."""
         if not self.is_postgres:
             return True
-        if self._connection is None:
-            self._connection = self._engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT"
-            )
         try:
+            if self._connection is None:
+                self._connection = self._engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT"
+                )
             got = self._connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}
             ).scalar()

@@ -12,6 +12,7 @@ from dialer.compliance import load_rule_packs
 from dialer.compliance.packs import RulePacks
 from dialer.dispatch import Dispatcher
 from dialer.pacing import Pacer, PacingConfig
+from dialer.scheduling.heartbeat import new_worker_id
 from dialer.telephony import Telephony
 
 
@@ -58,7 +59,12 @@ def build_runtime(
         settings.twilio_timeout_seconds,
     )
     packs = load_rule_packs(settings.rules_dir)
-    pacer = Pacer(pacing_config(settings), account=settings.twilio_account_sid)
+    # Without Redis the pacing window lives in the database, shared by every process.
+    pacer = Pacer(
+        pacing_config(settings),
+        account=settings.twilio_account_sid,
+        database=services.engine,
+    )
     dispatcher = Dispatcher(
         sessions=services.sessions,
         telephony=gateway,
@@ -68,5 +74,7 @@ def build_runtime(
         base_url=settings.public_base_url,
         batch_size=batch_size or settings.batch_size,
         lease=timedelta(seconds=settings.claim_lease_seconds),
+        worker=new_worker_id(),
+        dead_after=timedelta(seconds=settings.worker_dead_after_seconds),
     )
     return Runtime(services, gateway, pacer, packs, dispatcher)

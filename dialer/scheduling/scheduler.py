@@ -5,38 +5,43 @@ Jobs (stable ids, coalesced, one instance each):
 - reconcile-attempts: every 60 s, resolve attempts stuck or missing a final status;
 - nightly-reaudit: 03:00 UTC, re-evaluate yesterday's attempts against the rule packs;
 - agent-wrap-ups: every 10 s, agents whose wrap-up timed out become available again;
-- leader-check: every 5 s, stop if the advisory lock was lost (the standby takes over).
+- leader-check: every second, end the term if the advisory lock was lost: the tick in
+  progress hands back what it claimed and no new tick starts; the process stands by and runs
+  for leadership again (the standby has taken over meanwhile).
+A database outage never ends the process: elections are retried with backoff.
 """
 
 from __future__ import annotations
 
-import signal
 import threading
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from dialer.agent_desk import expire_wrap_ups
 from dialer.db.engine import transaction
 from dialer.dispatch.reaudit import reaudit
 from dialer.logging import get_logger
 from dialer.reconcile import reconcile
+from dialer.scheduling.heartbeat import Heartbeat
 from dialer.scheduling.leader import LeaderLock
 from dialer.scheduling.runtime import Runtime
 
 log = get_logger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
 STANDBY_POLL_SECONDS = 2.0
+MAX_STANDBY_POLL = 15.0
+LEADER_CHECK_SECONDS = 1
 WRAP_UP_CHECK_SECONDS = 10
 
 
 def build_scheduler(
     runtime: Runtime, *, tick_seconds: float, lock: LeaderLock, stop: threading.Event
-) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+) -> BackgroundScheduler:
+    """The leader's jobs; `stop` ends the term (a signal, or the lock lost)."""
+    scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(
-        lambda: runtime.dispatcher.tick(stop),
+        lambda: None if stop.is_set() else runtime.dispatcher.tick(stop),
         "interval",
         seconds=tick_seconds,
         id="dispatch-tick",
@@ -70,9 +75,9 @@ def build_scheduler(
         replace_existing=True,
     )
     scheduler.add_job(
-        lambda: _check_leader(scheduler, lock),
+        lambda: _check_leader(lock, stop),
         "interval",
-        seconds=5,
+        seconds=LEADER_CHECK_SECONDS,
         id="leader-check",
         name="leader check",
         replace_existing=True,
@@ -102,35 +107,55 @@ def wrap_up_job(runtime: Runtime) -> None:
         log.info("wrap_ups_expired", agents=made_available)
 
 
-def _check_leader(scheduler: BlockingScheduler, lock: LeaderLock) -> None:
-    if not lock.still_held():
+def _check_leader(lock: LeaderLock, term: threading.Event) -> None:
+    """The lock's connection is gone (or the lock with it): end this term at once."""
+    if not term.is_set() and not lock.still_held():
         log.error("leadership_lost")
-        scheduler.shutdown(wait=False)
+        term.set()
 
 
 def run_scheduler(runtime: Runtime, *, tick_seconds: float, stop: threading.Event) -> int:
-    """Wait to become the leader, then run the jobs until a signal; the exit status."""
+    """Stand by until leader, lead until the lock is lost, then stand by again; only `stop`
+    (a signal) ends it. A database outage never ends the process: every election attempt
+    and every job failure is logged and retried (standby polls back off up to
+    MAX_STANDBY_POLL)."""
     lock = LeaderLock(runtime.services.engine)
     log.info("scheduler_started", leader_lock="postgres advisory" if lock.is_postgres else "none")
-    while not lock.try_acquire():
-        if stop.wait(STANDBY_POLL_SECONDS):
-            log.info("scheduler_stopped", role="standby")
-            return 0
-    scheduler = build_scheduler(runtime, tick_seconds=tick_seconds, lock=lock, stop=stop)
-    log.info("scheduler_leader", jobs=[job.id for job in scheduler.get_jobs()])
-
-    def _handler(signum: int, _frame: FrameType | None) -> None:
-        log.info("stopping", signal=signal.Signals(signum).name)
-        stop.set()
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, _handler)
-    signal.signal(signal.SIGINT, _handler)
-    if stop.is_set():
-        return 0
-    try:
-        scheduler.start()
-    finally:
+    poll = STANDBY_POLL_SECONDS
+    while not stop.is_set():
+        if not lock.try_acquire():
+            stop.wait(poll)
+            poll = min(MAX_STANDBY_POLL, poll * 1.5)
+            continue
+        poll = STANDBY_POLL_SECONDS
+        _lead(runtime, lock, tick_seconds=tick_seconds, stop=stop)
         lock.release()
-    log.info("scheduler_stopped", role="leader")
-    return 0 if stop.is_set() else 3
+        if not stop.is_set():
+            log.warning("scheduler_standby", reason="leadership lost")
+    log.info("scheduler_stopped")
+    return 0
+
+
+def _lead(
+    runtime: Runtime, lock: LeaderLock, *, tick_seconds: float, stop: threading.Event
+) -> None:
+    """One term as leader: the jobs run until `stop` or until the lock is lost."""
+    term = threading.Event()  # set when this term ends: ticks hand back what they claimed
+    scheduler = build_scheduler(runtime, tick_seconds=tick_seconds, lock=lock, stop=term)
+    dispatcher = runtime.dispatcher
+    heartbeat = (
+        Heartbeat(dispatcher.sessions, dispatcher.clock, dispatcher.worker).start()
+        if dispatcher.worker
+        else None
+    )
+    log.info("scheduler_leader", jobs=[job.id for job in scheduler.get_jobs()])
+    scheduler.start()
+    try:
+        while not term.wait(0.25):
+            if stop.is_set():
+                term.set()
+    finally:
+        term.set()
+        scheduler.shutdown(wait=True)
+        if heartbeat is not None:
+            heartbeat.stop()

@@ -12,8 +12,10 @@ from types import FrameType
 
 from dialer.dispatch import Dispatcher, TickReport
 from dialer.logging import get_logger
+from dialer.scheduling.heartbeat import HEARTBEAT_SECONDS, Heartbeat
 
 log = get_logger(__name__)
+MAX_BACKOFF = 30.0
 
 
 def stop_on_signals(stop: threading.Event) -> None:
@@ -28,18 +30,40 @@ def stop_on_signals(stop: threading.Event) -> None:
 
 
 def run_worker(
-    dispatcher: Dispatcher, *, stop: threading.Event, tick_seconds: float, once: bool = False
+    dispatcher: Dispatcher,
+    *,
+    stop: threading.Event,
+    tick_seconds: float,
+    once: bool = False,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
 ) -> TickReport:
-    """Loop ticks; returns the last report (for --once)."""
+    """Loop ticks while beating; returns the last report (for --once). A failed tick (the
+    database is away) is logged and retried after a growing pause (at most MAX_BACKOFF)."""
     report = TickReport()
-    while not stop.is_set():
-        try:
-            report = dispatcher.tick(stop)
-        except Exception:
-            log.exception("tick_failed")
-            report = TickReport()
-        if once:
-            break
-        if report.claimed < dispatcher.batch_size:
-            stop.wait(tick_seconds)
+    heartbeat = _heartbeat(dispatcher, heartbeat_seconds)
+    failures = 0
+    try:
+        while not stop.is_set():
+            try:
+                report = dispatcher.tick(stop)
+                failures = 0
+            except Exception:
+                log.exception("tick_failed")
+                report = TickReport()
+                failures += 1
+            if once:
+                break
+            if failures:
+                stop.wait(min(MAX_BACKOFF, tick_seconds * 2 ** min(failures, 6)))
+            elif report.claimed < dispatcher.batch_size:
+                stop.wait(tick_seconds)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
     return report
+
+
+def _heartbeat(dispatcher: Dispatcher, every: float) -> Heartbeat | None:
+    if dispatcher.worker is None:
+        return None
+    return Heartbeat(dispatcher.sessions, dispatcher.clock, dispatcher.worker, every=every).start()

@@ -12,7 +12,12 @@ from dialer.telephony.errors import (
     TelephonyError,
 )
 from dialer.telephony.ports import ProviderCall, ProviderMessage, Telephony
-from dialer.telephony.recovery import place_call_safely, recover_ambiguous_call
+from dialer.telephony.recovery import (
+    place_call_safely,
+    recover_ambiguous_call,
+    recover_ambiguous_message,
+    send_sms_safely,
+)
 
 __all__ = [
     "AmbiguousCreateError",
@@ -27,4 +32,6 @@ __all__ = [
     "TelephonyError",
     "place_call_safely",
     "recover_ambiguous_call",
+    "recover_ambiguous_message",
+    "send_sms_safely",
 ]

@@ -6,6 +6,7 @@ from dialer.db.models.attempts import AttemptDebt, ContactAttempt, ProviderEvent
 from dialer.db.models.campaigns import Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
 from dialer.db.models.clients import Client, UserClient
+from dialer.db.models.operations import PacingGrant, WorkerHeartbeat
 from dialer.db.models.people import (
     Consumer,
     ConsumerFlagRecord,
@@ -32,10 +33,12 @@ __all__ = [
     "InboxMessage",
     "InconvenientTimeRecord",
     "OptOut",
+    "PacingGrant",
     "Phone",
     "PromiseToPay",
     "ProviderEvent",
     "SuppressedNumber",
     "User",
     "UserClient",
+    "WorkerHeartbeat",
 ]

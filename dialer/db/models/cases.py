@@ -49,6 +49,8 @@ class Debt(Base):
     callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The dispatching process that holds the claim (its heartbeat keeps the claim alive).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
     consumer: Mapped[Consumer] = relationship(back_populates="debts")
 

@@ -70,3 +70,21 @@ def test_metrics_endpoint_exposes_the_dialer_metrics(services):
         "dialer_attempts_total",
     ):
         assert f"# TYPE {name.removesuffix('_total')}" in text
+
+
+def test_dialer_reconcile_resolves_stuck_attempts_on_demand(runner, services, monkeypatch):
+    from dialer.vocabulary import AttemptStatus
+    from tests.integration.webhooks.builders import make_case
+    from tests.integration.webhooks.helpers import attempt_row
+    from twilio_emulator.testing import running_emulator
+
+    case = make_case(services.sessions, now=services.clock.now(), status=AttemptStatus.RESERVED)
+    with running_emulator() as emulator:
+        monkeypatch.setenv("TWILIO_API_BASE", emulator.base_url)
+        result = runner.invoke(cli, ["reconcile"])
+    assert result.exit_code == 0, result.output
+    assert "released 1, adopted 0, finalized 0, unresolved 0" in result.output
+    assert attempt_row(services.sessions, case.attempt_id).status == "not_placed"
+    bad = runner.invoke(cli, ["reconcile", "--lost-after", "-1"])
+    assert bad.exit_code == 2
+    assert "--lost-after" in bad.output

@@ -98,7 +98,7 @@ def test_recover_finds_the_call_that_was_placed(fake):
     assert found.sid in fake.calls
 
 
-def test_place_call_safely_adopts_or_retries(fake):
+def test_place_call_safely_adopts_the_call_or_stays_ambiguous_never_creating_twice(fake):
     reserved_at = fake.clock.now()
     fake.fail_next("place_call", fake.ambiguous(record=True))
     adopted = place_call_safely(fake, reserved_at=reserved_at, **ARGS)
@@ -107,13 +107,26 @@ def test_place_call_safely_adopts_or_retries(fake):
 
     other = FakeTelephony(clock=FakeClock(START))
     other.fail_next("place_call", other.ambiguous(record=False))
-    placed = place_call_safely(other, reserved_at=reserved_at, **ARGS)
-    assert len(other.calls) == 1
-    assert placed.sid in other.calls
-
-    never = FakeTelephony(clock=FakeClock(START))
-    never.fail_next("place_call", never.ambiguous(record=False))
-    never.fail_next("place_call", never.ambiguous(record=False))
     with pytest.raises(AmbiguousCreateError):
-        place_call_safely(never, reserved_at=reserved_at, **ARGS)
-    assert not never.calls
+        place_call_safely(other, reserved_at=reserved_at, **ARGS)
+    assert not other.calls  # no blind second create: the attempt stays ambiguous
+
+
+def test_place_call_safely_never_adopts_a_call_another_attempt_owns(fake):
+    reserved_at = fake.clock.now()
+    theirs = fake.place_call(**ARGS)
+    fake.fail_next("place_call", fake.ambiguous(record=False))
+    with pytest.raises(AmbiguousCreateError):
+        place_call_safely(
+            fake, reserved_at=reserved_at, owned=lambda sids: set(sids) & {theirs.sid}, **ARGS
+        )
+    assert list(fake.calls) == [theirs.sid]
+
+
+def test_a_failed_lookup_after_an_ambiguous_create_stays_ambiguous(fake):
+    reserved_at = fake.clock.now()
+    fake.fail_next("place_call", fake.ambiguous(record=True))
+    fake.fail_next("find_calls", RetryableTelephonyError(None, None, "lookup timed out"))
+    with pytest.raises(AmbiguousCreateError):
+        place_call_safely(fake, reserved_at=reserved_at, **ARGS)
+    assert len(fake.calls) == 1
