@@ -25,6 +25,7 @@ from dialer.vocabulary import (
     ConsumerFlag,
     ContactMode,
     Direction,
+    PhoneRelationship,
     PhoneStatus,
     PhoneType,
 )
@@ -138,6 +139,7 @@ def _phone_facts(
         status=status,
         sms_opted_out=(phone.id, Channel.SMS.value) in opted or listed.sms,
         call_opted_out=(phone.id, Channel.CALL.value) in opted or listed.call,
+        relationship=PhoneRelationship(phone.relationship_to_debtor),
     )
 
 

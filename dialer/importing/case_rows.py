@@ -21,7 +21,15 @@ from dialer.importing.fields import (
     parse_text,
     parse_windows,
 )
-from dialer.vocabulary import Channel, ConsumerFlag, DebtStage, Language, PhoneType, values
+from dialer.vocabulary import (
+    Channel,
+    ConsumerFlag,
+    DebtStage,
+    Language,
+    PhoneRelationship,
+    PhoneType,
+    values,
+)
 
 MAX_PHONES = 3
 REQUIRED_COLUMNS = (
@@ -30,7 +38,7 @@ REQUIRED_COLUMNS = (
 PHONE_COLUMNS = tuple(
     f"phone{n}{suffix}"
     for n in range(1, MAX_PHONES + 1)
-    for suffix in ("", "_type", "_consent", "_opt_out")
+    for suffix in ("", "_type", "_consent", "_opt_out", "_relationship")
 )
 OPTIONAL_COLUMNS = (
     "language", "state", "postal_code", "city", "address", "confirmed_timezone", "currency",
@@ -49,6 +57,7 @@ class CasePhone:
     phone_type: PhoneType
     consent: bool
     opt_outs: frozenset[Channel] = frozenset()
+    relationship: PhoneRelationship = PhoneRelationship.SELF  # whose phone it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,21 +285,27 @@ def _phones(c: Cells, country: str) -> tuple[CasePhone, ...]:
         kind = c.take(f"{column}_type", _phone_type)
         consent = c.take(f"{column}_consent", parse_bool)
         opt_outs = c.take(f"{column}_opt_out", _opt_outs)
-        if e164 is None or consent is None or opt_outs is None:
+        relationship = c.take(f"{column}_relationship", _relationship)
+        if e164 is None or consent is None or opt_outs is None or relationship is None:
             continue
         if e164 in seen:
             c.errors.append(RowIssue(c.line, column, f"same number as phone{seen[e164]}"))
             continue
         seen[e164] = n
         kind = kind or reference.library_phone_type(e164)
-        phones.append(CasePhone(n, e164, kind, consent, opt_outs))
+        phones.append(CasePhone(n, e164, kind, consent, opt_outs, relationship))
     if not phones and not c.errors:
         c.warn("phone1", "no phone number: the case cannot be contacted")
     return tuple(phones)
 
 
+def _relationship(text: str) -> PhoneRelationship:
+    """Blank: the debtor's own phone."""
+    return parse_enum(text, PhoneRelationship) if text else PhoneRelationship.SELF
+
+
 def _no_number_details(c: Cells, n: int) -> None:
-    for suffix in ("_type", "_consent", "_opt_out"):
+    for suffix in ("_type", "_consent", "_opt_out", "_relationship"):
         if c.raw(f"phone{n}{suffix}"):
             reason = f"phone{n}{suffix} is given without a number"
             c.errors.append(RowIssue(c.line, f"phone{n}", reason))

@@ -31,7 +31,10 @@ _DEBT_FIELDS = (
     "consumer_id", "creditor", "balance", "currency", "days_past_due", "stage", "jurisdiction",
     "client_id",
 )  # fmt: skip
-_PHONE_FIELDS = ("phone_type", "consent", "consent_source", "consent_at", "sms_capable", "position")
+_PHONE_FIELDS = (
+    "phone_type", "consent", "consent_source", "consent_at", "sms_capable", "position",
+    "relationship",
+)  # fmt: skip
 # The fields' values as a tuple, compared with the stored row's columns after id and key(s).
 _consumer_fields = itemgetter(*_CONSUMER_FIELDS)
 _phone_fields = itemgetter(*_PHONE_FIELDS)
@@ -249,6 +252,7 @@ class CaseWriter(NoteWriter):
                 "consent_at": kept.consent_at if kept is not None else self.stamp,
                 "sms_capable": phone.phone_type is not PhoneType.LANDLINE,
                 "position": phone.position,
+                "relationship": phone.relationship.value,
             }
             if old is not None and tuple(old)[3:] == _phone_fields(values):
                 continue

@@ -19,7 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base, JSONType, UTCDateTime
 from dialer.db.models._checks import one_of
-from dialer.vocabulary import Channel, ConsumerFlag, Language, PhoneStatus, PhoneType
+from dialer.vocabulary import (
+    Channel,
+    ConsumerFlag,
+    Language,
+    PhoneRelationship,
+    PhoneStatus,
+    PhoneType,
+)
 
 if TYPE_CHECKING:
     from dialer.db.models.cases import Debt
@@ -67,6 +74,7 @@ class Phone(Base):
         UniqueConstraint("consumer_id", "e164", name="uq_phones_consumer_e164"),
         one_of("phone_type", PhoneType),
         one_of("status", PhoneStatus),
+        one_of("relationship", PhoneRelationship),
         CheckConstraint("e164 LIKE '+%'", name="e164_format"),
     )
 
@@ -81,6 +89,11 @@ class Phone(Base):
     consent_source: Mapped[str | None] = mapped_column(String(100))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     position: Mapped[int] = mapped_column(default=0)
+    # Whose phone it is: the debtor's own ("self"), or a family member's, an emergency
+    # contact's or a colleague's (third parties: never an automated contact; see the packs).
+    relationship_to_debtor: Mapped[str] = mapped_column(
+        "relationship", String(20), default=PhoneRelationship.SELF, server_default="self"
+    )
 
     consumer: Mapped[Consumer] = relationship(back_populates="phones")
     opt_outs: Mapped[list[OptOut]] = relationship(
