@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
+from dialer.db.engine import READ_ONLY
 from dialer.db.models import PacingGrant
 
 
@@ -37,8 +38,9 @@ class DatabaseMovingWindow:
             return True, now
 
     def room(self, key: str, *, limit: int, window: float) -> bool:
-        """True when a hit now would be granted (nothing is taken)."""
-        with self._engine.connect() as connection:
+        """True when a hit now would be granted (nothing is taken). A read that never takes
+        SQLite's write lock: it is asked while the caller's reservation holds it."""
+        with self._engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             now = self._now(connection)
             held = connection.scalar(
                 select(func.count())

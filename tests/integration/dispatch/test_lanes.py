@@ -76,3 +76,21 @@ def test_a_saturated_sms_lane_leaves_the_call_lane_its_full_rate(services, packs
     assert len(fake.placed) == 10  # every due call, at once
     assert len(fake.sent) == 1
     assert (report.placed, report.deferred) == (11, 9)
+
+
+def test_a_tick_paced_through_the_database_reserves_and_places(services, packs, dispatcher, fake):
+    """Without Redis the lanes are read while the reservation holds SQLite's write lock: the
+    read must not wait for that lock (it did, and every tick failed after the busy timeout)."""
+    _portfolio(services, packs, sms=2, calls=2)
+    dispatcher.pacer = Pacer(
+        PacingConfig(calls_per_second=5, sms_per_second=5, namespace=f"t-{uuid.uuid4().hex[:8]}"),
+        account="AC-test",
+        database=services.engine,
+    )
+    assert dispatcher.pacer.shared == "database"
+    try:
+        report = dispatcher.tick()
+    finally:
+        dispatcher.pacer.clear()
+    assert report.claimed == 4
+    assert len(fake.placed) + len(fake.sent) == report.placed > 0
