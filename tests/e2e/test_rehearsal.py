@@ -58,9 +58,11 @@ SLACK = timedelta(seconds=5)  # "agrees with the simulated clock": within a few 
 @dataclass(frozen=True)
 class Rehearsal:
     edge: datetime  # the local instant a zone opens or closes
-    lead: timedelta  # the demo starts this long before the edge (set-up: 25 to 60 s)
+    lead: timedelta  # the demo starts this long before the edge (set-up: 10 to 60 s)
     opens: bool  # True: the zone opens at the edge; False: it closes there
-    duration: int = 25
+    # Seconds of dispatch: longer than the lead, so the edge is passed whatever the set-up took
+    # (a quick set-up reaches dispatch before the edge, a slow one after it).
+    duration: int = 45
 
     @property
     def start(self) -> datetime:
@@ -70,7 +72,7 @@ class Rehearsal:
 REHEARSALS = {
     # A Tuesday morning in New York (README: 07:55): nothing to New York before 08:00.
     "new-york-weekday-morning": Rehearsal(
-        datetime(2026, 12, 8, 8, 0, tzinfo=NEW_YORK), timedelta(seconds=40), opens=True
+        datetime(2026, 12, 8, 8, 0, tzinfo=NEW_YORK), timedelta(seconds=15), opens=True
     ),
     # The same evening at 20:58 in Los Angeles: two minutes before 21:00 nothing starts there
     # (the campaign's first step is a text, which must stay lawful for its 10-minute validity);
@@ -83,12 +85,12 @@ REHEARSALS = {
     ),
     # 2027-03-14, the US spring-forward morning: 08:00 EDT, not 08:00 EST (07:00 EDT).
     "spring-dst-morning": Rehearsal(
-        datetime(2027, 3, 14, 8, 0, tzinfo=NEW_YORK), timedelta(seconds=40), opens=True
+        datetime(2027, 3, 14, 8, 0, tzinfo=NEW_YORK), timedelta(seconds=15), opens=True
     ),
     # 2026-02-28, the Saturday China worked after the Spring Festival holiday (State Council
     # notice 国办发明电〔2025〕7号): Beijing time opens at 08:00 as on any working day.
     "china-adjusted-working-saturday": Rehearsal(
-        datetime(2026, 2, 28, 8, 0, tzinfo=SHANGHAI), timedelta(seconds=40), opens=True
+        datetime(2026, 2, 28, 8, 0, tzinfo=SHANGHAI), timedelta(seconds=15), opens=True
     ),
 }
 
