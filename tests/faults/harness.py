@@ -146,7 +146,7 @@ class FaultRun:
         env.update(
             {
                 "DATABASE_URL": self.database_url or self.services.settings.database_url,
-                "DIALER_ENV": "test",
+                "DIALER_ENV": "development",  # loopback only: the development secrets are accepted
                 "TWILIO_ACCOUNT_SID": self.emulator.account_sid,
                 "TWILIO_AUTH_TOKEN": self.emulator.auth_token,
                 "TWILIO_API_BASE": self.emulator.base_url,
