@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select, union_all
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind, parse_duration
@@ -140,29 +140,31 @@ def latest_attempt(session: Session, *, debt_id: int, campaign_id: int) -> Lates
     """The debt's latest campaign attempt: one about it alone or one that covered it with other
     debts of the person (then the step is the debt's own step when the contact was made)."""
     covered = select(AttemptDebt.attempt_id).where(AttemptDebt.debt_id == debt_id)
-    row = session.execute(
-        select(
-            ContactAttempt.id,
-            ContactAttempt.step_index,
-            ContactAttempt.status,
-            ContactAttempt.outcome,
-            ContactAttempt.ended_at,
-            ContactAttempt.updated_at,
-            ContactAttempt.attempted_at,
-        )
-        .where(
-            or_(ContactAttempt.debt_id == debt_id, ContactAttempt.id.in_(covered)),
-            ContactAttempt.campaign_id == campaign_id,
-            ContactAttempt.origin == AttemptOrigin.DIALER.value,
-            # a released attempt (nothing was sent) is as if never made
-            ~and_(
-                ContactAttempt.status == AttemptStatus.NOT_PLACED.value,
-                ContactAttempt.outcome.is_(None),
-            ),
-        )
-        .order_by(ContactAttempt.id.desc())
-        .limit(1)
-    ).first()
+    columns = (
+        ContactAttempt.id,
+        ContactAttempt.step_index,
+        ContactAttempt.status,
+        ContactAttempt.outcome,
+        ContactAttempt.ended_at,
+        ContactAttempt.updated_at,
+        ContactAttempt.attempted_at,
+    )
+    campaign_attempt = (
+        ContactAttempt.campaign_id == campaign_id,
+        ContactAttempt.origin == AttemptOrigin.DIALER.value,
+        # a released attempt (nothing was sent) is as if never made
+        ~and_(
+            ContactAttempt.status == AttemptStatus.NOT_PLACED.value,
+            ContactAttempt.outcome.is_(None),
+        ),
+    )
+    # Two indexed branches (the debt's own attempts; those that covered it), not one OR: an
+    # OR here made PostgreSQL walk every attempt backwards by id (the tick grew with the table).
+    found = union_all(
+        select(*columns).where(ContactAttempt.debt_id == debt_id, *campaign_attempt),
+        select(*columns).where(ContactAttempt.id.in_(covered), *campaign_attempt),
+    ).subquery()
+    row = session.execute(select(found).order_by(found.c.id.desc()).limit(1)).first()
     if row is None:
         return None
     ended = row.ended_at or row.updated_at or row.attempted_at
