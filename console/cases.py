@@ -12,10 +12,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
-from console.context import app_services, now, packs, unit_of_work
+from console.context import now, packs, unit_of_work
 from console.desk import flash_done
 from console.forms import DispositionForm, EmptyForm, FlagAddForm, FlagClearForm, SearchForm
-from console.gateway import pacer, telephony
+from console.gateway import place_reserved
 from dialer import agent_desk
 from dialer.accounts import Permission
 from dialer.case_page import (
@@ -120,7 +120,6 @@ def disposition(debt_id: int) -> ResponseReturnValue:
 def call(debt_id: int) -> ResponseReturnValue:
     _may_work(debt_id)
     EmptyForm()
-    from dialer.dispatch.place import place
     from dialer.manual_call import reserve_manual_call
 
     user = signed_in()
@@ -132,15 +131,7 @@ def call(debt_id: int) -> ResponseReturnValue:
     except InputError as exc:
         flash(str(exc), "error")
         return redirect(url_for("cases.show", debt_id=debt_id))
-    services = app_services()
-    placement = place(
-        reservation,
-        sessions=services.sessions,
-        telephony=telephony(),
-        pacer=pacer(),
-        base_url=services.settings.public_base_url,
-        clock=services.clock,
-    )
+    placement = place_reserved(reservation)
     if placement.result == "placed":
         flash(_("Calling the consumer: the case is on your desk."), "ok")
         return redirect(url_for("desk.page"))

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
-from console.context import app_services, now, packs, unit_of_work
+from console.context import now, packs, unit_of_work
 from console.forms import AvailabilityForm, DispositionForm, EmptyForm
 from dialer import agent_desk, preview
 from dialer.accounts import Permission
@@ -97,8 +97,7 @@ def preview_call() -> ResponseReturnValue:
     """The agent dials the case in preview: asked again now, the agent's phone rings first."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("desk.page"))
-    from console.gateway import pacer, telephony
-    from dialer.dispatch.place import place
+    from console.gateway import place_reserved
 
     try:
         with unit_of_work() as db:
@@ -108,15 +107,7 @@ def preview_call() -> ResponseReturnValue:
     except InputError as exc:
         flash(str(exc), "error")
         return redirect(url_for("desk.page"))
-    services = app_services()
-    placement = place(
-        reservation,
-        sessions=services.sessions,
-        telephony=telephony(),
-        pacer=pacer(),
-        base_url=services.settings.public_base_url,
-        clock=services.clock,
-    )
+    placement = place_reserved(reservation)
     if placement.result == "placed":
         flash(_("Calling you first, then the consumer."), "ok")
     else:

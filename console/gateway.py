@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import current_app
 
 from console.context import unit_of_work
+from dialer.dispatch.place import Placement, place
+from dialer.dispatch.reserve import Reservation
 from dialer.limits import current_pacing
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
@@ -38,3 +40,17 @@ def pacer() -> Pacer:
     with unit_of_work() as db:
         found.apply_admin(current_pacing(db))
     return found
+
+
+def place_reserved(reservation: Reservation) -> Placement:
+    """Place a call reserved from the console (a manual call, a previewed case) through the
+    same placer, gateway and shared pacing window the workers use."""
+    svc = services()
+    return place(
+        reservation,
+        sessions=svc.sessions,
+        telephony=telephony(),
+        pacer=pacer(),
+        base_url=svc.settings.public_base_url,
+        clock=svc.clock,
+    )
