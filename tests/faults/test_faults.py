@@ -82,6 +82,7 @@ def _kill_and_time_the_claims(run, victim):
         f"[fault kill -9] {held} claims of the killed worker back in the queue after "
         f"{time.monotonic() - killed:.1f} s (dead after {DEAD_AFTER} s)"
     )
+    return held
 
 
 def test_slow_twilio_answers_make_no_uncounted_or_second_calls(services, tmp_path):
@@ -131,8 +132,11 @@ def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
         run.start_scheduler()  # its reconciler settles an attempt the kill left `dialing`
         victim = run.start_worker("victim", batch=10)
         run.start_worker("worker-1", batch=5)
-        time.sleep(1.0 + 0.3 * round_)
-        _kill_and_time_the_claims(run, victim)
+        # Killed mid-batch, each round at another point of it: holding claims, some placed.
+        assert wait_for(lambda: run.claims_held_by(victim.pid) > 0, timeout=60, interval=0.05)
+        time.sleep(0.2 * round_)
+        held = _kill_and_time_the_claims(run, victim)
+        assert held > 0, "the victim was killed holding nothing"
         _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}", timeout=400)
 
 
