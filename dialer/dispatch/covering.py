@@ -130,8 +130,8 @@ def record_cover(
     names = ", ".join(debt.external_ref for debt, _ in steps)
     for debt, step_index in steps:
         session.add(AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=step_index))
-        # The contact's end replans the claimed debt (its webhooks name it); the others look
-        # again shortly, and again while it is in flight, so none is left behind.
+        # The contact's end replans every debt it covered (`attempt_debts`, one statement);
+        # until then the others look again shortly, so none is left behind.
         debt.next_contact_at = None if debt is cover.primary else now + IN_FLIGHT_RECHECK
         if callback:
             debt.callback_at = None  # the call asked for is placed; it is not a step attempt
