@@ -17,9 +17,10 @@ from dialer.agent_desk import connect_call
 from dialer.campaigns.definition import CampaignDefinition, StepKind
 from dialer.case_record import add_case_event
 from dialer.compliance import RulePacks
-from dialer.contact_check import check_contact, primary_number
+from dialer.contact_check import primary_number
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
-from dialer.dispatch.choose import caller_id, instants_to_check
+from dialer.dispatch.choose import caller_id
+from dialer.dispatch.covering import agent_call_cover, record_agent_cover
 from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError, NotFoundError
@@ -74,7 +75,8 @@ def reserve_manual_call(
     now: datetime,
     packs: RulePacks,
 ) -> Reservation:
-    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`."""
+    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`
+    against the debt and every other debt of the person due on a call and allowed."""
     debt = session.get(Debt, debt_id)
     if debt is None:
         raise NotFoundError(f"no case with id {debt_id}")
@@ -89,15 +91,10 @@ def reserve_manual_call(
             f"not now: another contact with this person or number is in flight (attempt {busy});"
             " call when it has ended"
         )
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=to,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
-    )
+    # The engine's answer for the whole span the call rings in, and every other debt of the
+    # person due on a call and allowed too: the call is about each of them.
+    cover = agent_call_cover(session, debt=debt, to=to, now=now, packs=packs)
+    decision = cover.decision
     if not decision.allowed:
         why = "; ".join(r.message for r in decision.reasons)
         when = (
@@ -128,6 +125,7 @@ def reserve_manual_call(
     )
     session.add(attempt)
     session.flush()
+    record_agent_cover(session, cover, attempt)
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
     add_case_event(
         session,
@@ -138,7 +136,7 @@ def reserve_manual_call(
         kind="manual_call",
         summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
-        detail={"decision": decision.decision},
+        detail={"decision": decision.decision, "debts": [d.external_ref for d in cover.debts]},
     )
     return Reservation(
         attempt_id=attempt.id,
@@ -149,6 +147,7 @@ def reserve_manual_call(
         step_kind=StepKind.AGENT,
         reserved_at=now,
         ring_first=agent.phone_e164,
+        debt_ids=tuple(d.id for d in cover.debts),
     )
 
 

@@ -27,7 +27,7 @@ from dialer.campaigns.planner import (
 )
 from dialer.case_facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
+from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
@@ -207,9 +207,9 @@ def _contact(
     if number_in_flight(session, choice.phone.number) is not None:
         return _person_busy(debt, now=now, why="a contact to this number is in flight")
     cover = Cover(debt, plan.step_index, choice.decision)
-    # The callback is the call asked for about this debt, nothing more; an agent's call is
-    # about the claimed case (the agent sees the whole person on the desk).
-    if not plan.callback and step.kind is not StepKind.AGENT:
+    # The callback is the call asked for about this debt, nothing more; any other call or
+    # text (an agent step's too) covers every debt of the person due and allowed on it.
+    if not plan.callback:
         proposed = ProposedContact(
             at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
         )
@@ -302,11 +302,10 @@ def _write_attempt(
         held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk
-                session.add(
-                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                record_cover(
+                    session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback
                 )
-                if callback:
-                    debt.callback_at = None
+                debt.last_decision = PREVIEW_WAITING
             return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
     return Outcome(
@@ -342,21 +341,19 @@ def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
 
 
 AGENT_WAIT = timedelta(seconds=5)
+PREVIEW_WAITING = "in preview on an agent's desk: the agent dials"
 
 
 def _hold_for_agent(
     session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
 ) -> Outcome | None:
     """An agent step's call needs its agent first: None to place it now (progressive), else
-    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk,
+    written against every debt it covers by the caller)."""
     if not _reserve_agent(session, attempt, debt, now=now):
         return _wait_for_agent(debt, now=now)
     if step.dialing != "preview":
         return None
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = "in preview on an agent's desk: the agent dials"
-    debt.updated_at = now
     return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
 
 
