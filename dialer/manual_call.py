@@ -19,6 +19,7 @@ from dialer.case_record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import primary_number
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
+from dialer.decisions import in_flight_reason
 from dialer.dispatch.choose import caller_id
 from dialer.dispatch.covering import agent_call_cover, record_agent_cover
 from dialer.dispatch.person import contact_in_flight, number_in_flight
@@ -87,10 +88,7 @@ def reserve_manual_call(
         raise InputError("the consumer has no valid phone number")
     busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
     if busy is not None:  # the person is the unit: one contact in flight at a time
-        raise ContactNotLawfulError(
-            f"not now: another contact with this person or number is in flight (attempt {busy});"
-            " call when it has ended"
-        )
+        raise ContactNotLawfulError(f"not now: {in_flight_reason(busy).message}")
     # The engine's answer for the whole span the call rings in, and every other debt of the
     # person due on a call and allowed too: the call is about each of them.
     cover = agent_call_cover(session, debt=debt, to=to, now=now, packs=packs)
