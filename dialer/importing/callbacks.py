@@ -11,7 +11,6 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from dialer.compliance import Decision, ReasonCode, RulePacks
-from dialer.contact_check import check_contact, consumer_zone
 from dialer.db.models import Debt
 from dialer.errors import NotFoundError
 from dialer.importing.fields import RowIssue
@@ -56,6 +55,9 @@ class CallbackTimes:
         return RowIssue(line, "callback_at", why + self._next(debt, decision.next_allowed_at))
 
     def _decide(self, debt: Debt, at: datetime, to: str) -> Decision | None:
+        # imported here: dialer.limits imports this package while it loads
+        from dialer.contact_check import check_contact
+
         try:
             return check_contact(
                 self.session, debt=debt, at=at, packs=self.packs, to=to or None,
@@ -67,6 +69,8 @@ class CallbackTimes:
     def _next(self, debt: Debt, moment: datetime | None) -> str:
         if moment is None:
             return ""
+        from dialer.contact_check import consumer_zone
+
         zone = consumer_zone(self.session, consumer_id=debt.consumer_id)
         local = moment.astimezone(zone)
         return f". The next lawful time is {local:%Y-%m-%d %H:%M} {zone.key}"
