@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
-from dialer.case_facts import debt_key
+from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.facts import debt_key
 from dialer.compliance import (
     AdminLimits,
     ConsumerFacts,
@@ -28,7 +29,6 @@ from dialer.compliance import (
     RulePacks,
 )
 from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt
-from dialer.decisions import decide, load_case_view, proposal
 from dialer.dispatch.choose import decide_for
 from dialer.vocabulary import CampaignStatus, Channel, ContactMode
 

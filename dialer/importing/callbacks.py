@@ -55,8 +55,8 @@ class CallbackTimes:
         return RowIssue(line, "callback_at", why + self._next(debt, decision.next_allowed_at))
 
     def _decide(self, debt: Debt, at: datetime, to: str) -> Decision | None:
-        # imported here: dialer.limits imports this package while it loads
-        from dialer.contact_check import check_contact
+        # imported here: dialer.admin.contact_limits imports this package while it loads
+        from dialer.cases.contact_check import check_contact
 
         try:
             return check_contact(
@@ -69,7 +69,7 @@ class CallbackTimes:
     def _next(self, debt: Debt, moment: datetime | None) -> str:
         if moment is None:
             return ""
-        from dialer.contact_check import consumer_zone
+        from dialer.cases.contact_check import consumer_zone
 
         zone = consumer_zone(self.session, consumer_id=debt.consumer_id)
         local = moment.astimezone(zone)

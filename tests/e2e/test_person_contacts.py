@@ -23,8 +23,8 @@ from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, transaction
 from dialer.db.models import AttemptDebt, Consumer, ContactAttempt, Debt, User
 from dialer.telephony.twilio_gateway import RebasedHttpClient
-from dialer.templates.context import format_money
 from dialer.vocabulary import AgentAvailability, CampaignStatus, CollectorType, Role
+from dialer.wording.context import format_money
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
 from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import insert_portfolio

@@ -10,11 +10,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from dialer import preview
-from dialer.case_facts import debt_key, load_history
+from dialer.agents.manual_call import reserve_manual_call
+from dialer.cases.facts import debt_key, load_history
 from dialer.db.engine import transaction
 from dialer.db.models import AttemptDebt, ConsumerFlagRecord, ContactAttempt
 from dialer.dispatch.place import place
-from dialer.manual_call import reserve_manual_call
 from dialer.vocabulary import ConsumerFlag
 from tests.integration.dispatch.conftest import BASE_URL, make_campaign
 from tests.integration.dispatch.test_agent_steps import AGENT_STEP, PREVIEW_STEP, _agent

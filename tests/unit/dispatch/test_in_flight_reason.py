@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from dialer.cases.decisions import with_contact_in_flight
 from dialer.compliance import Decision, render_decision
-from dialer.decisions import with_contact_in_flight
 from dialer.dispatch.person import InFlight
 
 PLACED = datetime(2026, 3, 17, 15, 0, 5, tzinfo=UTC)
