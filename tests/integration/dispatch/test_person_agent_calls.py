@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from dialer import preview
+from dialer.agents import preview
 from dialer.agents.manual_call import reserve_manual_call
 from dialer.cases.facts import debt_key, load_history
 from dialer.db.engine import transaction
