@@ -71,13 +71,15 @@ def call_previewed(
     fresh = _copy(attempt, now=now)
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
+    _count(previewed_debts, tries=-1, attempt=fresh)  # each debt planned as before the preview
     cover = agent_call_cover(
         session, debt=debt, to=fresh.to_number or "", now=now, packs=packs,
         candidates=previewed_debts, callback=bool(fresh.callback),
     )  # fmt: skip
     allowed = cover.decision.allowed
-    left_out = [d for d in previewed_debts if not allowed or d not in cover.debts]
-    _put_back(left_out, now=now, callback=bool(fresh.callback), callback_at=fresh.callback_at)
+    _count(cover.debts if allowed else [], tries=1, attempt=fresh)
+    for left_out in (d for d in previewed_debts if not allowed or d not in cover.debts):
+        left_out.next_contact_at, left_out.updated_at = now, now  # looks again (not a try)
     if not allowed:
         _free(agent, now)
         debt.next_contact_at = cover.decision.next_allowed_at
@@ -115,17 +117,14 @@ def call_previewed(
     )
 
 
-def _put_back(
-    debts: list[Debt], *, now: datetime, callback: bool, callback_at: datetime | None
-) -> None:
-    """Debts the preview covered that the call no longer covers: not a try; due again now."""
+def _count(debts: list[Debt], *, tries: int, attempt: ContactAttempt) -> None:
+    """Take back (-1) or count (+1) the call as each debt's step try; for the consented
+    callback, the asked-for call is pending again (-1) or placed (+1)."""
     for debt in debts:
-        if callback:  # the call asked for is still asked for
-            debt.callback_at = debt.callback_at or callback_at
+        if attempt.callback:
+            debt.callback_at = (debt.callback_at or attempt.callback_at) if tries < 0 else None
         else:
-            debt.step_attempts = max(0, debt.step_attempts - 1)
-        debt.next_contact_at = now
-        debt.updated_at = now
+            debt.step_attempts = max(0, debt.step_attempts + tries)
 
 
 def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:

@@ -13,7 +13,7 @@ from dialer.agents import preview
 from dialer.agents.manual_call import reserve_manual_call
 from dialer.cases.facts import debt_key, load_history
 from dialer.db.engine import transaction
-from dialer.db.models import AttemptDebt, ConsumerFlagRecord, ContactAttempt
+from dialer.db.models import AttemptDebt, ConsumerFlagRecord, ContactAttempt, Debt, User
 from dialer.dispatch.place import place
 from dialer.vocabulary import ConsumerFlag
 from tests.integration.dispatch.conftest import BASE_URL, make_campaign
@@ -128,3 +128,34 @@ def test_a_manual_call_covers_every_due_debt_of_the_person(services, packs, fake
     assert _counted(services, person) == {debt_key(first.id), debt_key(second.id)}
     # a call by hand is no campaign step try
     assert [d.step_attempts for d in _debts_of(services, person.consumer_id)] == [0, 0, 0]
+
+
+def test_a_previewed_retry_still_covers_every_debt_on_its_last_try(
+    services, packs, dispatcher, fake, clock
+):
+    """The preview counted as each debt's try; dialling it is that same try, so a debt on its
+    last allowed try is still covered (not dropped as if it had used it up)."""
+    agent_id = _agent(services, "a1", "+16175550901")
+    retry = [{**PREVIEW_STEP[0], "max_attempts": 2, "retry": {"no_answer": "1h"}}]
+    make_campaign(services, packs, steps=retry)
+    (person,) = _people_with_debts(services, count=1, debts=2)
+    _enrol(services)
+    debts = _debts_of(services, person.consumer_id)
+
+    def dial():
+        dispatcher.tick()
+        with transaction(services.sessions) as session:
+            return preview.call_previewed(session, agent_id=agent_id, now=clock.now(), packs=packs)
+
+    first = dial()
+    with transaction(services.sessions) as session:  # nobody answered; the agent is free
+        attempt = session.get(ContactAttempt, first.attempt_id)
+        attempt.status, attempt.outcome, attempt.ended_at = "no_answer", "no_answer", clock.now()
+        session.execute(sa.update(User).values(availability="available", current_attempt_id=None))
+        session.execute(sa.update(Debt).values(next_contact_at=clock.now()))
+    clock.advance(timedelta(hours=1, minutes=1))
+
+    second = dial()
+
+    assert set(second.debt_ids) == {d.id for d in debts}
+    assert [d.step_attempts for d in _debts_of(services, person.consumer_id)] == [2, 2]
