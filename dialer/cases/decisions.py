@@ -1,12 +1,14 @@
 """The one decision path: every question "may we contact this person now?" is asked here.
 
 Dispatch (through `dialer.dispatch.choose`), the manual call and callback checks
-(`contact_check`), "why not now" (`explain`: CLI, case page, API), the nightly re-audit and the
-demo's re-audit all read the case the same way: the consumer's facts with every per-debt flag,
-the history of every contact with the person (each recorded against every debt it covered,
-with its mode and whether it was the consented callback), and the admin limits in force with
-the deployment's defaults under them. Each decision is for the contact's whole lawful span
-(`choose.instants_to_check`), as dispatch decides it.
+(`contact_check`), "why not now" (`why_not_now`: CLI, case page, API), the nightly re-audit and
+the demo's re-audit all read the case the same way: the consumer's facts with every per-debt
+flag, the history of every contact with the person (each recorded against every debt it
+covered, with its mode and whether it was the consented callback), and the admin limits in
+force with the deployment's defaults under them. Each decision is for the contact's whole
+lawful span (`choose.instants_to_check`), as dispatch decides it. A contact with the person
+(or to the number) still in flight blocks the next one: dispatch waits for it and "why not
+now" says which (`with_contact_in_flight`, reason `contact_in_flight`).
 """
 
 from __future__ import annotations
