@@ -105,6 +105,9 @@ class Counts:
     limit: float
     called_numbers: int
     what: str = "calls"  # or texts (then the rate is per sender: one sender in these runs)
+    # Creates the emulator's strict mode refused as over the rate (calls only): with them the
+    # largest count per second cannot exceed the limit, so they are the overshoot to count.
+    over_rate_refused: int = 0
 
     def line(self, name: str) -> str:
         return (
@@ -113,7 +116,8 @@ class Counts:
             f"{self.what} {self.uncounted}; non-final after settling {self.non_final}; callbacks "
             f"lost {self.callbacks_lost} (undelivered while down, repaired: "
             f"{self.callbacks_undelivered}); largest count per second "
-            f"{self.max_calls_per_second} <= limit {self.limit:g}"
+            f"{self.max_calls_per_second} <= limit {self.limit:g} (creates refused as over "
+            f"the rate: {self.over_rate_refused})"
         )
 
     def assert_clean(self) -> None:
@@ -125,6 +129,7 @@ class Counts:
             0,
         ), self
         assert self.max_calls_per_second <= self.limit, self
+        assert self.over_rate_refused == 0, self
 
 
 @dataclass
@@ -295,6 +300,7 @@ class FaultRun:
             and bound[c.sid].status != TWILIO_FINAL[str(c.status)]
         ]
         delivered, undelivered = _callback_outcomes(self.emulator.callbacks())
+        stats = self.emulator.stats()
         return Counts(
             provider_calls=len(calls),
             attempts_with_sid=sum(1 for c in calls if c.sid in bound),
@@ -303,9 +309,10 @@ class FaultRun:
             non_final=sum(1 for r in rows if r.status not in FINAL),
             callbacks_lost=len(mismatched) + self._answered_but_not_stored(delivered),
             callbacks_undelivered=undelivered,
-            max_calls_per_second=int(self.emulator.stats()["max_calls_in_any_second"]),
+            max_calls_per_second=int(stats["max_calls_in_any_second"]),
             limit=self.cps,
             called_numbers=len(per_number),
+            over_rate_refused=int(stats["rejected_429"]),
         )
 
     def _answered_but_not_stored(self, delivered: list[dict[str, Any]]) -> int:
