@@ -3,6 +3,7 @@ preview of what the change would block now, and saves a new version (next tick u
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -144,8 +145,11 @@ def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -
 
 
 def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
-    form.scope.data, form.scope_key.data = scope, scope_key
+    """The scope's own stored values as the fields' values ("Texas" opens US-TX)."""
     with unit_of_work() as db:
+        with suppress(InputError):  # else shown as typed; saving it says what is wrong
+            scope_key = scope_key_of(db, scope=scope, scope_key=scope_key) if scope_key else ""
+        form.scope.data, form.scope_key.data = scope, scope_key
         version = latest_version(db, scope=scope, scope_key=scope_key)
         stored = dict(version.limits) if version is not None else {}
     for name, start, end in (
