@@ -20,7 +20,7 @@ from dialer.accounts import Permission
 from dialer.client_access import allowed_clients
 from dialer.db.models import Campaign, Client, User
 from dialer.errors import InputError
-from dialer.reports import GroupBy, Report, ReportQuery, contact_report, report_csv
+from dialer.reports import DayBasis, GroupBy, Report, ReportQuery, contact_report, report_csv
 from dialer.vocabulary import Channel, Role
 
 bp = Blueprint("reports", __name__)
@@ -80,6 +80,7 @@ def _query(form: ReportForm, allowed: frozenset[int] | None) -> ReportQuery:
         campaign_id=int(form.campaign.data) if form.campaign.data else None,
         agent_id=int(form.agent.data) if form.agent.data else None,
         channel=Channel(form.channel.data) if form.channel.data else None,
+        days=DayBasis(form.days.data or "operator"),
     )
 
 

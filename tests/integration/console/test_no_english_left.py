@@ -47,6 +47,7 @@ PAGES = (
     "/desk", "/desk/case", "/cases?q=Ada", "/cases/{debt}", "/cases/{second}", "/opt-outs",
     "/inbox", "/suppression", "/campaigns", "/campaigns/{campaign}/edit", "/limits",
     "/limits?scope=state&key=US-TX", "/dashboard", "/reports",
+    "/reports?start=2026-03-16&end=2026-03-17&days=consumer&group_by=day",
     "/audit", "/users", "/no-such-page",
 )  # fmt: skip
 _ZONE = re.compile(r"\b[A-Z][a-z]+/[A-Za-z_/]+")
