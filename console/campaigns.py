@@ -11,7 +11,7 @@ from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.error_text import error_of
 from console.forms import CampaignEditForm, EmptyForm
-from dialer.accounts import Permission
+from dialer.admin.accounts import Permission
 from dialer.campaigns import create_campaign, list_campaigns, parse_definition, set_status
 from dialer.db.models import Campaign
 from dialer.errors import InputError

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from config.settings import load_settings
+from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report, report_csv
 from dialer.bootstrap import build_services
 from dialer.db.engine import transaction
 from dialer.errors import InputError
-from dialer.reports import DayBasis, GroupBy, ReportQuery, contact_report, report_csv
 
 
 @click.group("report")

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from dialer.admin.contact_limits import current_limits
 from dialer.db.engine import transaction
 from dialer.db.models import ContactLimitVersion
-from dialer.limits import current_limits
 from tests.browser.harness import Served, chromium, served_app, sign_in
 
 pytestmark = pytest.mark.slow

@@ -23,14 +23,14 @@ from flask.testing import FlaskClient
 
 from console.context import state
 from console.i18n import SOURCE_DIR
+from dialer.admin.contact_limits import save_limits
 from dialer.bootstrap import Services
+from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
 from dialer.dispatch import Dispatcher
-from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
-from dialer.limits import save_limits
 from dialer.pacing import Pacer, PacingConfig
-from dialer.suppression_admin import add_number
+from dialer.suppression.admin import add_number
 from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import USERNAMES, form_post, login
 from tests.integration.console.seed import Seeded
