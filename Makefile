@@ -58,7 +58,7 @@ image:
 	docker build -t dialer .
 
 # compose.yaml's demo profile without a container engine: each service's command and
-# environment as a local process on this machine's PostgreSQL and Redis (about 1.5 minutes).
+# environment as a local process on this machine's PostgreSQL and Redis (40 to 90 s).
 compose-local: install
 	DIALER_COMPOSE_LOCAL=1 $(BIN)/python -m pytest tests/deploy/test_compose_local.py
 

@@ -1,4 +1,4 @@
-"""The compose recipe run as local processes takes about 1.5 minutes (a 300-consumer import,
+"""The compose recipe run as local processes takes 40 to 90 s here (a 300-consumer import,
 seven CLI runs, a campaign): only with `make compose-local` (DIALER_COMPOSE_LOCAL=1); every
 `make test` checks the recipe as data (test_recipe.py)."""
 
