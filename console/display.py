@@ -43,6 +43,7 @@ REASONS = {
     "wrong_number": N_("the number belongs to someone else"),
     "third_party": N_("the number is not the consumer's own"),
     "no_usable_phone": N_("no number that may be used"),
+    "contact_in_flight": N_("another contact with this person is still in progress"),
 }
 
 KINDS = {
@@ -87,6 +88,7 @@ SYSTEM_TEXTS = (
 
 _BLOCKED = re.compile(r"^blocked (?P<channel>\w+): (?P<reasons>[\w, ]+?)(?:; next (?P<next>\S+))?$")
 _ALLOWED = re.compile(r"^allowed: (?P<channel>\w+) reserved(?P<rest>.*)$")
+_WAITING = re.compile(r"^waiting: (?P<code>\w+): .*$")
 _SKIPPED = re.compile(r"^skipped in preview by (?P<agent>\S+)$")
 
 
@@ -154,6 +156,8 @@ def decision_text(summary: str | None) -> str:
         return f"{text} → {blocked['next']}" if blocked["next"] else text
     if allowed := _ALLOWED.match(summary):
         return _("%(channel)s allowed and reserved", channel=channel_text(allowed["channel"]))
+    if waiting := _WAITING.match(summary):
+        return _("waiting: %(reason)s", reason=reason_text(waiting["code"]))
     if skipped := _SKIPPED.match(summary):
         return _("skipped in preview by %(agent)s", agent=skipped["agent"])
     return stored_text(summary)

@@ -22,13 +22,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from console.context import state
+from console.display import decision_text, reason_text
 from console.i18n import SOURCE_DIR
 from dialer.admin.contact_limits import save_limits
 from dialer.bootstrap import Services
+from dialer.cases.decisions import in_flight_reason
 from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
 from dialer.dispatch import Dispatcher
+from dialer.dispatch.person import InFlight
 from dialer.pacing import Pacer, PacingConfig
 from dialer.suppression.admin import add_number
 from dialer.telephony.fake import FakeTelephony
@@ -238,3 +241,20 @@ def _fail_on(found: dict[str, list[str]]) -> None:
     lines = [f"{where}: {problem}" for where, problems in found.items() for problem in problems]
     if lines:
         pytest.fail("English left:\n" + "\n".join(dict.fromkeys(lines)), pytrace=False)
+
+
+@pytest.mark.parametrize("language", ["zh", "es"])
+def test_a_debt_waiting_for_a_contact_in_flight_is_said_in_chinese_or_spanish(
+    app: Flask, clock: FakeClock, language: str
+) -> None:
+    """What dispatch writes while another contact with the person is in flight."""
+    found = InFlight(
+        attempt_id=7, channel="call", to_number="+16175550100", placed_at=clock.now(),
+        is_same_person=True,
+    )  # fmt: skip
+    reason = in_flight_reason(found)
+    with app.test_request_context(headers={"Accept-Language": language}):
+        shown = decision_text(f"waiting: {reason.code.value}: {reason.message}")
+        expected = reason_text("contact_in_flight")
+    assert expected in shown
+    assert english_in(f"<p>{shown}</p>", language) == []
