@@ -148,6 +148,9 @@ class FaultRun:
     port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # One pacing window for every process of the run (as in production: one namespace per
+    # account); a namespace per process would let each grant the whole rate.
+    pacing_namespace: str = field(default_factory=lambda: f"faults-{uuid.uuid4().hex[:10]}")
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -163,7 +166,7 @@ class FaultRun:
                 "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}",
                 "DIALER_CALLS_PER_SECOND": str(self.cps),
                 "DIALER_TICK_SECONDS": "0.2",
-                "DIALER_PACING_NAMESPACE": f"faults-{uuid.uuid4().hex[:10]}",
+                "DIALER_PACING_NAMESPACE": self.pacing_namespace,
                 "DIALER_LOG_LEVEL": "WARNING",
                 "DIALER_WEBHOOK_SPOOL_DIR": str(self.tmp_path / "spool"),
                 "DIALER_HEARTBEAT_SECONDS": "1",
