@@ -39,6 +39,7 @@ def pacing_config(settings: Settings) -> PacingConfig:
         max_concurrent_calls=settings.max_concurrent_calls,
         storage_url=settings.redis_url,
         namespace=settings.pacing_namespace,
+        transit_margin=settings.pacing_margin_seconds,
     )
 
 

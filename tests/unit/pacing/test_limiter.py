@@ -57,3 +57,28 @@ def test_acquire_gives_up_at_the_deadline_and_back_off_pauses():
 def test_rates_below_one_per_second():
     item = rate_item(0.5, namespace="n")
     assert (item.amount, item.get_expiry()) == (1, 2)
+
+
+def _arrivals(margin: float) -> list[float]:
+    """15 texts from one sender at 5/s on a fake clock; each create reaches the provider 0.13 s
+    after its grant, except every sixth, which arrives at once (the jitter measured in the
+    fault runs): when the provider counts them."""
+    now = [0.0]
+    limiter = Pacer(
+        PacingConfig(sms_per_second=5, namespace=uuid.uuid4().hex, transit_margin=margin),
+        account="AC1",
+        monotonic=lambda: now[0],
+        sleep=lambda seconds: now.__setitem__(0, now[0] + seconds),
+    )
+    arrivals = []
+    for index in range(15):
+        assert limiter.acquire(Channel.SMS, sender="+1", timeout=5) is not None
+        arrivals.append(now[0] + (0.0 if index % 5 == 0 else 0.13))
+    return arrivals
+
+
+def test_the_margin_keeps_the_providers_count_within_the_rate_despite_transit_jitter():
+    """The provider counts a create when it arrives: granted exactly 5 per second, a slow
+    create followed a second later by a quick one lands 6 in one second at the provider."""
+    assert max_in_window(_arrivals(0.0)) > 5
+    assert max_in_window(_arrivals(0.15)) <= 5
