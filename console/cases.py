@@ -31,6 +31,7 @@ from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
 from dialer.flags import clear_flag, flag_by_hand
+from dialer.recordings.access import recordings_of
 from dialer.vocabulary import Channel, ConsumerFlag
 
 bp = Blueprint("cases", __name__)
@@ -69,6 +70,7 @@ def show(debt_id: int) -> ResponseReturnValue:
             call_form=EmptyForm(),
             clear_form=FlagClearForm(formdata=None),
             add_flag_form=FlagAddForm(formdata=None),
+            recordings=recordings_of(db, consumer_id=view.consumer.id),
         )
 
 
