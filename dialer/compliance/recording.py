@@ -51,6 +51,19 @@ def recording_consent(
     return RecordingConsent(parties=parties, rule_id=strictest.id, citation=strictest.citation)
 
 
+def recording_consent_in(
+    packs: RulePacks, *, country: str, states: frozenset[str], day: date
+) -> RecordingConsent | None:
+    """The consent recording needs for a consumer who may be in any of `states` (the stated
+    state and the postal code's, as the engine reads them): the strictest; None when any of
+    them is not covered or none is known."""
+    found = [recording_consent(packs, country=country, state=s, day=day) for s in sorted(states)]
+    if not found or any(consent is None for consent in found):
+        return None
+    known = [consent for consent in found if consent is not None]
+    return min(known, key=lambda consent: 0 if consent.parties == "all" else 1)
+
+
 def covered_states(packs: RulePacks, *, country: str, day: date) -> frozenset[str]:
     return frozenset(
         state

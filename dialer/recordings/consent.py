@@ -1,8 +1,9 @@
 """Whether the agent's conversation on a bridged call is recorded, and with what notice.
 
 The campaign asks for recording; the rule packs say whose consent it needs where the consumer
-lives. One-party state: recorded. All-party state: announced first then recorded, or not
-recorded (the campaign's `all_party_consent`). A state no rule covers: never recorded.
+lives (their stated state and their postal code's, the strictest). One-party state: recorded.
+All-party state: announced first then recorded, or not recorded (the campaign's
+`all_party_consent`). A state no rule covers, or none known: never recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dialer.callbacks.steps import StepKind, VoiceStep
 from dialer.campaigns.definition import Recording
 from dialer.case_record import add_case_event
 from dialer.compliance.packs import RulePacks
-from dialer.compliance.recording import RecordingConsent, recording_consent
+from dialer.compliance.recording import RecordingConsent, recording_consent_in
+from dialer.compliance.zones import consumer_states
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.templates import VoicePrompt
 from dialer.vocabulary import RecordingBasis
@@ -56,9 +58,8 @@ def with_recording(
     consumer = session.get(Consumer, attempt.consumer_id) if attempt is not None else None
     if attempt is None or consumer is None:
         return step
-    consent = recording_consent(
-        packs, country=consumer.country, state=consumer.state, day=now.date()
-    )
+    states = consumer_states(consumer.country, consumer.state, consumer.postal_code)
+    consent = recording_consent_in(packs, country=consumer.country, states=states, day=now.date())
     basis = basis_for(campaign_recording(session, attempt), consent)
     if basis is RecordingBasis.ANNOUNCED and step.kind is StepKind.DIAL_CONSUMER:
         # The agent's leg dials the consumer: Twilio records from the consumer's answer, before

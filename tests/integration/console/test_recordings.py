@@ -88,20 +88,23 @@ def test_a_bridge_in_massachusetts_is_announced_then_recorded(
 
 
 @pytest.mark.parametrize(
-    ("state_code", "choice", "kind", "basis"),
+    ("state_code", "postal_code", "choice", "kind", "basis"),
     [
-        ("MA", "skip", StepKind.DIAL_AGENT, None),  # all-party, the campaign chose no recording
-        ("NY", "skip", StepKind.DIAL_AGENT, "one_party"),  # one-party: recorded, no notice
-        ("PR", "announce", StepKind.DIAL_AGENT, None),  # no rule covers it: never recorded
-        ("MA", "announce", StepKind.DIAL_CONSUMER, None),  # no notice can reach them first
-        ("NY", "announce", StepKind.DIAL_CONSUMER, "one_party"),
+        ("MA", None, "skip", StepKind.DIAL_AGENT, None),  # all-party, the campaign chose no
+        ("NY", None, "skip", StepKind.DIAL_AGENT, "one_party"),  # one-party: no notice
+        ("NY", "02139", "skip", StepKind.DIAL_AGENT, None),  # a Massachusetts postal code
+        ("PR", None, "announce", StepKind.DIAL_AGENT, None),  # no rule covers it: never
+        (None, None, "announce", StepKind.DIAL_AGENT, None),  # nowhere known: never
+        ("MA", None, "announce", StepKind.DIAL_CONSUMER, None),  # no notice can reach them
+        ("NY", "10001", "announce", StepKind.DIAL_CONSUMER, "one_party"),
     ],
 )
 def test_where_and_how_a_bridge_is_recorded(
     app: Flask,
     services: Services,
     seeded: Seeded,
-    state_code: str,
+    state_code: str | None,
+    postal_code: str | None,
     choice: str,
     kind: StepKind,
     basis: str | None,
@@ -111,7 +114,7 @@ def test_where_and_how_a_bridge_is_recorded(
         _record(session, seeded, choice)
         consumer = session.get(Consumer, seeded.consumer_id)
         assert consumer is not None
-        consumer.state = state_code
+        consumer.state, consumer.postal_code = state_code, postal_code
         attempt = _attempt(session, seeded, now)
         step = with_recording(session, _bridge(attempt.id, kind), packs=state().packs, now=now)
         assert step.record is (basis is not None)
