@@ -8,9 +8,9 @@ from flask.typing import ResponseReturnValue
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.gateway import telephony
-from dialer.accounts import Permission
+from dialer.admin.accounts import Permission
 from dialer.errors import NotFoundError
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.recordings.access import Access, open_recording
 from dialer.telephony import TelephonyError
 

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from console.authz import requires
 from console.context import now, unit_of_work
-from dialer.accounts import Permission
+from dialer.admin.accounts import Permission
 from dialer.wallboard.board import wallboard
 
 bp = Blueprint("wallboard", __name__)

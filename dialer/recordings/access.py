@@ -13,8 +13,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.case_page import can_work_case
-from dialer.case_record import add_audit_entry
+from dialer.cases.page import can_work_case
+from dialer.cases.record import add_audit_entry
 from dialer.db.models import ContactAttempt
 from dialer.errors import NotFoundError
 

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from dialer.callbacks.steps import StepKind, VoiceStep
 from dialer.campaigns.definition import Recording
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.recording import RecordingConsent, recording_consent_in
 from dialer.compliance.zones import consumer_states
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
-from dialer.templates import VoicePrompt
 from dialer.vocabulary import RecordingBasis
+from dialer.wording import VoicePrompt
 
 BRIDGES = frozenset({StepKind.DIAL_AGENT, StepKind.DIAL_CONSUMER})
 

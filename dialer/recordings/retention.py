@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.case_record import add_audit_entry, add_case_event
+from dialer.cases.record import add_audit_entry, add_case_event
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.recording import retention
 from dialer.db.engine import transaction
 from dialer.db.models import Consumer, ContactAttempt
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.telephony import Telephony, TelephonyError
 
 log = get_logger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from dialer.abandonment import ABANDONMENT_CAP, LIVE_ANSWERED, WINDOW
+from dialer.agents.abandonment import ABANDONMENT_CAP, LIVE_ANSWERED, WINDOW
 from dialer.db.models import ContactAttempt, Debt, User
 from dialer.vocabulary import (
     TERMINAL_STATUSES,

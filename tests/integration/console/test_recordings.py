@@ -21,8 +21,8 @@ from dialer.recordings.consent import with_recording
 from dialer.recordings.retention import delete_expired_recordings
 from dialer.telephony import TelephonyError
 from dialer.telephony.fake import FakeTelephony
-from dialer.templates import MessageContext, VoicePrompt
 from dialer.vocabulary import Language
+from dialer.wording import MessageContext, VoicePrompt
 from tests.integration.console.conftest import login
 from tests.integration.console.seed import Seeded
 from tests.integration.console.test_desk import connected_call

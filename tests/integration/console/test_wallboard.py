@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask
 
-from dialer import agents
+from dialer.agents import pool as agents
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, User

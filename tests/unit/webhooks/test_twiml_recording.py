@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
-from dialer.templates import VoicePrompt
 from dialer.vocabulary import Language
+from dialer.wording import VoicePrompt
 from tests.unit.webhooks.test_twiml import BASE, CONTEXT, HEAD
 from webhooks.twiml import render_voice_step
 
