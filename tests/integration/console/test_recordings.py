@@ -4,10 +4,12 @@ download audited."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,7 @@ from dialer.telephony import TelephonyError
 from dialer.telephony.fake import FakeTelephony
 from dialer.vocabulary import Language
 from dialer.wording import MessageContext, VoicePrompt
-from tests.integration.console.conftest import login
+from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
 from tests.integration.console.test_desk import connected_call
 
@@ -242,3 +244,31 @@ def test_a_deleted_recording_cannot_be_heard(
     login(sam, "sam")
     assert sam.get(f"/recordings/{attempt_id}/audio").status_code == 404
     assert "deleted at the end of its retention" in sam.get(f"/cases/{seeded.debt_id}").text
+
+
+def test_an_admin_asking_to_record_in_a_state_no_rule_covers_is_refused_by_name(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    with transaction(services.sessions) as session:
+        campaign = session.get(Campaign, seeded.campaign_id)
+        assert campaign is not None
+        version, definition = campaign.version, dict(campaign.definition)
+    changed = {
+        **definition,
+        "sms_sender": {"kind": "toll_free_verified", "id": "+18885550100"},
+        "audience": {**definition["audience"], "countries": ["US"], "states": ["MA", "PR"]},
+        "recording": {"enabled": True, "all_party_consent": "announce"},
+    }
+    alice = app.test_client()
+    login(alice, "alice")
+    page = f"/campaigns/{seeded.campaign_id}/edit"
+    response = form_post(alice, page, page, {"definition": yaml.safe_dump(changed)})
+    assert response.status_code == 422
+    assert "do not cover call recording in state PR" in html.unescape(response.text)
+    with transaction(services.sessions) as session:
+        campaign = session.get(Campaign, seeded.campaign_id)
+        assert campaign is not None
+        assert (campaign.version, campaign.definition) == (version, definition)
+    changed["audience"]["states"] = ["MA", "TX"]  # type: ignore[index]
+    saved = form_post(alice, page, page, {"definition": yaml.safe_dump(changed)})
+    assert saved.status_code == 302
