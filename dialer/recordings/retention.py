@@ -47,9 +47,10 @@ class RetentionReport:
 
 
 def expired_recordings(
-    session: Session, *, packs: RulePacks, now: datetime, limit: int = BATCH
+    session: Session, *, packs: RulePacks, now: datetime, after_id: int = 0, limit: int = BATCH
 ) -> list[Expired]:
-    """Recordings still kept whose call ended longer ago than its country's retention."""
+    """Recordings still kept whose call ended longer ago than its country's retention: the
+    first `limit` by attempt id after `after_id` (the job pages through them)."""
     found: list[Expired] = []
     for country in COUNTRIES:
         rule = retention(packs, country=country, day=now.date())
@@ -60,6 +61,7 @@ def expired_recordings(
             select(ContactAttempt.id, ContactAttempt.recording_sid)
             .join(Consumer, Consumer.id == ContactAttempt.consumer_id)
             .where(
+                ContactAttempt.id > after_id,
                 ContactAttempt.recording_sid.is_not(None),
                 ContactAttempt.recording_deleted_at.is_(None),
                 or_(
@@ -74,29 +76,51 @@ def expired_recordings(
         found += [
             Expired(r.id, str(r.recording_sid), rule.id, rule.citation, rule.days) for r in rows
         ]
-    return found
+    return sorted(found, key=lambda item: item.attempt_id)[:limit]
 
 
 def delete_expired_recordings(
-    sessions: sessionmaker[Session], telephony: Telephony, *, packs: RulePacks, now: datetime
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    *,
+    packs: RulePacks,
+    now: datetime,
+    batch: int = BATCH,
 ) -> RetentionReport:
+    """Every expired recording, a page at a time (a failed one is left for the next run)."""
     report = RetentionReport()
-    with transaction(sessions) as session:
-        expired = expired_recordings(session, packs=packs, now=now)
-    for item in expired:
-        try:
-            telephony.delete_recording(item.recording_sid)
-        except TelephonyError as exc:
-            if exc.code != NOT_FOUND:
-                report.failed[item.recording_sid] = str(exc)
-                log.warning("recording_delete_failed", attempt_id=item.attempt_id, error=str(exc))
-                continue
+    after_id = 0
+    while True:
         with transaction(sessions) as session:
-            _mark_deleted(session, item, now=now)
-        report.deleted.append(item.recording_sid)
-    if expired:
+            page = expired_recordings(session, packs=packs, now=now, after_id=after_id, limit=batch)
+        if not page:
+            break
+        for item in page:
+            _delete_one(sessions, telephony, item, now=now, report=report)
+        after_id = page[-1].attempt_id
+    if report.deleted or report.failed:
         log.info("recordings_expired", deleted=len(report.deleted), failed=len(report.failed))
     return report
+
+
+def _delete_one(
+    sessions: sessionmaker[Session],
+    telephony: Telephony,
+    item: Expired,
+    *,
+    now: datetime,
+    report: RetentionReport,
+) -> None:
+    try:
+        telephony.delete_recording(item.recording_sid)
+    except TelephonyError as exc:
+        if exc.code != NOT_FOUND:
+            report.failed[item.recording_sid] = str(exc)
+            log.warning("recording_delete_failed", attempt_id=item.attempt_id, error=str(exc))
+            return
+    with transaction(sessions) as session:
+        _mark_deleted(session, item, now=now)
+    report.deleted.append(item.recording_sid)
 
 
 def _mark_deleted(session: Session, item: Expired, *, now: datetime) -> None:

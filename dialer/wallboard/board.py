@@ -172,14 +172,14 @@ def _queue(session: Session, *, now: datetime) -> dict[str, int]:
     placed = aliased(ContactAttempt)  # the callback already placed for that request
     callbacks_due = session.scalar(
         select(func.count(func.distinct(ContactAttempt.consumer_id))).where(
-            ContactAttempt.callback_requested.is_(True),
+            ContactAttempt.callback_requested,  # as the partial index says it (not IS TRUE)
             ContactAttempt.callback_at.is_not(None),
             ContactAttempt.callback_at <= now,
             ContactAttempt.callback_at >= now - CALLBACKS_LOOKBACK,
             ~select(placed.id)
             .where(
-                placed.callback.is_(True),
                 placed.consumer_id == ContactAttempt.consumer_id,
+                placed.callback,
                 placed.attempted_at >= ContactAttempt.attempted_at,
             )
             .exists(),

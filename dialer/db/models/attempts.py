@@ -21,6 +21,8 @@ from dialer.vocabulary import (
 )
 
 _RECORDING_KEPT = text("recording_sid IS NOT NULL AND recording_deleted_at IS NULL")
+_LIVE_ANSWERED = text("outcome IN ('conversation', 'wrong_party', 'abandoned')")
+_CALLBACK_REQUESTS = text("callback_requested")
 
 
 class ContactAttempt(Base):
@@ -42,6 +44,21 @@ class ContactAttempt(Base):
             "ended_at",
             postgresql_where=_RECORDING_KEPT,
             sqlite_where=_RECORDING_KEPT,
+        ),
+        Index(
+            "ix_contact_attempts_live_answered",
+            "attempted_at",
+            "outcome",
+            "channel",
+            "direction",
+            postgresql_where=_LIVE_ANSWERED,
+            sqlite_where=_LIVE_ANSWERED,
+        ),
+        Index(
+            "ix_contact_attempts_callback_requests",
+            "callback_at",
+            postgresql_where=_CALLBACK_REQUESTS,
+            sqlite_where=_CALLBACK_REQUESTS,
         ),
     )
 
