@@ -20,8 +20,8 @@ from dialer import metrics
 from dialer.clock import Clock, monotonic
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
-from dialer.dispatch.claim import LEASE, claim_due, give_back
-from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
+from dialer.dispatch.claim import LEASE, active_campaigns, claim_due, give_back
+from dialer.dispatch.lanes import IDLE_PAUSE, Lanes, open_steps
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
 from dialer.limits import current_pacing
@@ -78,6 +78,7 @@ class Dispatcher:
                 limit=self.batch_size,
                 lease=self.lease,
                 worker=self.worker,
+                open_steps=open_steps(active_campaigns(session), self.pacer),
             )
         report.claimed = len(claims)
         limits_cache: LimitsCache = {}  # admin limits, read once per tick
