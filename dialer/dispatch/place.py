@@ -23,15 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.callbacks.revival import revive
 from dialer.campaigns.definition import StepKind
-from dialer.case_facts import covered_debt_ids
+from dialer.cases.facts import covered_debt_ids
 from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
-from dialer.suppression import add_opt_out
+from dialer.suppression.numbers import add_opt_out
 from dialer.telephony import (
     AmbiguousCreateError,
     InvalidNumberError,
@@ -44,7 +44,7 @@ from dialer.telephony import (
     send_sms_safely,
 )
 from dialer.telephony.recovery import Owned
-from dialer.vocabulary import AttemptStatus, Channel, Outcome, PhoneStatus
+from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, Outcome, PhoneStatus
 
 log = get_logger(__name__)
 RETRY_BACKOFF = timedelta(seconds=30)
@@ -309,7 +309,7 @@ def release_attempt(
         if debt is not None:
             if attempt.callback:  # the call asked for was not made: it stays asked for
                 debt.callback_at = attempt.callback_at
-            else:
+            elif attempt.origin == AttemptOrigin.DIALER.value:  # a manual call is no step try
                 debt.step_attempts = max(0, debt.step_attempts - 1)
             debt.next_contact_at = retry_at
             debt.updated_at = now

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from dialer import agents
+from dialer.admin.contact_limits import current_limits
+from dialer.agents import pool as agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.planner import (
     IN_FLIGHT_RECHECK,
@@ -25,20 +26,17 @@ from dialer.campaigns.planner import (
     apply_plan,
     plan_next_contact,
 )
-from dialer.case_facts import debt_key
+from dialer.cases.decisions import in_flight_reason, load_case_view
+from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
-from dialer.decisions import load_case_view
+from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
 from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
-from dialer.dispatch.person import contact_in_flight, number_in_flight
+from dialer.dispatch.person import InFlight, contact_in_flight, number_in_flight
 from dialer.dispatch.skip import never_usable, skip_step
-from dialer.limits import current_limits
-from dialer.templates import MessageContext
-from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
@@ -49,6 +47,8 @@ from dialer.vocabulary import (
     Language,
     PhoneStatus,
 )
+from dialer.wording import MessageContext
+from dialer.wording.covering import DebtLine, render_covering_sms
 
 _MAX_REPLANS = 6  # plans in one reservation: steps skipped or advanced, then the contact
 
@@ -220,9 +220,9 @@ def _contact(
     if held is not None:
         return held
     cover = Cover(debt, plan.step_index, choice.decision)
-    # The callback is the call asked for about this debt, nothing more; an agent's call is
-    # about the claimed case (the agent sees the whole person on the desk).
-    if not plan.callback and step.kind is not StepKind.AGENT:
+    # The callback is the call asked for about this debt, nothing more; any other call or
+    # text (an agent step's too) covers every debt of the person due and allowed on it.
+    if not plan.callback:
         proposed = ProposedContact(
             at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
         )
@@ -254,8 +254,9 @@ def _not_yet(session: Session, ask: _Ask) -> Outcome | None:
     with the person is in flight."""
     if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
         return _wait_for_agent(ask.debt, now=ask.now)
-    if contact_in_flight(session, ask.debt.consumer_id) is not None:
-        return _person_busy(ask.debt, now=ask.now, why="a contact with the person is in flight")
+    busy = contact_in_flight(session, ask.debt.consumer_id)
+    if busy is not None:
+        return _person_busy(ask.debt, now=ask.now, found=busy)
     return None
 
 
@@ -267,8 +268,9 @@ def _held_back(session: Session, ask: _Ask, lanes: Lanes | None, *, number: str)
     senders = possible_senders(ask.definition.caller_ids)
     if lanes is not None and lanes.closed(ask.channel, senders=senders):
         return _defer(ask.debt, ask.channel, now=ask.now)
-    if number_in_flight(session, number) is not None:
-        return _person_busy(ask.debt, now=ask.now, why="a contact to this number is in flight")
+    busy = number_in_flight(session, number)
+    if busy is not None:
+        return _person_busy(ask.debt, now=ask.now, found=busy)
     return None
 
 
@@ -325,11 +327,10 @@ def _write_attempt(
         held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk
-                session.add(
-                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                record_cover(
+                    session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback
                 )
-                if callback:
-                    debt.callback_at = None
+                debt.last_decision = PREVIEW_WAITING
             return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
     return Outcome(
@@ -356,31 +357,31 @@ def _limits(session: Session, campaign: Campaign, debt: Debt, cache: LimitsCache
     return limits
 
 
-def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
+def _person_busy(debt: Debt, *, now: datetime, found: InFlight) -> Outcome:
     """Another contact with the person (or to the number) is in flight: look again shortly
-    (its end also makes the debts it covers due)."""
+    (its end also makes the debts it covers due); "why not now" says which, as explain does."""
+    reason = in_flight_reason(found)
+    debt.last_decision = f"waiting: {reason.code.value}: {reason.message}"
     debt.next_contact_at = now + IN_FLIGHT_RECHECK
     debt.updated_at = now
-    return Outcome(planned="person_in_flight", person_busy=why)
+    return Outcome(planned="person_in_flight", person_busy=reason.message)
 
 
 AGENT_WAIT = timedelta(seconds=5)
+PREVIEW_WAITING = "in preview on an agent's desk: the agent dials"
 
 
 def _hold_for_agent(
     session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
 ) -> Outcome | None:
     """An agent step's call needs its agent first: None to place it now (progressive), else
-    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk,
+    written against every debt it covers by the caller)."""
     if not _reserve_agent(session, attempt, debt, now=now):
         return _wait_for_agent(debt, now=now)
     if step.dialing != "preview":
         return None
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = "in preview on an agent's desk: the agent dials"
-    debt.updated_at = now
-    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
+    return Outcome(planned="preview")  # nothing is placed: dialer.agents.preview does it
 
 
 def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:
