@@ -2,7 +2,8 @@
 
 Jobs (stable ids, coalesced, one instance each):
 - dispatch-tick: a dispatch tick every settings.tick_seconds (workers add more ticks);
-- reconcile-attempts: every 60 s, resolve attempts stuck or missing a final status;
+- reconcile-attempts: every 15 s, resolve attempts stuck or missing a final status (each
+  rule has its own delay: see dialer.reconciliation.resolve);
 - nightly-reaudit: 03:00 UTC, re-evaluate yesterday's attempts against the rule packs;
 - agent-wrap-ups: every 10 s, agents whose wrap-up timed out become available again;
 - leader-check: every second, end the term if the advisory lock was lost: the tick in
@@ -22,7 +23,7 @@ from dialer.agents.desk import expire_wrap_ups
 from dialer.audit.nightly import reaudit
 from dialer.db.engine import transaction
 from dialer.observability.logging import get_logger
-from dialer.reconciliation.resolve import reconcile
+from dialer.reconciliation.resolve import RECONCILE_SECONDS, reconcile
 from dialer.scheduling.heartbeat import Heartbeat
 from dialer.scheduling.leader import LeaderLock
 from dialer.scheduling.runtime import Runtime
@@ -51,7 +52,7 @@ def build_scheduler(
     scheduler.add_job(
         lambda: reconcile_job(runtime),
         "interval",
-        seconds=60,
+        seconds=RECONCILE_SECONDS,
         id="reconcile-attempts",
         name="reconcile attempts",
         replace_existing=True,
