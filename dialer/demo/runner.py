@@ -32,10 +32,11 @@ from dialer.clock import Clock, SystemClock, monotonic
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
+from dialer.demo.due import call_steps, calls_due
 from dialer.demo.live import CLEAR, clock_line, panel, progress_line
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
 from dialer.demo.replies import ConsumerReplies
-from dialer.demo.report import ReportData, write_report
+from dialer.demo.report import ReportData, pacing_summary, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
 from dialer.errors import DialerError
 
@@ -84,6 +85,7 @@ def run_demo(options: DemoOptions) -> int:
     children: list[Child] = []
     interrupted = False
     audit, snapshot, creates = AuditResult(), Snapshot(), []
+    due: list[tuple[float, int]] = []  # (epoch seconds, calls due then), about once a second
     api_base: str | None = None
     try:
         try:
@@ -99,6 +101,7 @@ def run_demo(options: DemoOptions) -> int:
                 replies=replies,
                 clock=clock,
                 rehearsal="DIALER_CLOCK_START" in env,
+                due=due,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -122,12 +125,14 @@ def run_demo(options: DemoOptions) -> int:
         snapshot=snapshot,
         audit=audit,
         call_creates=creates,
+        calls_due=due,
         emulator=api_base or "-",
         interrupted=interrupted,
         rehearsal="DIALER_CLOCK_START" in env,
     )
     path = write_report(workdir / "report.html", data)
     _summary(snapshot, audit, path)
+    say(pacing_summary(creates, due, options.cps))
     return 0 if audit.ok and not interrupted and audit.audited > 0 else 1
 
 
@@ -310,12 +315,17 @@ def _watch(
     replies: ConsumerReplies | None,
     clock: Clock,
     rehearsal: bool,
+    due: list[tuple[float, int]],
 ) -> None:
+    """The live view until `duration` is over; `due` gets the calls due about once a second."""
     tty = sys.stdout.isatty()
     start, last = monotonic(), -PROGRESS_EVERY
     while (elapsed := monotonic() - start) < duration:
-        now = clock_line(clock.now(), rehearsal=rehearsal)
+        moment = clock.now()
+        now = clock_line(moment, rehearsal=rehearsal)
         with sessions() as session:
+            waiting = calls_due(session, now=moment, steps=call_steps(session))
+            due.append((moment.timestamp(), waiting))
             snap = take_snapshot(session)
             picked = replies.pick(session) if replies is not None else []
         if replies is not None:
