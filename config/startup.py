@@ -12,8 +12,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
+from config.errors import ConfigurationError
 from config.settings import Settings
-from dialer.errors import ConfigurationError
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 

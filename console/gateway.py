@@ -14,8 +14,8 @@ from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import Reservation
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
-from webhooks.extension import services
-from webhooks.extension import telephony as shared_telephony
+from web.extensions import services
+from web.extensions import telephony as shared_telephony
 
 _PACER = "dialer.console.pacer"
 

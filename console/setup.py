@@ -32,7 +32,7 @@ from console.i18n import init_i18n
 from console.throttle import LoginThrottle
 from dialer.compliance import load_rule_packs
 from dialer.db.ids import MAX_INTEGER
-from webhooks.extension import services_of
+from web.extensions import services_of
 
 csrf = CSRFProtect()
 HSTS = "max-age=31536000; includeSubDomains"

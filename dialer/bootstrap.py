@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from dialer.clock import Clock, OffsetClock, SystemClock
 from dialer.db.engine import make_engine, make_session_factory
+from dialer.vocabulary import CollectorType
 
 
 @dataclass
@@ -20,6 +21,11 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def collector(self) -> CollectorType:
+        """Whose debts this deployment collects (the setting DIALER_COLLECTOR_TYPE)."""
+        return CollectorType(self.settings.collector_type)
 
     def close(self) -> None:
         self.engine.dispose()

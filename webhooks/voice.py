@@ -14,7 +14,7 @@ from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import IngestResult, ingest
 from dialer.observability.logging import get_logger
 from dialer.telephony import TelephonyError
-from webhooks.extension import call_status_batches, services, telephony, webhook_spool
+from web.extensions import call_status_batches, services, telephony, webhook_spool
 from webhooks.params import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import gather_url, render_fallback, render_voice_step

@@ -45,7 +45,7 @@ def create(file: Path, activate: bool) -> None:
             definition,
             packs=packs,
             now=services.clock.now(),
-            collector=services.settings.collector_type,
+            collector=services.collector,
             status=CampaignStatus.DRAFT,
         )
         if activate:
