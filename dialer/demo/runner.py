@@ -27,7 +27,7 @@ from dialer.audit.person import (
     contactable_people,
     people_by_number,
 )
-from dialer.bootstrap import clock_from_settings
+from dialer.bootstrap import build_telephony, clock_from_settings
 from dialer.clock import Clock, SystemClock, monotonic
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
@@ -43,6 +43,7 @@ CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
 EMULATOR_SPEED = 4.0  # emulated seconds per real second: calls ring and end in a few seconds
 PROGRESS_EVERY = 10.0
+AUDIT_TIMEOUT_SECONDS = 30.0  # reading the whole call and message logs back after the run
 # The demo's sender sends like a short code (about 10 messages per second), not a long code
 # (1 per second, the worker's default): at 1 per second a one-minute demo could reach only ~60
 # of its consumers by SMS. Each channel is paced on its own lane, so calls run at `cps` anyway.
@@ -351,11 +352,15 @@ def _call_creates(api_base: str) -> list[float]:
 def _audit(
     sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
 ) -> AuditResult:
-    seen = provider_log(
-        api_base=api_base,
-        account_sid=env["TWILIO_ACCOUNT_SID"],
-        auth_token=env["TWILIO_AUTH_TOKEN"],
+    provider = build_telephony(  # the emulator the demo's processes talk to
+        load_settings(
+            TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
+            TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
+            TWILIO_API_BASE=api_base,
+            DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
+        )
     )
+    seen = provider_log(provider)
     totals = AuditResult(
         calls_seen=sum(1 for s in seen if s.channel.value == "call"),
         messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
