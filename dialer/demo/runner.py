@@ -27,9 +27,8 @@ from dialer.audit.person import (
     contactable_people,
     people_by_number,
 )
-from dialer.bootstrap import build_telephony, clock_from_settings
+from dialer.bootstrap import build_rule_packs, build_telephony, clock_from_settings
 from dialer.clock import Clock, SystemClock, monotonic
-from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
 from dialer.demo.live import CLEAR, clock_line, panel, progress_line
@@ -352,20 +351,19 @@ def _call_creates(api_base: str) -> list[float]:
 def _audit(
     sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
 ) -> AuditResult:
-    provider = build_telephony(  # the emulator the demo's processes talk to
-        load_settings(
-            TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
-            TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
-            TWILIO_API_BASE=api_base,
-            DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
-        )
+    settings = load_settings(  # the emulator the demo's processes talk to
+        TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
+        TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
+        TWILIO_API_BASE=api_base,
+        DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
     )
-    seen = provider_log(provider)
+    packs = build_rule_packs(settings)  # the law the demo's workers applied
+    seen = provider_log(build_telephony(settings))
     totals = AuditResult(
         calls_seen=sum(1 for s in seen if s.channel.value == "call"),
         messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
     )
-    reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+    reaudit(sessions, seen=seen, packs=packs, totals=totals)
     with sessions() as session:
         people = audit_people(
             seen,
@@ -375,9 +373,7 @@ def _audit(
                 session, campaign_id=None, state=None
             ).min_minutes_between_contacts,
         )
-        totals.people_contactable = contactable_people(
-            session, at=started_at, packs=load_rule_packs()
-        )
+        totals.people_contactable = contactable_people(session, at=started_at, packs=packs)
     totals.people_contacted = people.people_contacted
     totals.max_contacts_per_person_hour = people.max_contacts_per_person_hour
     totals.max_calls_in_flight_per_person = people.max_calls_in_flight_per_person
