@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from dialer.bootstrap import Services
 from dialer.callbacks.status_batch import Applied, StatusCallback
+from dialer.compliance import RulePacks
 from dialer.db.group_commit import GroupCommit
 from dialer.ledger import WebhookSpool, drain_spool
 from dialer.observability.logging import get_logger
@@ -95,3 +96,8 @@ def telephony() -> Telephony:
     if found is None:
         found = current_app.extensions[_TELEPHONY] = services().telephony
     return found
+
+
+def rule_packs() -> RulePacks:
+    """The rule packs (DIALER_RULES_DIR), read once per process on first use (dialer.bootstrap)."""
+    return services().packs
