@@ -33,9 +33,8 @@ from console.display import register_display
 from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
-from dialer.compliance import load_rule_packs
 from dialer.db.ids import MAX_INTEGER
-from webhooks.extension import services_of
+from web.extensions import services_of
 
 csrf = CSRFProtect()
 HSTS = "max-age=31536000; includeSubDomains"
@@ -71,7 +70,7 @@ def init_app(app: Flask) -> None:
     init_state(
         app,
         ConsoleState(
-            packs=load_rule_packs(settings.rules_dir),
+            packs=services_of(app).packs,
             throttle=LoginThrottle(
                 redis_url=settings.redis_url,
                 per_account=settings.login_limit_per_account,

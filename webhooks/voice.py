@@ -15,7 +15,7 @@ from dialer.ledger import IngestResult, ingest
 from dialer.observability.logging import get_logger
 from dialer.recordings.consent import with_recording
 from dialer.telephony import TelephonyError
-from webhooks.extension import (
+from web.extensions import (
     call_status_batches,
     rule_packs,
     services,

@@ -27,9 +27,8 @@ from dialer.audit.person import (
     contactable_people,
     people_by_number,
 )
-from dialer.bootstrap import clock_from_settings
+from dialer.bootstrap import build_rule_packs, build_telephony, clock_from_settings
 from dialer.clock import Clock, SystemClock, monotonic
-from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
 from dialer.demo.due import call_steps, calls_due
@@ -44,6 +43,7 @@ CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
 EMULATOR_SPEED = 4.0  # emulated seconds per real second: calls ring and end in a few seconds
 PROGRESS_EVERY = 10.0
+AUDIT_TIMEOUT_SECONDS = 30.0  # reading the whole call and message logs back after the run
 # The demo's sender sends like a short code (about 10 messages per second), not a long code
 # (1 per second, the worker's default): at 1 per second a one-minute demo could reach only ~60
 # of its consumers by SMS. Each channel is paced on its own lane, so calls run at `cps` anyway.
@@ -361,16 +361,19 @@ def _call_creates(api_base: str) -> list[float]:
 def _audit(
     sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
 ) -> AuditResult:
-    seen = provider_log(
-        api_base=api_base,
-        account_sid=env["TWILIO_ACCOUNT_SID"],
-        auth_token=env["TWILIO_AUTH_TOKEN"],
+    settings = load_settings(  # the emulator the demo's processes talk to
+        TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
+        TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
+        TWILIO_API_BASE=api_base,
+        DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
     )
+    packs = build_rule_packs(settings)  # the law the demo's workers applied
+    seen = provider_log(build_telephony(settings))
     totals = AuditResult(
         calls_seen=sum(1 for s in seen if s.channel.value == "call"),
         messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
     )
-    reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+    reaudit(sessions, seen=seen, packs=packs, totals=totals)
     with sessions() as session:
         people = audit_people(
             seen,
@@ -380,9 +383,7 @@ def _audit(
                 session, campaign_id=None, state=None
             ).min_minutes_between_contacts,
         )
-        totals.people_contactable = contactable_people(
-            session, at=started_at, packs=load_rule_packs()
-        )
+        totals.people_contactable = contactable_people(session, at=started_at, packs=packs)
     totals.people_contacted = people.people_contacted
     totals.max_contacts_per_person_hour = people.max_contacts_per_person_hour
     totals.max_calls_in_flight_per_person = people.max_calls_in_flight_per_person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -17,6 +17,9 @@ from twilio.rest import Client
 from dialer.telephony.error_mapping import map_exception
 from dialer.telephony.errors import TelephonyError
 from dialer.telephony.ports import ProviderCall, ProviderMessage
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 T = TypeVar("T")
 CALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
@@ -80,6 +83,19 @@ class TwilioTelephony:
         client.edge = None
         client.region = None
         return cls(client, api_base=api_base)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TwilioTelephony:
+        """The gateway the settings name: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_BASE
+        (unset: Twilio itself) and TWILIO_TIMEOUT_SECONDS. Processes build it through
+        `dialer.bootstrap` (once each); `create` is for tests and tools with explicit
+        credentials."""
+        return cls.create(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_api_base,
+            settings.twilio_timeout_seconds,
+        )
 
     def _do(self, action: Callable[[], T], *, creating: bool = False) -> T:
         try:
