@@ -10,7 +10,7 @@ from flask import current_app
 
 from console.context import unit_of_work
 from dialer.dispatch.place import Placement, place
-from dialer.dispatch.reserve import Reservation
+from dialer.dispatch.reserved import Reservation
 from dialer.limits import current_pacing
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony

@@ -32,7 +32,7 @@ from dialer.compliance import (
     RulePacks,
     evaluate_through,
 )
-from dialer.db.models import Phone
+from dialer.db.models import Debt, Phone
 from dialer.limits import current_limits
 from dialer.vocabulary import Channel, ContactMode
 
@@ -72,6 +72,27 @@ def load_case_view(
     if limits is None:
         limits = current_limits(session, campaign_id=campaign_id, state=jurisdiction, as_of=before)
     return CaseView(facts, history, limits, phones)
+
+
+def load_debt_view(
+    session: Session,
+    debt: Debt,
+    *,
+    at: datetime,
+    before: datetime | None = None,
+    limits: AdminLimits | None = None,
+) -> CaseView:
+    """`load_case_view` for a question about one debt: its consumer, campaign and state."""
+    return load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=debt.campaign_id,
+        jurisdiction=debt.jurisdiction,
+        at=at,
+        before=before,
+        limits=limits,
+    )
 
 
 def proposal(

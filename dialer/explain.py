@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Consumer, Debt
-from dialer.decisions import decide, load_case_view, proposal
+from dialer.decisions import decide, load_debt_view, proposal
 from dialer.dispatch.choose import usable_phones
 from dialer.errors import NotFoundError
 from dialer.vocabulary import Channel, ContactMode
@@ -49,15 +49,7 @@ def explain_case(
     """The decision for the first usable phone that is allowed, else the soonest-clearing block
     (with no usable phone, the decision for the consumer's first number says why)."""
     debt = find_debt(session, case_ref)
-    view = load_case_view(
-        session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        campaign_id=debt.campaign_id,
-        jurisdiction=debt.jurisdiction,
-        at=at,
-        before=at,
-    )
+    view = load_debt_view(session, debt, at=at, before=at)
     phones = usable_phones(view.facts, channel, sms_capable=view.sms_capable)
     phones = phones or list(view.facts.phones)
     if not phones:

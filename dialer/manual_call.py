@@ -14,22 +14,20 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.agent_desk import connect_call
-from dialer.campaigns.definition import CampaignDefinition, StepKind
+from dialer.campaigns.definition import CampaignDefinition
 from dialer.case_record import add_case_event
-from dialer.compliance import RulePacks
+from dialer.compliance import Decision, RulePacks
 from dialer.contact_check import check_contact, primary_number
-from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
+from dialer.db.models import Campaign, Debt, Phone, User
 from dialer.dispatch.choose import caller_id, instants_to_check
-from dialer.dispatch.person import contact_in_flight, number_in_flight
-from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_flight
+from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
-    AttemptStatus,
     Channel,
     ContactMode,
-    Direction,
 )
 
 
@@ -80,15 +78,7 @@ def reserve_manual_call(
         raise NotFoundError(f"no case with id {debt_id}")
     agent = ready_agent(session, agent_id)
     lock_consumer(session, debt.consumer_id)
-    to = primary_number(session, consumer_id=debt.consumer_id)
-    if to is None:
-        raise InputError("the consumer has no valid phone number")
-    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
-    if busy is not None:  # the person is the unit: one contact in flight at a time
-        raise ContactNotLawfulError(
-            f"not now: another contact with this person or number is in flight (attempt {busy});"
-            " call when it has ended"
-        )
+    to = _number_free_to_call(session, debt)
     decision = check_contact(
         session,
         debt=debt,
@@ -99,32 +89,23 @@ def reserve_manual_call(
         later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
     )
     if not decision.allowed:
-        why = "; ".join(r.message for r in decision.reasons)
-        when = (
-            f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
-            if decision.next_allowed_at
-            else ""
-        )
-        raise ContactNotLawfulError(f"not lawful now: {why}.{when}")
-    sender = _caller_id(session, debt, to)
+        raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=True))
     phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
-    attempt = ContactAttempt(
+    contact = Contact(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
         phone_id=phone.id,
-        channel=Channel.CALL.value,
-        direction=Direction.OUTBOUND.value,
-        mode=ContactMode.AGENT.value,
-        origin=AttemptOrigin.AGENT.value,
-        from_number=sender,
-        to_number=to,
+        to=to,
+        sender=_caller_id(session, debt, to),
         campaign_id=debt.campaign_id,
-        status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
-        agent_id=agent_id,
+    )
+    attempt = reserved_attempt(
+        contact,
+        mode=ContactMode.AGENT,
+        origin=AttemptOrigin.AGENT,
+        now=now,
         decision=decision.to_dict(),
+        agent_id=agent_id,
     )
     session.add(attempt)
     session.flush()
@@ -140,16 +121,31 @@ def reserve_manual_call(
         actor=actor,
         detail={"decision": decision.decision},
     )
-    return Reservation(
-        attempt_id=attempt.id,
-        debt_id=debt.id,
-        channel=Channel.CALL,
-        to=to,
-        from_=sender,
-        step_kind=StepKind.AGENT,
-        reserved_at=now,
-        ring_first=agent.phone_e164,
-    )
+    return agent_call(attempt, ring_first=ready_phone(agent))
+
+
+def _number_free_to_call(session: Session, debt: Debt) -> str:
+    """The consumer's first valid number; refused while another contact with the person or
+    to the number is in flight (the person is the unit: one contact at a time)."""
+    to = primary_number(session, consumer_id=debt.consumer_id)
+    if to is None:
+        raise InputError("the consumer has no valid phone number")
+    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
+    if busy is not None:
+        raise ContactNotLawfulError(
+            f"not now: another contact with this person or number is in flight (attempt {busy});"
+            " call when it has ended"
+        )
+    return to
+
+
+def not_lawful_message(decision: Decision, *, next_allowed: bool) -> str:
+    """Why the engine blocked an agent's call (and, if asked, when it would be lawful)."""
+    why = "; ".join(reason.message for reason in decision.reasons)
+    when = ""
+    if next_allowed and decision.next_allowed_at:
+        when = f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
+    return f"not lawful now: {why}.{when}"
 
 
 def _caller_id(session: Session, debt: Debt, to: str) -> str:

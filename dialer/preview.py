@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dialer.campaigns.definition import StepKind
 from dialer.case_record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.contact_check import check_contact
 from dialer.db.models import ContactAttempt, Debt, User
 from dialer.dispatch.choose import instants_to_check
+from dialer.dispatch.person import lock_consumer
 from dialer.dispatch.place import release_attempt
-from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
 from dialer.errors import InputError
-from dialer.manual_call import ContactNotLawfulError, ready_phone
+from dialer.manual_call import ContactNotLawfulError, not_lawful_message, ready_phone
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
@@ -67,7 +67,7 @@ def call_previewed(
     agent, attempt, debt = _waiting(session, agent_id)
     phone = ready_phone(agent)
     lock_consumer(session, debt.consumer_id)
-    fresh = _copy(attempt, now=now)
+    fresh, desk_agent = _copy(attempt), attempt.agent_id
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
     decision = check_contact(
@@ -75,7 +75,7 @@ def call_previewed(
         debt=debt,
         at=now,
         packs=packs,
-        to=fresh.to_number,
+        to=fresh.to,
         mode=ContactMode.AGENT,
         later=instants_to_check(now, Channel.CALL),
     )
@@ -83,33 +83,30 @@ def call_previewed(
         _free(agent, now)
         debt.step_attempts = max(0, debt.step_attempts - 1)
         debt.next_contact_at = decision.next_allowed_at
-        why = "; ".join(reason.message for reason in decision.reasons)
-        raise ContactNotLawfulError(f"not lawful now: {why}.")
-    fresh.decision = decision.to_dict()
-    session.add(fresh)
+        raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=False))
+    call = reserved_attempt(
+        fresh,
+        mode=ContactMode.AGENT,
+        origin=AttemptOrigin.DIALER,
+        now=now,
+        decision=decision.to_dict(),
+        agent_id=desk_agent,
+    )
+    session.add(call)
     session.flush()
-    agent.current_attempt_id = fresh.id
+    agent.current_attempt_id = call.id
     add_case_event(
         session,
-        consumer_id=fresh.consumer_id,
+        consumer_id=call.consumer_id,
         debt_id=debt.id,
-        attempt_id=fresh.id,
+        attempt_id=call.id,
         at=now,
         kind="preview_call",
         summary="Agent dialled the case from preview: the agent's phone rings first",
         actor=agent.username,
         detail={"decision": decision.decision},
     )
-    return Reservation(
-        attempt_id=fresh.id,
-        debt_id=debt.id,
-        channel=Channel.CALL,
-        to=fresh.to_number or "",
-        from_=fresh.from_number or "",
-        step_kind=StepKind.AGENT,
-        reserved_at=now,
-        ring_first=phone,
-    )
+    return agent_call(call, ring_first=phone)
 
 
 def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:
@@ -122,24 +119,17 @@ def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:
     _free(agent, now)
 
 
-def _copy(attempt: ContactAttempt, *, now: datetime) -> ContactAttempt:
-    return ContactAttempt(
+def _copy(attempt: ContactAttempt) -> Contact:
+    """The previewed attempt's contact: the same number, sender, campaign and step."""
+    return Contact(
         consumer_id=attempt.consumer_id,
         debt_id=attempt.debt_id,
         phone_id=attempt.phone_id,
-        channel=attempt.channel,
-        direction=attempt.direction,
-        mode=ContactMode.AGENT.value,
-        origin=AttemptOrigin.DIALER.value,
-        from_number=attempt.from_number,
-        to_number=attempt.to_number,
+        to=attempt.to_number or "",
+        sender=attempt.from_number or "",
         campaign_id=attempt.campaign_id,
+        channel=Channel(attempt.channel),
         step_index=attempt.step_index,
-        status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
-        agent_id=attempt.agent_id,
     )
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.campaigns.definition import CampaignDefinition, Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
 from dialer.case_facts import debt_key
 from dialer.compliance import (
@@ -26,9 +28,11 @@ from dialer.compliance import (
     ProposedContact,
     RulePacks,
 )
-from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt
+from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.choose import decide_for
-from dialer.vocabulary import CampaignStatus, Channel
+from dialer.templates import MessageContext
+from dialer.templates.covering import DebtLine, render_covering_sms
+from dialer.vocabulary import CampaignStatus, Channel, Language
 
 MAX_COVERED = 10  # a person with more due debts gets the rest in the next contact
 
@@ -140,3 +144,24 @@ def record_cover(
         covered = f" (one contact about {names})" if len(steps) > 1 else ""
         debt.last_decision = f"allowed: {channel.value} reserved{covered}"
         debt.updated_at = now
+
+
+def covering_sms(
+    session: Session, cover: Cover, step: Step, sender: str, definition: CampaignDefinition
+) -> str:
+    """The step's text for the covered debts, in the consumer's language (each debt a line)."""
+    debt = cover.debts[0]
+    consumer = session.get(Consumer, debt.consumer_id)
+    assert consumer is not None
+    context = MessageContext(
+        first_name=consumer.first_name,
+        creditor=debt.creditor,
+        balance=Decimal(debt.balance),
+        currency=debt.currency,
+        callback_number=sender,
+        company=definition.company,
+    )
+    lines = [DebtLine(d.creditor, Decimal(d.balance), d.currency) for d in cover.debts]
+    return render_covering_sms(
+        step.template or "", language=Language(consumer.language), context=context, debts=lines
+    )

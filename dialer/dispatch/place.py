@@ -28,7 +28,7 @@ from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
-from dialer.dispatch.reserve import Reservation
+from dialer.dispatch.reserved import Reservation
 from dialer.logging import get_logger
 from dialer.pacing import Pacer
 from dialer.suppression import add_opt_out

@@ -23,7 +23,8 @@ from dialer.db.engine import transaction
 from dialer.dispatch.claim import LEASE, claim_due, give_back
 from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
 from dialer.dispatch.place import Placement, place
-from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
+from dialer.dispatch.reserve import LimitsCache, reserve
+from dialer.dispatch.reserved import Outcome
 from dialer.limits import current_pacing
 from dialer.logging import get_logger
 from dialer.pacing import Pacer
