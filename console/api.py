@@ -14,7 +14,7 @@ from werkzeug.exceptions import BadRequest
 
 from console.authz import api_requires, api_user
 from console.context import now, packs, unit_of_work
-from console.limits_editor import account_calls_per_second, check_against_law
+from console.limits_editor import account_calls_per_second, check_limits_form
 from console.openapi import SPEC
 from dialer.accounts import Permission
 from dialer.campaigns import list_campaigns, set_status
@@ -208,8 +208,8 @@ def limits() -> ResponseReturnValue:
 @api_requires(Permission.LIMITS)
 def save() -> ResponseReturnValue:
     scope, key, proposed, reason = _limits_body()
-    check_against_law(proposed, scope=scope, scope_key=key)
     with unit_of_work() as db:
+        key = check_limits_form(db, proposed, scope=scope, scope_key=key).scope_key
         version = save_limits(
             db,
             scope=scope,
@@ -230,8 +230,8 @@ def save() -> ResponseReturnValue:
 @api_requires(Permission.LIMITS)
 def preview() -> ResponseReturnValue:
     scope, key, proposed, _ = _limits_body()
-    check_against_law(proposed, scope=scope, scope_key=key)
     with unit_of_work() as db:
+        key = check_limits_form(db, proposed, scope=scope, scope_key=key).scope_key
         result = preview_limits(
             db, scope=scope, scope_key=key, proposed=proposed, now=now(), packs=packs()
         )

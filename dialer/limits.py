@@ -203,16 +203,15 @@ def save_limits(
     Pacing limits are accepted in the global scope only, and a call rate only up to
     `account_calls_per_second` (what the Twilio account allows: settings.calls_per_second).
     """
-    if scope not in SCOPES:
-        raise InputError(f"scope must be one of {', '.join(SCOPES)}")
-    scope_key = scope_key_of(session, scope=scope, scope_key=scope_key)
-    parsed = limits_from_dict(limits)
-    check_not_below_defaults(limits)
-    pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
-    country, state = _scope_place(scope, scope_key)
-    check_limits(
-        parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
+    checked = check_limit_change(
+        session,
+        scope=scope,
+        scope_key=scope_key,
+        limits=limits,
+        packs=packs,
+        account_calls_per_second=account_calls_per_second,
     )
+    scope_key = checked.scope_key
     if not (reason or "").strip():
         raise InputError("reason: say why the limits change (it is kept with the version)")
     previous = latest_version(session, scope=scope, scope_key=scope_key)
@@ -228,7 +227,7 @@ def save_limits(
         scope=scope,
         scope_key=scope_key,
         version=number,
-        limits=limits_to_dict(parsed) | pacing_to_dict(pacing),
+        limits=limits_to_dict(checked.limits) | pacing_to_dict(checked.pacing),
         created_at=now,
         created_by=actor,
         reason=reason,
@@ -247,6 +246,41 @@ def save_limits(
     )
     session.flush()
     return version
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLimits:
+    """A proposed limits change that may be previewed or saved: its canonical scope key, the
+    contact limits and the account's pacing limits it holds."""
+
+    scope_key: str
+    limits: AdminLimits
+    pacing: PacingLimits
+
+
+def check_limit_change(
+    session: Session,
+    *,
+    scope: str,
+    scope_key: str,
+    limits: dict[str, Any],
+    packs: RulePacks,
+    account_calls_per_second: float | None,
+) -> CheckedLimits:
+    """The one limits validator (CLI, console, API): InputError naming the field when the scope,
+    its key or a limit is malformed, a limit is looser than the deployment's defaults or than
+    the law (LimitTooLooseError names the rule), or pacing is set where it may not be."""
+    if scope not in SCOPES:
+        raise InputError(f"scope: must be one of {', '.join(SCOPES)}")
+    key = scope_key_of(session, scope=scope, scope_key=scope_key)
+    parsed = limits_from_dict(limits)
+    check_not_below_defaults(limits)
+    pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
+    country, state = _scope_place(scope, key)
+    check_limits(
+        parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
+    )
+    return CheckedLimits(scope_key=key, limits=parsed, pacing=pacing)
 
 
 def check_not_below_defaults(limits: dict[str, Any], *, where: str = "limits") -> None:
