@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialer import metrics
-from dialer.attempts import is_terminal
+from dialer.attempts import is_terminal, machine
 from dialer.callbacks.calls import apply_call_status_event
 from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
 from dialer.callbacks.sms import apply_sms_status_event
@@ -155,7 +155,7 @@ def _resolve_stuck(
     # (it stores the SID on the `dialing` row) waits, and finds the row resolved.
     with transaction(sessions) as session:
         attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
-        if attempt is None or attempt.status not in (AttemptStatus.RESERVED, AttemptStatus.DIALING):
+        if attempt is None or AttemptStatus(attempt.status) not in machine.NOT_YET_PLACED:
             return
         if attempt.status == AttemptStatus.RESERVED.value:
             _release(session, attempt, now=now, why="reserved but never sent (worker stopped)")
@@ -171,7 +171,8 @@ def _resolve_stuck(
             report.released += 1
             return
         attempt.provider_sid, attempt.placed_at = found.sid, found.created_at or now
-        attempt.status, attempt.updated_at = AttemptStatus.QUEUED.value, now
+        attempt.status = machine.provider_accepted(AttemptStatus(attempt.status)).value
+        attempt.updated_at = now
         _apply(session, attempt, found, now=now)
         metrics.RECONCILED.labels(result="found").inc()
         report.adopted += 1

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from dialer.attempts import machine
 from dialer.case_record import add_case_event
 from dialer.db.models import ContactAttempt, Debt
 from dialer.vocabulary import AttemptStatus
@@ -22,16 +23,12 @@ from dialer.vocabulary import AttemptStatus
 REVIVED = "attempt_revived"
 
 
-def was_released(attempt: ContactAttempt) -> bool:
-    """Released by us as never sent (not a refusal by the provider)."""
-    return attempt.status == AttemptStatus.NOT_PLACED.value and attempt.outcome is None
-
-
 def revive(session: Session, attempt: ContactAttempt, *, now: datetime) -> bool:
     """Bring a released attempt back to `dialing`; True if it was released."""
-    if not was_released(attempt):
+    revived = machine.revive(AttemptStatus(attempt.status), released=attempt.outcome is None)
+    if revived is None:
         return False
-    attempt.status = AttemptStatus.DIALING.value
+    attempt.status = revived.value
     attempt.ended_at = None
     attempt.error_code = None
     attempt.error_message = None

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dialer.attempts import machine
 from dialer.callbacks.revival import revive
 from dialer.campaigns.definition import StepKind
 from dialer.case_facts import covered_debt_ids
@@ -263,13 +264,11 @@ def record_sid(session: Session, attempt_id: int, *, sid: str, now: datetime) ->
     if attempt is None or attempt.provider_sid not in (None, sid):
         return
     revive(session, attempt, now=now)
-    early = (AttemptStatus.DIALING.value, AttemptStatus.RESERVED.value)
     attempt.provider_sid = sid
     if attempt.placed_at is None:
         attempt.placed_at = attempt.attempted_at = now
     attempt.updated_at = now
-    if attempt.status in early:
-        attempt.status = AttemptStatus.QUEUED.value
+    attempt.status = machine.provider_accepted(AttemptStatus(attempt.status)).value
     session.flush()
 
 
@@ -299,9 +298,10 @@ def release_attempt(
     code: int | None = None,
 ) -> None:
     attempt = session.get(ContactAttempt, attempt_id)
-    if attempt is None:
+    released = machine.release(AttemptStatus(attempt.status)) if attempt else None
+    if attempt is None or released is None:  # placed after all, or released already
         return
-    attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, None
+    attempt.status, attempt.outcome = released.value, None
     attempt.error_code, attempt.error_message, attempt.updated_at = code, error, now
     attempt.ended_at = now
     for debt_id in covered_debt_ids(session, attempt):
@@ -325,12 +325,13 @@ def refuse(
     """The provider refused the number: update the phone; the try failed; re-plan now."""
     with transaction(sessions) as session:
         attempt = session.get(ContactAttempt, reservation.attempt_id)
-        if attempt is None:
+        refused = machine.refuse(AttemptStatus(attempt.status)) if attempt else None
+        if attempt is None or refused is None:
             return
         phone = session.get(Phone, attempt.phone_id) if attempt.phone_id else None
         if phone is not None:
             _learn(session, phone, exc, now=now)
-        attempt.status, attempt.outcome = AttemptStatus.NOT_PLACED.value, Outcome.FAILED.value
+        attempt.status, attempt.outcome = refused.value, Outcome.FAILED.value
         attempt.error_code, attempt.error_message = exc.code, exc.message
         attempt.updated_at = attempt.ended_at = now
         debt_ids = covered_debt_ids(session, attempt) or [reservation.debt_id]
@@ -359,7 +360,7 @@ def _start_dialing(session: Session, attempt_id: int, *, now: datetime) -> bool:
         update(ContactAttempt)
         .where(
             ContactAttempt.id == attempt_id,
-            ContactAttempt.status == AttemptStatus.RESERVED.value,
+            ContactAttempt.status.in_([status.value for status in machine.MAY_START_DIALING]),
         )
         .values(status=AttemptStatus.DIALING.value, updated_at=now)
     )
