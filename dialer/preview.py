@@ -20,8 +20,8 @@ from dialer.contact_check import check_contact
 from dialer.db.models import ContactAttempt, Debt, User
 from dialer.dispatch.choose import instants_to_check
 from dialer.dispatch.person import lock_consumer
-from dialer.dispatch.place import release_attempt
 from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
+from dialer.dispatch.settle import release_attempt
 from dialer.errors import InputError
 from dialer.manual_call import ContactNotLawfulError, not_lawful_message, ready_phone
 from dialer.vocabulary import (

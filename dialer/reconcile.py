@@ -27,7 +27,7 @@ from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
 from dialer.callbacks.sms import apply_sms_status_event
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, ProviderEvent
-from dialer.dispatch.place import release_attempt
+from dialer.dispatch.settle import release_attempt
 from dialer.logging import get_logger
 from dialer.telephony import Telephony, TelephonyError
 from dialer.telephony.ports import ProviderCall, ProviderMessage

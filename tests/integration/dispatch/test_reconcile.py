@@ -12,8 +12,8 @@ from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.db.models import CaseEvent, ContactAttempt, Debt
 from dialer.dispatch.claim import claim_due
-from dialer.dispatch.place import release
 from dialer.dispatch.reserve import reserve
+from dialer.dispatch.settle import release
 from dialer.metrics import REGISTRY
 from dialer.reconcile import reconcile
 from tests.integration.dispatch.conftest import make_campaign
