@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.forms import LimitsForm
-from dialer.accounts import Permission
-from dialer.errors import InputError, LimitTooLooseError
-from dialer.limits import (
+from dialer.admin.accounts import Permission
+from dialer.admin.contact_limits import (
     DEFAULT_LIMITS,
     CheckedLimits,
     check_limit_change,
@@ -23,7 +22,8 @@ from dialer.limits import (
     recent_versions,
     save_limits,
 )
-from dialer.limits_preview import LimitsPreview, preview_limits
+from dialer.admin.limits_preview import LimitsPreview, preview_limits
+from dialer.errors import InputError, LimitTooLooseError
 from dialer.pacing import PACING_KEYS
 
 bp = Blueprint("limits", __name__)
@@ -121,8 +121,8 @@ def account_calls_per_second() -> float:
 def check_limits_form(
     db: Session, proposed: dict[str, Any], *, scope: str, scope_key: str
 ) -> CheckedLimits:
-    """The proposed limits through the one validator (dialer.limits.check_limit_change): the
-    scope key made canonical ("Texas" is US-TX), each refusal naming its field or rule."""
+    """The proposed limits through the one validator (admin.contact_limits.check_limit_change):
+    the scope key made canonical ("Texas" is US-TX), each refusal naming its field or rule."""
     return check_limit_change(
         db,
         scope=scope,

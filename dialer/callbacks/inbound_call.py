@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from dialer.callbacks.case import case_view
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import Consumer, ContactAttempt, Debt, Phone
-from dialer.templates import MessageContext, VoicePrompt
 from dialer.vocabulary import (
     CONTACTABLE_STAGES,
     AttemptOrigin,
@@ -29,6 +28,7 @@ from dialer.vocabulary import (
     Direction,
     Language,
 )
+from dialer.wording import MessageContext, VoicePrompt
 
 INBOUND = "inbound"
 

@@ -53,8 +53,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
-from dialer import metrics
-from dialer.agents import release_statement
+from dialer.agents.pool import release_statement
 from dialer.callbacks.calls import (
     CALL_ENDED,
     count_ended,
@@ -73,6 +72,7 @@ from dialer.db.base import Base
 from dialer.db.engine import DriverStatement, HeldConnection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
+from dialer.observability import metrics
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]

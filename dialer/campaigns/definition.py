@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dialer.clients import client_code
+from dialer.clients.codes import client_code
 from dialer.compliance.zones import state_code
 from dialer.vocabulary import Channel, DebtStage, Language
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition, Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
-from dialer.case_facts import debt_key
+from dialer.cases.facts import debt_key
 from dialer.compliance import (
     AdminLimits,
     ConsumerFacts,
@@ -30,9 +30,9 @@ from dialer.compliance import (
 )
 from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.choose import decide_for
-from dialer.templates import MessageContext
-from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import CampaignStatus, Channel, Language
+from dialer.wording import MessageContext
+from dialer.wording.covering import DebtLine, render_covering_sms
 
 MAX_COVERED = 10  # a person with more due debts gets the rest in the next contact
 

@@ -29,7 +29,7 @@ from dialer.db.models import ContactAttempt
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserved import Reservation
 from dialer.dispatch.settle import record_sid, refuse, release
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
 from dialer.telephony import (
     AmbiguousCreateError,

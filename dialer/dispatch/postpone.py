@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dialer import agents
+from dialer.agents import pool as agents
 from dialer.campaigns.definition import Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK
 from dialer.db.models import Consumer, ContactAttempt, Debt
@@ -40,7 +40,7 @@ def hold_for_agent(
     debt.step_attempts += 1
     debt.last_decision = "in preview on an agent's desk: the agent dials"
     debt.updated_at = now
-    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
+    return Outcome(planned="preview")  # nothing is placed: dialer.agents.preview does it
 
 
 def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:

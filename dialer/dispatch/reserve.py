@@ -15,7 +15,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dialer import agents
+from dialer.admin.contact_limits import current_limits
+from dialer.agents import pool as agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.planner import (
     Plan,
@@ -23,10 +24,10 @@ from dialer.campaigns.planner import (
     apply_plan,
     plan_next_contact,
 )
-from dialer.case_facts import debt_key
+from dialer.cases.decisions import CaseView, load_debt_view
+from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
 from dialer.db.models import AttemptDebt, Campaign, Debt
-from dialer.decisions import CaseView, load_debt_view
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
@@ -36,7 +37,6 @@ from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_f
 from dialer.dispatch.postpone import defer, hold_for_agent, person_busy, wait_for_agent
 from dialer.dispatch.reserved import Contact, Outcome, Reservation, reserved_attempt
 from dialer.dispatch.skip import never_usable, skip_step
-from dialer.limits import current_limits
 from dialer.vocabulary import (
     AttemptOrigin,
     CampaignStatus,

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.attempts import machine
 from dialer.callbacks.revival import revive
-from dialer.case_facts import covered_debt_ids
+from dialer.cases.facts import covered_debt_ids
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.reserved import Reservation
-from dialer.suppression import add_opt_out
+from dialer.suppression.numbers import add_opt_out
 from dialer.telephony import (
     InvalidNumberError,
     NotSmsCapableError,

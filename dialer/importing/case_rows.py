@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from dialer.clients import CODE_LENGTH, client_code
+from dialer.clients.codes import CODE_LENGTH, client_code
 from dialer.importing import reference
 from dialer.importing.fields import (
     Cells,
@@ -87,7 +87,7 @@ class CaseRow:
     attorney_name: str | None
     attorney_phone: str | None
     phones: tuple[CasePhone, ...] = field(default=())
-    client_code: str | None = None  # blank: the client is the creditor's (see dialer.clients)
+    client_code: str | None = None  # blank: the client is the creditor's (see dialer.clients.codes)
 
     @property
     def client(self) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.db.models import OptOut, Phone
-from dialer.suppression import add_opt_out
+from dialer.suppression.numbers import add_opt_out
 from dialer.vocabulary import Channel
 from tests.integration.dispatch.portfolio import insert_portfolio
 
