@@ -17,7 +17,7 @@ from console.context import now, packs, unit_of_work
 from console.limits_editor import account_calls_per_second, check_limits_form
 from console.openapi import SPEC
 from dialer.admin.accounts import Permission
-from dialer.admin.contact_limits import save_limits
+from dialer.admin.limit_changes import save_limits
 from dialer.admin.limits_preview import preview_limits
 from dialer.campaigns import list_campaigns, set_status
 from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition

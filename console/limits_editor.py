@@ -14,11 +14,10 @@ from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.forms import LimitsForm
 from dialer.admin.accounts import Permission
-from dialer.admin.contact_limits import (
-    DEFAULT_LIMITS,
+from dialer.admin.contact_limits import DEFAULT_LIMITS, latest_version
+from dialer.admin.limit_changes import (
     CheckedLimits,
     check_limit_change,
-    latest_version,
     recent_versions,
     save_limits,
 )
@@ -121,7 +120,7 @@ def account_calls_per_second() -> float:
 def check_limits_form(
     db: Session, proposed: dict[str, Any], *, scope: str, scope_key: str
 ) -> CheckedLimits:
-    """The proposed limits through the one validator (admin.contact_limits.check_limit_change):
+    """The proposed limits through the one validator (admin.limit_changes.check_limit_change):
     the scope key made canonical ("Texas" is US-TX), each refusal naming its field or rule."""
     return check_limit_change(
         db,

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dialer.admin.contact_limits import current_limits, save_limits
+from dialer.admin.contact_limits import current_limits
+from dialer.admin.limit_changes import save_limits
 from dialer.audit.nightly import reaudit
 from dialer.campaigns import enrol, get_campaign
 from dialer.cases.why_not_now import explain_case
