@@ -18,7 +18,7 @@ from dialer.db.models import (
 )
 from dialer.db.models import Consumer as ConsumerRow
 from dialer.errors import NotFoundError
-from dialer.suppression.numbers import NumberSuppression, suppressions_for
+from dialer.suppression.lookup import NumberSuppression, suppressions_for
 from dialer.vocabulary import (
     AttemptStatus,
     Channel,

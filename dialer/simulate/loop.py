@@ -13,18 +13,15 @@ agents): a case over budget waits in line for the next step, unevaluated.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import random
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from dialer.campaigns import CampaignDefinition, PlanAction, Step, StepKind, decide
 from dialer.campaigns.planner import LatestAttempt
-from dialer.cases.facts import HISTORY_DAYS
 from dialer.clock import FakeClock
 from dialer.compliance import (
     AdminLimits,
@@ -39,6 +36,14 @@ from dialer.dispatch.choose import choose_contact
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
 from dialer.simulate.population import SIM_DEBT, SimCase
+from dialer.simulate.shard_state import (
+    STATUS_OF,
+    AttemptRecord,
+    Capacity,
+    CaseState,
+    ShardResult,
+    recent_history,
+)
 from dialer.vocabulary import (
     Channel,
     ConsumerFlag,
@@ -52,50 +57,6 @@ from dialer.vocabulary import (
 STEP = timedelta(minutes=5)
 SMS_SECONDS = timedelta(seconds=5)  # from sending to the delivery receipt
 STOP_DELAY = timedelta(minutes=1)  # from delivery to the consumer's STOP reply
-HISTORY_WINDOW = timedelta(days=HISTORY_DAYS)  # what the live dispatcher loads, too
-_STATUS = {
-    Outcome.CONVERSATION: "completed", Outcome.VOICEMAIL: "completed",
-    Outcome.WRONG_PARTY: "completed", Outcome.NO_ANSWER: "no_answer", Outcome.BUSY: "busy",
-    Outcome.FAILED: "failed", Outcome.DELIVERED: "delivered", Outcome.UNDELIVERED: "undelivered",
-}  # fmt: skip
-_AT = attrgetter("at")
-
-
-@dataclass(frozen=True, slots=True)
-class Capacity:
-    calls_per_second: float = 5.0
-    sms_per_second: float = 10.0
-    agents: int = 20  # bridged agent calls per 5-minute step
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptRecord:
-    case: int
-    at: datetime
-    proposed: ProposedContact
-
-
-@dataclass
-class CaseState:
-    step_index: int = 0
-    step_attempts: int = 0
-    latest: LatestAttempt | None = None
-    rng: random.Random | None = None
-    versions: list[tuple[datetime, ConsumerFacts]] = field(default_factory=list)
-
-
-@dataclass
-class ShardResult:
-    figures: Figures
-    attempts: list[AttemptRecord]
-
-
-def recent_history(history: list[HistoryEntry], now: datetime) -> list[HistoryEntry]:
-    """The entries of the last `HISTORY_DAYS` (as the live dispatcher loads); oldest first."""
-    since = now - HISTORY_WINDOW
-    if not history or history[0].at >= since:
-        return history
-    return history[bisect.bisect_left(history, since, key=_AT) :]
 
 
 class Shard:
@@ -264,7 +225,7 @@ class Shard:
             self._opt_out(index, proposed.to, stop_at)
         self.figures.outcomes[outcome.value] += 1
         state.step_attempts += 1
-        state.latest = LatestAttempt(state.step_index, _STATUS[outcome], outcome.value, ended)
+        state.latest = LatestAttempt(state.step_index, STATUS_OF[outcome], outcome.value, ended)
         self._push(index, max(ended, now + STEP))
 
     def _count_contact(self, decision: Decision, proposed: ProposedContact) -> None:
