@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from dialer.agents.desk import connect_call
 from dialer.campaigns.definition import CampaignDefinition
 from dialer.cases.contact_check import check_contact, primary_number
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.compliance import Decision, RulePacks
-from dialer.db.models import Campaign, Debt, Phone, User
+from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
 from dialer.dispatch.choose import caller_id, instants_to_check
 from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_flight
 from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
@@ -79,15 +79,7 @@ def reserve_manual_call(
     agent = ready_agent(session, agent_id)
     lock_consumer(session, debt.consumer_id)
     to = _number_free_to_call(session, debt)
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=to,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
-    )
+    decision = check_agent_call(session, debt=debt, to=to, now=now, packs=packs)
     if not decision.allowed:
         raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=True))
     phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
@@ -99,22 +91,13 @@ def reserve_manual_call(
         sender=_caller_id(session, debt, to),
         campaign_id=debt.campaign_id,
     )
-    attempt = reserved_attempt(
-        contact,
-        mode=ContactMode.AGENT,
-        origin=AttemptOrigin.AGENT,
-        now=now,
-        decision=decision.to_dict(),
-        agent_id=agent_id,
+    attempt = write_agent_call(
+        session, contact, origin=AttemptOrigin.AGENT, decision=decision, agent_id=agent_id, now=now
     )
-    session.add(attempt)
-    session.flush()
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind="manual_call",
         summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
@@ -122,6 +105,46 @@ def reserve_manual_call(
         detail={"decision": decision.decision},
     )
     return agent_call(attempt, ring_first=ready_phone(agent))
+
+
+def check_agent_call(
+    session: Session, *, debt: Debt, to: str, now: datetime, packs: RulePacks
+) -> Decision:
+    """The engine's answer for an agent's call now (mode agent: the agent's phone rings first),
+    lawful through the span the call rings within (the placement grace)."""
+    return check_contact(
+        session,
+        debt=debt,
+        at=now,
+        packs=packs,
+        to=to,
+        mode=ContactMode.AGENT,
+        later=instants_to_check(now, Channel.CALL),
+    )
+
+
+def write_agent_call(
+    session: Session,
+    contact: Contact,
+    *,
+    origin: AttemptOrigin,
+    decision: Decision,
+    agent_id: int | None,
+    now: datetime,
+) -> ContactAttempt:
+    """The agent's call written as `reserved` with the engine's decision (flushed: it has
+    its id)."""
+    attempt = reserved_attempt(
+        contact,
+        mode=ContactMode.AGENT,
+        origin=origin,
+        now=now,
+        decision=decision.to_dict(),
+        agent_id=agent_id,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
 
 
 def _number_free_to_call(session: Session, debt: Debt) -> str:

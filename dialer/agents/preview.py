@@ -14,14 +14,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dialer.agents.manual_call import ContactNotLawfulError, not_lawful_message, ready_phone
-from dialer.cases.contact_check import check_contact
-from dialer.cases.record import add_case_event
+from dialer.agents.manual_call import (
+    ContactNotLawfulError,
+    check_agent_call,
+    not_lawful_message,
+    ready_phone,
+    write_agent_call,
+)
+from dialer.cases.record import add_attempt_event
 from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt, Debt, User
-from dialer.dispatch.choose import instants_to_check
 from dialer.dispatch.person import lock_consumer
-from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
+from dialer.dispatch.reserved import Contact, Reservation, agent_call
 from dialer.dispatch.settle import release_attempt
 from dialer.errors import InputError
 from dialer.vocabulary import (
@@ -29,7 +33,6 @@ from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
     Channel,
-    ContactMode,
 )
 
 SKIPPED_FOR = timedelta(minutes=30)  # a skipped case is offered again after this
@@ -70,36 +73,19 @@ def call_previewed(
     fresh, desk_agent = _copy(attempt), attempt.agent_id
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=fresh.to,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),
-    )
+    decision = check_agent_call(session, debt=debt, to=fresh.to, now=now, packs=packs)
     if not decision.allowed:
         _free(agent, now)
         debt.step_attempts = max(0, debt.step_attempts - 1)
         debt.next_contact_at = decision.next_allowed_at
         raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=False))
-    call = reserved_attempt(
-        fresh,
-        mode=ContactMode.AGENT,
-        origin=AttemptOrigin.DIALER,
-        now=now,
-        decision=decision.to_dict(),
-        agent_id=desk_agent,
+    call = write_agent_call(
+        session, fresh, origin=AttemptOrigin.DIALER, decision=decision, agent_id=desk_agent, now=now
     )
-    session.add(call)
-    session.flush()
     agent.current_attempt_id = call.id
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=call.consumer_id,
-        debt_id=debt.id,
-        attempt_id=call.id,
+        call,
         at=now,
         kind="preview_call",
         summary="Agent dialled the case from preview: the agent's phone rings first",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dialer.cases.decisions import decide, load_case_view, proposal
 from dialer.cases.facts import covered_debt_ids, load_consumer_facts
-from dialer.cases.record import add_audit_entry, add_case_event
+from dialer.cases.record import add_attempt_event, add_audit_entry
 from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import CaseEvent, ContactAttempt, Debt
@@ -107,11 +107,9 @@ def _record(
 ) -> None:
     reasons = decision.get("reasons")
     codes = [str(r["code"]) for r in reasons] if isinstance(reasons, list) else []
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind=VIOLATION,
         actor="reaudit",

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dialer.attempts import machine
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.db.models import ContactAttempt, Debt
 from dialer.vocabulary import AttemptStatus
 
@@ -40,11 +40,9 @@ def revive(session: Session, attempt: ContactAttempt, *, now: datetime) -> bool:
             .values(step_attempts=Debt.step_attempts + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind=REVIVED,
         summary="The provider reported a contact recorded as not placed: counted as placed",

@@ -29,9 +29,13 @@ from dialer.db.models import ContactAttempt, ProviderEvent
 from dialer.dispatch.settle import release_attempt
 from dialer.observability import metrics
 from dialer.observability.logging import get_logger
-from dialer.telephony import Telephony, TelephonyError
+from dialer.telephony import (
+    Telephony,
+    TelephonyError,
+    recover_ambiguous_call,
+    recover_ambiguous_message,
+)
 from dialer.telephony.ports import ProviderCall, ProviderMessage
-from dialer.telephony.recovery import CLOCK_SKEW
 from dialer.vocabulary import AttemptStatus, Channel
 
 log = get_logger(__name__)
@@ -186,25 +190,22 @@ def _release(session: Session, attempt: ContactAttempt, *, now: datetime, why: s
 def _lookup(
     session: Session, telephony: Telephony, attempt: ContactAttempt
 ) -> ProviderCall | ProviderMessage | None:
-    """The provider's record for this attempt: the oldest match no other attempt owns."""
-    since = (attempt.reserved_at or attempt.attempted_at) - CLOCK_SKEW
+    """The provider's record for this attempt: the oldest match no other attempt owns (the
+    same look-up as after an ambiguous create, with the SIDs owned read in this session)."""
+
+    def owned(sids: list[str]) -> set[str]:
+        query = select(ContactAttempt.provider_sid).where(ContactAttempt.provider_sid.in_(sids))
+        return {sid for sid in session.scalars(query) if sid is not None}
+
+    reserved_at = attempt.reserved_at or attempt.attempted_at
     to, from_ = attempt.to_number or "", attempt.from_number or ""
-    found: list[ProviderCall] | list[ProviderMessage]
     if attempt.channel == Channel.SMS.value:
-        found = telephony.find_messages(to=to, from_=from_, created_after=since)
-    else:
-        found = telephony.find_calls(to=to, from_=from_, created_after=since)
-    if not found:
-        return None
-    taken = set(
-        session.scalars(
-            select(ContactAttempt.provider_sid).where(
-                ContactAttempt.provider_sid.in_([item.sid for item in found])
-            )
+        return recover_ambiguous_message(
+            telephony, to=to, from_=from_, reserved_at=reserved_at, owned=owned
         )
+    return recover_ambiguous_call(
+        telephony, to=to, from_=from_, reserved_at=reserved_at, owned=owned
     )
-    fresh = [item for item in found if item.sid not in taken]
-    return min(fresh, key=lambda item: (item.created_at or since, item.sid)) if fresh else None
 
 
 def _refresh(
