@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.compliance.facts import ConsumerFacts, HistoryEntry, InconvenientTime, PhoneFacts
+from dialer.db.in_force import in_force
 from dialer.db.models import (
     AttemptDebt,
     ConsumerFlagRecord,
@@ -107,14 +108,10 @@ def _opted_out(
     session: Session, phone_ids: list[int], *, as_of: datetime | None
 ) -> set[tuple[int, str]]:
     """(phone id, channel) of every opt-out in force now, or at `as_of`."""
-    query = select(OptOut.phone_id, OptOut.channel).where(OptOut.phone_id.in_(phone_ids))
-    if as_of is None:
-        query = query.where(OptOut.revoked_at.is_(None))
-    else:
-        query = query.where(
-            OptOut.opted_out_at <= as_of,
-            (OptOut.revoked_at.is_(None)) | (OptOut.revoked_at > as_of),
-        )
+    query = select(OptOut.phone_id, OptOut.channel).where(
+        OptOut.phone_id.in_(phone_ids),
+        in_force(OptOut.opted_out_at, OptOut.revoked_at, as_of=as_of),
+    )
     return {(row.phone_id, row.channel) for row in session.execute(query)}
 
 
@@ -123,15 +120,9 @@ def _flag_rows(
 ) -> list[tuple[str, int | None]]:
     """(flag, debt id or None) of every flag in force now, or at `as_of`."""
     query = select(ConsumerFlagRecord.flag, ConsumerFlagRecord.debt_id).where(
-        ConsumerFlagRecord.consumer_id == consumer_id
+        ConsumerFlagRecord.consumer_id == consumer_id,
+        in_force(ConsumerFlagRecord.learned_at, ConsumerFlagRecord.cleared_at, as_of=as_of),
     )
-    if as_of is None:
-        query = query.where(ConsumerFlagRecord.cleared_at.is_(None))
-    else:
-        query = query.where(
-            ConsumerFlagRecord.learned_at <= as_of,
-            (ConsumerFlagRecord.cleared_at.is_(None)) | (ConsumerFlagRecord.cleared_at > as_of),
-        )
     return [(row.flag, row.debt_id) for row in session.execute(query)]
 
 

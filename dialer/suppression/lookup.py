@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from dialer.db.in_force import in_force
 from dialer.db.models import OptOut, Phone, SuppressedNumber
 from dialer.vocabulary import Channel, SuppressionKind, SuppressionScope
 
@@ -56,27 +57,18 @@ def suppressions_for(
 
 
 def _listed_query(numbers: list[str], as_of: datetime | None) -> Select[str, str, str]:
-    query = select(SuppressedNumber.e164, SuppressedNumber.kind, SuppressedNumber.scope).where(
-        SuppressedNumber.e164.in_(numbers)
-    )
-    if as_of is None:
-        return query.where(SuppressedNumber.removed_at.is_(None))
-    return query.where(
-        SuppressedNumber.added_at <= as_of,
-        SuppressedNumber.removed_at.is_(None) | (SuppressedNumber.removed_at > as_of),
+    return select(SuppressedNumber.e164, SuppressedNumber.kind, SuppressedNumber.scope).where(
+        SuppressedNumber.e164.in_(numbers),
+        in_force(SuppressedNumber.added_at, SuppressedNumber.removed_at, as_of=as_of),
     )
 
 
 def _opt_out_query(numbers: list[str], as_of: datetime | None) -> Select[str, str]:
-    query = (
+    return (
         select(Phone.e164, OptOut.channel)
         .join(Phone, Phone.id == OptOut.phone_id)
-        .where(Phone.e164.in_(numbers))
+        .where(
+            Phone.e164.in_(numbers), in_force(OptOut.opted_out_at, OptOut.revoked_at, as_of=as_of)
+        )
         .distinct()
-    )
-    if as_of is None:
-        return query.where(OptOut.revoked_at.is_(None))
-    return query.where(
-        OptOut.opted_out_at <= as_of,
-        OptOut.revoked_at.is_(None) | (OptOut.revoked_at > as_of),
     )
