@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.admin.contact_limits import current_limits
@@ -33,7 +34,7 @@ from dialer.compliance import (
     RulePacks,
     evaluate_through,
 )
-from dialer.db.models import Debt, Phone
+from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.vocabulary import Channel, ContactMode
 
 
@@ -92,6 +93,23 @@ def load_debt_view(
         at=at,
         before=before,
         limits=limits,
+    )
+
+
+def load_attempt_view(session: Session, attempt: ContactAttempt, *, at: datetime) -> CaseView:
+    """What the engine knew about an attempt just before `at` (re-audits): the history
+    strictly before it and the limits then in force for its debt's state and campaign."""
+    state = None
+    if attempt.debt_id is not None:
+        state = session.scalar(select(Debt.jurisdiction).where(Debt.id == attempt.debt_id))
+    return load_case_view(
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        campaign_id=attempt.campaign_id,
+        jurisdiction=state,
+        at=at,
+        before=at,
     )
 
 
