@@ -15,18 +15,19 @@ from sqlalchemy.orm import Session
 
 from dialer.agents.desk import connect_call
 from dialer.campaigns.definition import CampaignDefinition
-from dialer.cases.contact_check import check_contact, primary_number
+from dialer.cases.contact_check import primary_number
+from dialer.cases.decisions import in_flight_reason
 from dialer.cases.record import add_attempt_event
 from dialer.compliance import Decision, RulePacks
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
-from dialer.dispatch.choose import caller_id, instants_to_check
+from dialer.dispatch.choose import caller_id
+from dialer.dispatch.covering import agent_call_cover, record_agent_cover
 from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_flight
 from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
-    Channel,
     ContactMode,
 )
 
@@ -72,14 +73,18 @@ def reserve_manual_call(
     now: datetime,
     packs: RulePacks,
 ) -> Reservation:
-    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`."""
+    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`
+    against the debt and every other debt of the person due on a call and allowed."""
     debt = session.get(Debt, debt_id)
     if debt is None:
         raise NotFoundError(f"no case with id {debt_id}")
     agent = ready_agent(session, agent_id)
     lock_consumer(session, debt.consumer_id)
     to = _number_free_to_call(session, debt)
-    decision = check_agent_call(session, debt=debt, to=to, now=now, packs=packs)
+    # The engine's answer for the whole span the call rings in, and every other debt of the
+    # person due on a call and allowed too: the call is about each of them.
+    cover = agent_call_cover(session, debt=debt, to=to, now=now, packs=packs)
+    decision = cover.decision
     if not decision.allowed:
         raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=True))
     phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
@@ -94,6 +99,7 @@ def reserve_manual_call(
     attempt = write_agent_call(
         session, contact, origin=AttemptOrigin.AGENT, decision=decision, agent_id=agent_id, now=now
     )
+    record_agent_cover(session, cover, attempt)
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
     add_attempt_event(
         session,
@@ -102,25 +108,10 @@ def reserve_manual_call(
         kind="manual_call",
         summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
-        detail={"decision": decision.decision},
+        detail={"decision": decision.decision, "debts": [d.external_ref for d in cover.debts]},
     )
-    return agent_call(attempt, ring_first=ready_phone(agent))
-
-
-def check_agent_call(
-    session: Session, *, debt: Debt, to: str, now: datetime, packs: RulePacks
-) -> Decision:
-    """The engine's answer for an agent's call now (mode agent: the agent's phone rings first),
-    lawful through the span the call rings within (the placement grace)."""
-    return check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=to,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),
-    )
+    debt_ids = tuple(d.id for d in cover.debts)
+    return agent_call(attempt, ring_first=ready_phone(agent), debt_ids=debt_ids)
 
 
 def write_agent_call(
@@ -131,6 +122,8 @@ def write_agent_call(
     decision: Decision,
     agent_id: int | None,
     now: datetime,
+    callback: bool = False,
+    callback_at: datetime | None = None,
 ) -> ContactAttempt:
     """The agent's call written as `reserved` with the engine's decision (flushed: it has
     its id)."""
@@ -141,6 +134,8 @@ def write_agent_call(
         now=now,
         decision=decision.to_dict(),
         agent_id=agent_id,
+        callback=callback,
+        callback_at=callback_at,
     )
     session.add(attempt)
     session.flush()
@@ -155,10 +150,7 @@ def _number_free_to_call(session: Session, debt: Debt) -> str:
         raise InputError("the consumer has no valid phone number")
     busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
     if busy is not None:
-        raise ContactNotLawfulError(
-            f"not now: another contact with this person or number is in flight (attempt {busy});"
-            " call when it has ended"
-        )
+        raise ContactNotLawfulError(f"not now: {in_flight_reason(busy).message}")
     return to
 
 

@@ -10,13 +10,13 @@ left alone is released by the reconciler like any attempt reserved too long.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from dialer.agents.manual_call import (
     ContactNotLawfulError,
-    check_agent_call,
     not_lawful_message,
     ready_phone,
     write_agent_call,
@@ -24,6 +24,7 @@ from dialer.agents.manual_call import (
 from dialer.cases.record import add_attempt_event
 from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt, Debt, User
+from dialer.dispatch.covering import Cover, agent_call_cover, covered_debts, record_agent_cover
 from dialer.dispatch.person import lock_consumer
 from dialer.dispatch.reserved import Contact, Reservation, agent_call
 from dialer.dispatch.settle import release_attempt
@@ -66,22 +67,27 @@ def _waiting(session: Session, agent_id: int) -> tuple[User, ContactAttempt, Deb
 def call_previewed(
     session: Session, *, agent_id: int, now: datetime, packs: RulePacks
 ) -> Reservation:
-    """The agent dials the case in preview: checked again now, then a fresh attempt."""
+    """The agent dials the case in preview: checked again now (with every debt the preview
+    covered that is still allowed), then a fresh attempt written against each of them."""
     agent, attempt, debt = _waiting(session, agent_id)
     phone = ready_phone(agent)
     lock_consumer(session, debt.consumer_id)
+    previewed_debts = covered_debts(session, attempt.id) or [debt]
     fresh, desk_agent = _copy(attempt), attempt.agent_id
+    callback, callback_at = bool(attempt.callback), attempt.callback_at
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
-    decision = check_agent_call(session, debt=debt, to=fresh.to, now=now, packs=packs)
-    if not decision.allowed:
+    asked = _Asked(callback=callback, callback_at=callback_at)
+    cover = _cover_again(session, debt, fresh, previewed_debts, asked=asked, now=now, packs=packs)
+    if not cover.decision.allowed:
         _free(agent, now)
-        debt.step_attempts = max(0, debt.step_attempts - 1)
-        debt.next_contact_at = decision.next_allowed_at
-        raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=False))
+        debt.next_contact_at = cover.decision.next_allowed_at
+        raise ContactNotLawfulError(not_lawful_message(cover.decision, next_allowed=False))
     call = write_agent_call(
-        session, fresh, origin=AttemptOrigin.DIALER, decision=decision, agent_id=desk_agent, now=now
-    )
+        session, fresh, origin=AttemptOrigin.DIALER, decision=cover.decision,
+        agent_id=desk_agent, now=now, callback=callback, callback_at=callback_at,
+    )  # fmt: skip
+    record_agent_cover(session, cover, call)
     agent.current_attempt_id = call.id
     add_attempt_event(
         session,
@@ -90,9 +96,54 @@ def call_previewed(
         kind="preview_call",
         summary="Agent dialled the case from preview: the agent's phone rings first",
         actor=agent.username,
-        detail={"decision": decision.decision},
+        detail={
+            "decision": cover.decision.decision,
+            "debts": [d.external_ref for d in cover.debts],
+        },
     )
-    return agent_call(call, ring_first=phone)
+    return agent_call(call, ring_first=phone, debt_ids=tuple(d.id for d in cover.debts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """Whether the previewed call is the consented callback, and for when it was asked."""
+
+    callback: bool
+    callback_at: datetime | None
+
+
+def _cover_again(
+    session: Session,
+    debt: Debt,
+    fresh: Contact,
+    previewed_debts: list[Debt],
+    *,
+    asked: _Asked,
+    now: datetime,
+    packs: RulePacks,
+) -> Cover:
+    """The engine asked again for the preview's debts: each planned as before the preview,
+    then counted for the call if still covered; a debt left out looks again (not a try)."""
+    _count(previewed_debts, tries=-1, asked=asked)  # each debt planned as before the preview
+    cover = agent_call_cover(
+        session, debt=debt, to=fresh.to, now=now, packs=packs,
+        candidates=previewed_debts, callback=asked.callback,
+    )  # fmt: skip
+    allowed = cover.decision.allowed
+    _count(cover.debts if allowed else [], tries=1, asked=asked)
+    for left_out in (d for d in previewed_debts if not allowed or d not in cover.debts):
+        left_out.next_contact_at, left_out.updated_at = now, now  # looks again (not a try)
+    return cover
+
+
+def _count(debts: list[Debt], *, tries: int, asked: _Asked) -> None:
+    """Take back (-1) or count (+1) the call as each debt's step try; for the consented
+    callback, the asked-for call is pending again (-1) or placed (+1)."""
+    for debt in debts:
+        if asked.callback:
+            debt.callback_at = (debt.callback_at or asked.callback_at) if tries < 0 else None
+        else:
+            debt.step_attempts = max(0, debt.step_attempts + tries)
 
 
 def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:

@@ -11,35 +11,37 @@ from sqlalchemy.orm import Session
 from dialer.agents import pool as agents
 from dialer.campaigns.definition import Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK
+from dialer.cases.decisions import in_flight_reason
 from dialer.db.models import Consumer, ContactAttempt, Debt
+from dialer.dispatch.person import InFlight
 from dialer.dispatch.reserved import Outcome
 from dialer.vocabulary import Channel, Language
 
 
-def person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
+def person_busy(debt: Debt, *, now: datetime, found: InFlight) -> Outcome:
     """Another contact with the person (or to the number) is in flight: look again shortly
-    (its end also makes the debts it covers due)."""
+    (its end also makes the debts it covers due); "why not now" says which, as explain does."""
+    reason = in_flight_reason(found)
+    debt.last_decision = f"waiting: {reason.code.value}: {reason.message}"
     debt.next_contact_at = now + IN_FLIGHT_RECHECK
     debt.updated_at = now
-    return Outcome(planned="person_in_flight", person_busy=why)
+    return Outcome(planned="person_in_flight", person_busy=reason.message)
 
 
 AGENT_WAIT = timedelta(seconds=5)
+PREVIEW_WAITING = "in preview on an agent's desk: the agent dials"
 
 
 def hold_for_agent(
     session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
 ) -> Outcome | None:
     """An agent step's call needs its agent first: None to place it now (progressive), else
-    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk,
+    written against every debt it covers by the caller)."""
     if not _reserve_agent(session, attempt, debt, now=now):
         return wait_for_agent(debt, now=now)
     if step.dialing != "preview":
         return None
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = "in preview on an agent's desk: the agent dials"
-    debt.updated_at = now
     return Outcome(planned="preview")  # nothing is placed: dialer.agents.preview does it
 
 

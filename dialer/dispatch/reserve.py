@@ -18,23 +18,24 @@ from sqlalchemy.orm import Session
 from dialer.admin.contact_limits import current_limits
 from dialer.agents import pool as agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
-from dialer.campaigns.planner import (
-    Plan,
-    PlanAction,
-    apply_plan,
-    plan_next_contact,
-)
+from dialer.campaigns.planner import Plan, PlanAction, apply_plan, plan_next_contact
 from dialer.cases.decisions import CaseView, load_debt_view
 from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import AttemptDebt, Campaign, Debt
+from dialer.db.models import Campaign, Debt
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
 from dialer.dispatch.covering import Cover, cover_with_companions, covering_sms, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_flight
-from dialer.dispatch.postpone import defer, hold_for_agent, person_busy, wait_for_agent
+from dialer.dispatch.postpone import (
+    PREVIEW_WAITING,
+    defer,
+    hold_for_agent,
+    person_busy,
+    wait_for_agent,
+)
 from dialer.dispatch.reserved import Contact, Outcome, Reservation, reserved_attempt
 from dialer.dispatch.skip import never_usable, skip_step
 from dialer.vocabulary import (
@@ -144,8 +145,9 @@ def _contact(
         valid = any(p.status is PhoneStatus.VALID for p in view.facts.phones)
         return _not_now(session, ask, choice, any_valid_number=valid)
     to = choice.phone.number
-    if number_in_flight(session, to) is not None:
-        return person_busy(debt, now=now, why="a contact to this number is in flight")
+    busy = number_in_flight(session, to)
+    if busy is not None:
+        return person_busy(debt, now=now, found=busy)
     cover = Cover(debt, plan.step_index, choice.decision)
     cover = _cover(session, ask, cover, to=to, view=view, packs=packs)
     sender = caller_id(ask.definition.caller_ids, to)
@@ -181,9 +183,9 @@ def _cover(
     session: Session, ask: _Ask, cover: Cover, *, to: str, view: CaseView, packs: RulePacks
 ) -> Cover:
     """Every other due debt of the person the contact may also be about. The callback is the
-    call asked for about this debt, nothing more; an agent's call is about the claimed case
-    (the agent sees the whole person on the desk)."""
-    if ask.plan.callback or ask.step.kind is StepKind.AGENT:
+    call asked for about this debt, nothing more; any other call or text (an agent step's
+    too) covers every debt of the person due and allowed on it."""
+    if ask.plan.callback:
         return cover
     proposed = ProposedContact(at=ask.now, channel=ask.channel, to=to, mode=ask.mode)
     return cover_with_companions(
@@ -208,8 +210,9 @@ def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None
         return defer(ask.debt, ask.channel, now=ask.now)
     if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
         return wait_for_agent(ask.debt, now=ask.now)
-    if contact_in_flight(session, ask.debt.consumer_id) is not None:
-        return person_busy(ask.debt, now=ask.now, why="a contact with the person is in flight")
+    busy = contact_in_flight(session, ask.debt.consumer_id)
+    if busy is not None:
+        return person_busy(ask.debt, now=ask.now, found=busy)
     return None
 
 
@@ -265,11 +268,10 @@ def _write_attempt(
         held = hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk
-                session.add(
-                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                record_cover(
+                    session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback
                 )
-                if callback:
-                    debt.callback_at = None
+                debt.last_decision = PREVIEW_WAITING
             return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
     return Outcome(

@@ -103,9 +103,11 @@ def reserved_attempt(
     )
 
 
-def agent_call(attempt: ContactAttempt, *, ring_first: str) -> Reservation:
-    """What the placer needs for an agent's call: the agent's phone rings first, then the
-    consumer's number is dialled from the answer TwiML."""
+def agent_call(
+    attempt: ContactAttempt, *, ring_first: str, debt_ids: tuple[int, ...] = ()
+) -> Reservation:
+    """What the placer needs for an agent's call (about `debt_ids`): the agent's phone rings
+    first, then the consumer's number is dialled from the answer TwiML."""
     return Reservation(
         attempt_id=attempt.id,
         debt_id=attempt.debt_id or 0,
@@ -115,4 +117,5 @@ def agent_call(attempt: ContactAttempt, *, ring_first: str) -> Reservation:
         step_kind=StepKind.AGENT,
         reserved_at=attempt.reserved_at or attempt.attempted_at,
         ring_first=ring_first,
+        debt_ids=debt_ids,
     )

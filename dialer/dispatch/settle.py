@@ -22,7 +22,7 @@ from dialer.telephony import (
     OptedOutError,
     TelephonyError,
 )
-from dialer.vocabulary import AttemptStatus, Channel, Outcome, PhoneStatus
+from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, Outcome, PhoneStatus
 
 
 def record_sid(session: Session, attempt_id: int, *, sid: str, now: datetime) -> None:
@@ -78,7 +78,7 @@ def release_attempt(
         if debt is not None:
             if attempt.callback:  # the call asked for was not made: it stays asked for
                 debt.callback_at = attempt.callback_at
-            else:
+            elif attempt.origin == AttemptOrigin.DIALER.value:  # a manual call is no step try
                 debt.step_attempts = max(0, debt.step_attempts - 1)
             debt.next_contact_at = retry_at
             debt.updated_at = now

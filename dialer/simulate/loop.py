@@ -1,14 +1,12 @@
 """One shard of a simulated campaign: a clock stepped through the days, cases visited when due.
 
-Design (why 100,000 cases x 30 days take about a minute, not hours): no database, no polling.
-Each case sits in a heap keyed by the next moment it needs attention (the planner's `decide`
-says when, and a blocked decision's `next_allowed_at` says when the engine will allow it).
-Each 5-minute step pops only the cases that are due, asks the campaign planner
-(`dialer.campaigns.decide`) what to do, asks the compliance engine (through the dispatcher's
-`choose_contact`) whether the contact is lawful at that instant against the case's last
-`HISTORY_DAYS` of history, draws an outcome from the seeded model, and pushes the case back for
-its next moment. Pacing is a per-step budget (calls per second x step length, SMS per second,
-agents): a case over budget waits in line for the next step, unevaluated.
+Design (why 100,000 cases x 30 days take about a minute): no database, no polling. Each case
+sits in a heap keyed by the next moment it needs attention (the planner's `decide`, or a block's
+`next_allowed_at`). Each 5-minute step pops only the due cases, asks the planner what to do and
+the engine (through the dispatcher's `choose_contact`) whether the contact is lawful then against
+the case's last `HISTORY_DAYS` of history, draws an outcome from the seeded model, and pushes
+the case back. Pacing is a per-step budget (calls/s x step, SMS/s, agents): a case over budget
+waits in line for the next step, unevaluated.
 """
 
 from __future__ import annotations
@@ -35,7 +33,8 @@ from dialer.dispatch.blocks import NO_PHONE
 from dialer.dispatch.choose import choose_contact
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
-from dialer.simulate.population import SIM_DEBT, SimCase
+from dialer.simulate.person import count_people
+from dialer.simulate.population import SimCase
 from dialer.simulate.shard_state import (
     STATUS_OF,
     AttemptRecord,
@@ -110,6 +109,7 @@ class Shard:
             hour = int((now - start).total_seconds() // 3600)
             self.figures.calls_per_hour[hour] += max(0, round(used))
             self.clock.advance(STEP)
+        count_people(self.figures, self.cases, self.records)
         return ShardResult(self.figures, self.records)
 
     def _drain_waiting(self, now: datetime) -> None:
@@ -163,7 +163,7 @@ class Shard:
             recent_history(case.history, now),
             channel=channel,
             at=now,
-            debts=(SIM_DEBT,),
+            debts=case.debts,
             limits=self.limits,
             packs=self.packs,
             sms_capable={},
@@ -182,7 +182,7 @@ class Shard:
             channel=channel,
             to=choice.phone.number,
             mode=ContactMode.AUTOMATED,
-            debts=(SIM_DEBT,),
+            debts=case.debts,  # one contact about every debt of the person, counted for each
         )
         self._place(index, proposed, choice.decision)
 
@@ -201,7 +201,6 @@ class Shard:
             # seeded by the consumer, not by the process or the order: the same consumer
             # answers the same way in every run with this seed (fair limit comparisons)
             state.rng = random.Random(self.seed * 1_000_003 + case.position)  # noqa: S311
-        self.records.append(AttemptRecord(index, now, proposed))
         self._count_contact(decision, proposed)
         stop_at: datetime | None = None
         if proposed.channel is Channel.SMS:
@@ -212,13 +211,14 @@ class Shard:
             call = draw_call(self.model, state.rng)
             outcome, ended = call.outcome, now + call.duration
             self._after_call(index, proposed.to, call, ended)
+        self.records.append(AttemptRecord(index, now, proposed, ended))
         case.history.append(  # before the reply: the history stays in time order
             HistoryEntry(
                 at=now,
                 channel=proposed.channel,
                 to=proposed.to,
                 outcome=outcome.value,
-                debts=(SIM_DEBT,),
+                debts=proposed.debts,
             )
         )
         if stop_at is not None:
@@ -230,6 +230,8 @@ class Shard:
 
     def _count_contact(self, decision: Decision, proposed: ProposedContact) -> None:
         self.figures.attempts[proposed.channel.value] += 1
+        if len(proposed.debts) > 1:
+            self.figures.shared_contacts += 1
         if decision.candidate_zones:
             zone = decision.candidate_zones[0].zone
             self.figures.contacts_by_zone[zone] += 1
@@ -274,7 +276,7 @@ class Shard:
                 from_=number,
                 body="STOP",
                 outcome="received",
-                debts=(SIM_DEBT,),
+                debts=case.debts,
             )
         )
         self._change(

@@ -37,6 +37,7 @@ class AttemptRecord:
     case: int
     at: datetime
     proposed: ProposedContact
+    ended: datetime | None = None  # when the call ended or the text's receipt came back
 
 
 @dataclass
