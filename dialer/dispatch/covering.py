@@ -20,13 +20,10 @@ from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition, Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
-from dialer.cases.decisions import decide, load_debt_view, proposal
+from dialer.cases.decisions import CaseView, decide, load_debt_view, proposal
 from dialer.cases.facts import debt_key
 from dialer.compliance import (
-    AdminLimits,
-    ConsumerFacts,
     Decision,
-    HistoryEntry,
     ProposedContact,
     RulePacks,
 )
@@ -87,18 +84,17 @@ def cover_with_companions(
     cover: Cover,
     proposal: ProposedContact,
     *,
-    facts: ConsumerFacts,
-    history: list[HistoryEntry],
-    limits: AdminLimits,
+    view: CaseView,
     packs: RulePacks,
     now: datetime,
-    channel: Channel,
     lease_until: datetime | None = None,
     candidates: Sequence[Debt] | None = None,
 ) -> Cover:
-    """Add every companion debt due on `channel` now and allowed on its own; the decision
-    becomes the engine's answer for the contact about all of them. `candidates`: the debts to
-    try instead of those due now (a preview's, when the agent dials it)."""
+    """Add every companion debt due on the proposal's channel now and allowed on its own; the
+    decision becomes the engine's answer for the contact about all of them (`view`: the
+    person's facts, history and limits). `candidates`: the debts to try instead of those due
+    now (a preview's, when the agent dials it)."""
+    facts, history, limits, channel = view.facts, view.history, view.limits, proposal.channel
     flagged = {key for key, _ in facts.debt_flags}
     if candidates is None:
         candidates = due_companions(session, cover.primary, now=now, lease_until=lease_until)
@@ -220,14 +216,5 @@ def agent_call_cover(
     if not cover.decision.allowed or callback:  # the call asked for is about its debt only
         return cover
     return cover_with_companions(
-        session,
-        cover,
-        proposed,
-        facts=view.facts,
-        history=view.history,
-        limits=view.limits,
-        packs=packs,
-        now=now,
-        channel=Channel.CALL,
-        candidates=candidates,
+        session, cover, proposed, view=view, packs=packs, now=now, candidates=candidates
     )

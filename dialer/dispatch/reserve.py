@@ -189,16 +189,7 @@ def _cover(
         return cover
     proposed = ProposedContact(at=ask.now, channel=ask.channel, to=to, mode=ask.mode)
     return cover_with_companions(
-        session,
-        cover,
-        proposed,
-        facts=view.facts,
-        history=view.history,
-        limits=view.limits,
-        packs=packs,
-        now=ask.now,
-        channel=ask.channel,
-        lease_until=ask.lease_until,
+        session, cover, proposed, view=view, packs=packs, now=ask.now, lease_until=ask.lease_until
     )
 
 
