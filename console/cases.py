@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import now, packs, unit_of_work
 from console.desk import flash_done
+from console.error_text import error_of
 from console.forms import DispositionForm, EmptyForm, FlagAddForm, FlagClearForm, SearchForm
 from console.gateway import place_reserved
 from dialer.admin.accounts import Permission
@@ -109,9 +110,9 @@ def disposition(debt_id: int) -> ResponseReturnValue:
     except NotFoundError:
         abort(404)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(back)
-    flash_done(summary)
+    flash_done(summary, entry.code.value)
     return redirect(back)
 
 
@@ -129,7 +130,7 @@ def call(debt_id: int) -> ResponseReturnValue:
                 db, debt_id=debt_id, agent_id=user.id, actor=user.username, now=now(), packs=packs()
             )
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(url_for("cases.show", debt_id=debt_id))
     placement = place_reserved(reservation)
     if placement.result == "placed":
@@ -200,7 +201,7 @@ def _change_flag(
     except NotFoundError:
         abort(404)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(back)
     flash(done(_(flag)), "ok")
     return redirect(back)

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
 from console.context import now, packs, unit_of_work
+from console.display import english
+from console.error_text import error_of
 from console.forms import AvailabilityForm, DispositionForm, EmptyForm
 from dialer.admin.accounts import Permission
 from dialer.agents import desk as agent_desk
@@ -88,7 +90,7 @@ def availability() -> ResponseReturnValue:
                     actor=user.username,
                 )
         except InputError as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
     return redirect(url_for("desk.page"))
 
 
@@ -106,7 +108,7 @@ def preview_call() -> ResponseReturnValue:
                 db, agent_id=signed_in().id, now=now(), packs=packs()
             )
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(url_for("desk.page"))
     placement = place_reserved(reservation)
     if placement.result == "placed":
@@ -124,7 +126,7 @@ def preview_skip() -> ResponseReturnValue:
             with unit_of_work() as db:
                 preview.skip_previewed(db, agent_id=signed_in().id, now=now())
         except InputError as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
     return redirect(url_for("desk.page"))
 
 
@@ -135,5 +137,7 @@ def _disposition_form(attempt_id: int | None) -> DispositionForm:
     return form
 
 
-def flash_done(summary: str) -> None:
-    flash(_("Recorded: %(summary)s", summary=summary), "ok")
+def flash_done(summary: str, code: str) -> None:
+    """The disposition's own summary in English; its name in the other languages."""
+    shown = summary if english() else _(code)
+    flash(_("Recorded: %(summary)s", summary=shown), "ok")

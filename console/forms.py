@@ -209,6 +209,14 @@ class ReportForm(FlaskForm):
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("To"), validators=[DataRequired()])
     zone = StringField(_l("Time zone"), default="UTC", validators=[Length(max=64)])
+    days = SelectField(
+        _l("Days"),
+        choices=[
+            SelectChoice("operator", _l("in this time zone")),
+            SelectChoice("consumer", _l("in each consumer's own time zone")),
+        ],
+        default="operator",
+    )
     group_by = SelectField(
         _l("Group by"),
         choices=[

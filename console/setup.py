@@ -27,6 +27,7 @@ from console import (
 )
 from console.authz import login_manager
 from console.context import ConsoleState, init_state
+from console.display import register_display
 from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     register_filters(app)
+    register_display(app)
     init_state(
         app,
         ConsoleState(

@@ -1,11 +1,13 @@
-"""A contact report as CSV: one line per group, a total line, then the blocks by reason."""
+"""A contact report as CSV (one line per group, a total line, then the blocks by reason), and
+one group's figures by the CSV's column names (the API's rows)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
-from dialer.admin.reports import Report
+from dialer.admin.reports import Report, ReportRow
 
 CSV_COLUMNS = (
     "group",
@@ -22,6 +24,25 @@ CSV_COLUMNS = (
     "promises_kept",
     "promises_broken",
 )
+
+
+def report_row(line: ReportRow) -> dict[str, Any]:
+    """One group's figures by the CSV's column names (rates as decimals, None when undefined)."""
+    return {
+        "group": line.key,
+        "attempts": line.attempts,
+        "calls": line.calls,
+        "calls_reached": line.calls_reached,
+        "conversations": line.conversations,
+        "contact_rate": line.contact_rate,
+        "right_party_rate": line.right_party_rate,
+        "sms": line.sms,
+        "sms_delivered": line.sms_delivered,
+        "sms_delivery_rate": line.sms_delivery_rate,
+        "promises": line.promises,
+        "promises_kept": line.promises_kept,
+        "promises_broken": line.promises_broken,
+    }
 
 
 def report_csv(report: Report) -> str:

@@ -60,6 +60,9 @@ def _register() -> None:
     from dialer.cli import handoff
 
     cli.add_command(handoff.handoff)
+    from dialer.cli import reports
+
+    cli.add_command(reports.report)
     cli.add_command(simulate.simulate)
     from dialer.cli import reconcile
 

@@ -61,6 +61,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "api.campaigns": SUPERVISORS,
     "api.pause": SUPERVISORS,
     "api.resume": SUPERVISORS,
+    "api.contacts_report": SUPERVISORS,
     "api.limits": ADMINS,
     "api.save": ADMINS,
     "api.preview": ADMINS,
