@@ -21,9 +21,11 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    recordings,
     reports,
     texts,
     users,
+    wallboard,
 )
 from console.authz import login_manager
 from console.context import ConsoleState, init_state
@@ -89,6 +91,8 @@ def init_app(app: Flask) -> None:
         limits_editor,
         users,
         audit,
+        recordings,
+        wallboard,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")

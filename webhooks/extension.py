@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from dialer.bootstrap import Services
 from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
+from dialer.compliance import RulePacks, load_rule_packs
 from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
 from dialer.ledger import WebhookSpool, drain_spool
@@ -105,4 +106,17 @@ def telephony() -> Telephony:
             settings.twilio_timeout_seconds,
         )
         current_app.extensions[_TELEPHONY] = found
+    return found
+
+
+_PACKS = "dialer.rule_packs"
+
+
+def rule_packs() -> RulePacks:
+    """The rule packs (DIALER_RULES_DIR), read once per process on first use."""
+    found = current_app.extensions.get(_PACKS)
+    if found is None:
+        found = load_rule_packs(services().settings.rules_dir)
+        current_app.extensions[_PACKS] = found
+    assert isinstance(found, RulePacks)
     return found

@@ -19,10 +19,7 @@ from dialer.compliance.parsing import (
     parse_map,
     parse_str,
 )
-from dialer.compliance.rules import (
-    Rule,
-    RuleSet,
-)
+from dialer.compliance.rules import RECORDING_RULES, Rule, RuleSet
 from dialer.errors import InputError
 
 COUNTRIES = frozenset({"US", "CN"})
@@ -73,7 +70,11 @@ class RulePacks:
             if pack.country != country or not _pack_in_force(pack, day):
                 continue
             chosen = [
-                r for r in pack.rules if r.in_force(day) and (r.states is None or r.states & states)
+                r
+                for r in pack.rules
+                if r.in_force(day)
+                and (r.states is None or r.states & states)
+                and not isinstance(r, RECORDING_RULES)
             ]
             if chosen:
                 rules.extend(chosen)
