@@ -10,7 +10,7 @@ from __future__ import annotations
 from console.context import unit_of_work
 from dialer.admin.contact_limits import current_pacing
 from dialer.dispatch.place import Placement, place
-from dialer.dispatch.reserve import Reservation
+from dialer.dispatch.reserved import Reservation
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
 from web.extensions import services

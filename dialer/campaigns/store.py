@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from dialer.admin.contact_limits import campaign_hours, check_limits, limits_from_dict
+from dialer.admin.contact_limits import campaign_hours, limits_from_dict
+from dialer.admin.limit_changes import check_limits
 from dialer.agents.pool import agents_who_can_take_calls
 from dialer.campaigns.definition import Audience, CampaignDefinition, StepKind
 from dialer.campaigns.sms_policy import check_sms_policy

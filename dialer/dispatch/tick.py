@@ -24,7 +24,8 @@ from dialer.dispatch.claim import LEASE, Claim, active_campaigns, claim_due, giv
 from dialer.dispatch.lanes import IDLE_PAUSE, Lanes, open_steps
 from dialer.dispatch.leftovers import Leftovers
 from dialer.dispatch.place import Placement, place
-from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
+from dialer.dispatch.reserve import LimitsCache, reserve
+from dialer.dispatch.reserved import Outcome
 from dialer.observability import metrics
 from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
