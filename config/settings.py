@@ -22,8 +22,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from dialer.errors import ConfigurationError
-from dialer.vocabulary import CollectorType
+from config.errors import ConfigurationError
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +104,9 @@ class Settings(BaseSettings):
     # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
     # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
     # sender; assuming first_party would let an agency text against that policy.
-    collector_type: CollectorType = Field(
-        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
+    # The values of dialer.vocabulary.CollectorType (config does not import the dialer).
+    collector_type: Literal["first_party", "third_party"] = Field(
+        default="third_party", alias="DIALER_COLLECTOR_TYPE"
     )
 
     @field_validator("twilio_account_sid")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from config.errors import ConfigurationError
 from config.settings import Settings, ip_address_of
-from dialer.errors import ConfigurationError
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 

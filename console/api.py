@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest
 
+from console.api_bodies import disposition_input, json_object, limits_body, optional_id
 from console.authz import api_requires, api_user
 from console.context import now, packs, unit_of_work
-from console.limits_editor import account_calls_per_second, check_against_law
+from console.limits_editor import account_calls_per_second, check_limits_form
 from console.openapi import SPEC
 from dialer.admin.accounts import Permission
-from dialer.admin.contact_limits import save_limits
+from dialer.admin.limit_changes import save_limits
 from dialer.admin.limits_preview import preview_limits
-from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report, report_row
+from dialer.admin.report_csv import report_row
+from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report
 from dialer.campaigns import list_campaigns, set_status
-from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.cases.dispositions import record_disposition
 from dialer.cases.page import (
     can_work_case,
     debt_by_ref,
@@ -32,13 +31,11 @@ from dialer.cases.page import (
     load_case_view,
 )
 from dialer.clients.access import allowed_clients
-from dialer.db.ids import MAX_INTEGER, parse_record_id
 from dialer.db.models import Campaign, ContactLimitVersion, Debt
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import CampaignStatus, Channel
 
 bp = Blueprint("api", __name__)
-MAX_AMOUNT = Decimal(10) ** 12
 
 
 @bp.errorhandler(NotFoundError)
@@ -136,9 +133,9 @@ def explanation(ref: str) -> ResponseReturnValue:
 @bp.post("/cases/<ref>/dispositions")
 @api_requires(Permission.WORK_CASES)
 def disposition(ref: str) -> ResponseReturnValue:
-    body = _json_object()
-    entry = _disposition_input(body)
-    attempt_id = _optional_id(body, "attempt_id")
+    body = json_object()
+    entry = disposition_input(body)
+    attempt_id = optional_id(body, "attempt_id")
     user = api_user()
     with unit_of_work() as db:
         debt = _workable(db, ref)
@@ -235,9 +232,9 @@ def limits() -> ResponseReturnValue:
 @bp.post("/limits")
 @api_requires(Permission.LIMITS)
 def save() -> ResponseReturnValue:
-    scope, key, proposed, reason = _limits_body()
-    check_against_law(proposed, scope=scope, scope_key=key)
+    scope, key, proposed, reason = limits_body()
     with unit_of_work() as db:
+        key = check_limits_form(db, proposed, scope=scope, scope_key=key).scope_key
         version = save_limits(
             db,
             scope=scope,
@@ -257,9 +254,9 @@ def save() -> ResponseReturnValue:
 @bp.post("/limits/preview")
 @api_requires(Permission.LIMITS)
 def preview() -> ResponseReturnValue:
-    scope, key, proposed, _ = _limits_body()
-    check_against_law(proposed, scope=scope, scope_key=key)
+    scope, key, proposed, _ = limits_body()
     with unit_of_work() as db:
+        key = check_limits_form(db, proposed, scope=scope, scope_key=key).scope_key
         result = preview_limits(
             db, scope=scope, scope_key=key, proposed=proposed, now=now(), packs=packs()
         )
@@ -281,75 +278,6 @@ def _workable(db: Any, ref: str) -> Debt:  # noqa: ANN401
     if not can_work_case(db, user_id=user.id, role=user.role, debt_id=debt.id):
         raise NotFoundError(f"no case with reference {ref!r}")  # do not reveal it exists
     return debt
-
-
-def _json_object() -> dict[str, Any]:
-    """The request's JSON object; malformed JSON is a 400 and anything else a 422, each with
-    the reason (never a 500 further down)."""
-    if not request.is_json:
-        raise InputError("send a JSON object with Content-Type: application/json")
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        raise BadRequest(f"the body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise InputError(f"the body must be a JSON object, not {type(body).__name__}")
-    return body
-
-
-def _optional_id(body: dict[str, Any], key: str) -> int | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    found = parse_record_id(value)
-    if found is None:
-        raise InputError(f"{key} must be a record id (1 to {MAX_INTEGER}), got {value!r}"[:200])
-    return found
-
-
-def _optional_text(body: dict[str, Any], key: str) -> str | None:
-    value = body.get(key)
-    if value is not None and not isinstance(value, str):
-        raise InputError(f"{key} must be text")
-    return value
-
-
-def _limits_body() -> tuple[str, str, dict[str, Any], str | None]:
-    body = _json_object()
-    if not isinstance(body.get("limits"), dict):
-        raise InputError('send {"scope": ..., "scope_key": ..., "limits": {...}, "reason": ...}')
-    return (
-        str(body.get("scope", "global")),
-        str(body.get("scope_key", "")).upper(),
-        body["limits"],
-        _optional_text(body, "reason"),
-    )
-
-
-def _disposition_input(body: dict[str, Any]) -> DispositionInput:
-    try:
-        code = DispositionCode(str(body.get("code")))
-        amount = Decimal(str(body["amount"])) if body.get("amount") is not None else None
-        promised = date.fromisoformat(body["promised_date"]) if body.get("promised_date") else None
-        callback = (
-            datetime.fromisoformat(body["callback_local"]) if body.get("callback_local") else None
-        )
-    except (ValueError, InvalidOperation, TypeError) as exc:
-        raise InputError(f"bad disposition: {exc}") from None
-    if amount is not None and (not amount.is_finite() or abs(amount) >= MAX_AMOUNT):
-        raise InputError(f"amount must be a number below {MAX_AMOUNT}")
-    if callback is not None and callback.tzinfo is not None:
-        raise InputError("callback_local is the consumer's local wall-clock time, no offset")
-    notes = body.get("notes")
-    if notes is not None and not isinstance(notes, str):
-        raise InputError("notes must be text")
-    return DispositionInput(
-        code=code,
-        notes=notes,
-        amount=amount,
-        promised_date=promised,
-        callback_local=callback,
-    )
 
 
 def _case_row(debt: Debt) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def edit(campaign_id: int) -> ResponseReturnValue:
                     definition,
                     packs=packs(),
                     now=now(),
-                    collector=app_services().settings.collector_type,
+                    collector=app_services().collector,
                     actor=signed_in().username,
                 )
         except (InputError, yaml.YAMLError) as exc:

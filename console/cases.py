@@ -32,6 +32,7 @@ from dialer.clients.access import allowed_clients
 from dialer.db.ids import parse_record_id
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.errors import InputError, NotFoundError
+from dialer.recordings.access import recordings_of
 from dialer.vocabulary import Channel, ConsumerFlag
 
 bp = Blueprint("cases", __name__)
@@ -70,6 +71,7 @@ def show(debt_id: int) -> ResponseReturnValue:
             call_form=EmptyForm(),
             clear_form=FlagClearForm(formdata=None),
             add_flag_form=FlagAddForm(formdata=None),
+            recordings=recordings_of(db, consumer_id=view.consumer.id),
         )
 
 

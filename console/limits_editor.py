@@ -18,19 +18,20 @@ from console.forms import LimitsForm
 from dialer.admin.accounts import Permission
 from dialer.admin.contact_limits import (
     DEFAULT_LIMITS,
-    check_not_below_defaults,
     current_limits,
     latest_version,
-    limits_from_dict,
     limits_to_dict,
+)
+from dialer.admin.limit_changes import (
+    CheckedLimits,
+    check_limit_change,
     recent_versions,
     save_limits,
     scope_key_of,
 )
 from dialer.admin.limits_preview import LimitsPreview, preview_limits
-from dialer.compliance import validate_limits
 from dialer.errors import InputError, LimitTooLooseError
-from dialer.pacing import PACING_KEYS, check_pacing
+from dialer.pacing import PACING_KEYS
 
 bp = Blueprint("limits", __name__)
 
@@ -51,9 +52,7 @@ def editor() -> ResponseReturnValue:
         proposed = form_limits(form)
         try:
             with unit_of_work() as db:
-                key = scope_key_of(db, scope=scope, scope_key=key)  # "Texas" is US-TX
-            check_against_law(proposed, scope=scope, scope_key=key)
-            with unit_of_work() as db:
+                key = check_limits_form(db, proposed, scope=scope, scope_key=key).scope_key
                 if request.form.get("action") == "save":
                     save_limits(
                         db,
@@ -128,20 +127,19 @@ def account_calls_per_second() -> float:
     return app_services().settings.calls_per_second
 
 
-def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -> None:
-    """LimitTooLooseError names the rule and its value; checked for every country (or the
-    scoped state), so the refusal shows before anything is previewed or saved. Pacing limits
-    are refused outside the global scope and above the account's call rate."""
-    try:
-        parsed = limits_from_dict(proposed)
-        check_not_below_defaults(proposed)
-        check_pacing(proposed, scope=scope, account_calls_per_second=account_calls_per_second())
-    except (InputError, ValueError) as exc:
-        raise InputError(str(exc)) from exc
-    state = scope_key.split("-", 1)[-1] if scope == "state" and scope_key else None
-    countries = [scope_key.split("-", 1)[0]] if state and "-" in scope_key else ["US", "CN"]
-    for country in countries:
-        validate_limits(parsed, country=country, state=state, packs=packs())
+def check_limits_form(
+    db: Session, proposed: dict[str, Any], *, scope: str, scope_key: str
+) -> CheckedLimits:
+    """The proposed limits through the one validator (admin.limit_changes.check_limit_change):
+    the scope key made canonical ("Texas" is US-TX), each refusal naming its field or rule."""
+    return check_limit_change(
+        db,
+        scope=scope,
+        scope_key=scope_key,
+        limits=proposed,
+        packs=packs(),
+        account_calls_per_second=account_calls_per_second(),
+    )
 
 
 def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:

@@ -17,7 +17,8 @@ from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.forms import ReportForm
 from dialer.admin.accounts import Permission
-from dialer.admin.reports import DayBasis, GroupBy, Report, ReportQuery, contact_report, report_csv
+from dialer.admin.report_csv import report_csv
+from dialer.admin.reports import DayBasis, GroupBy, Report, ReportQuery, contact_report
 from dialer.clients.access import allowed_clients
 from dialer.db.models import Campaign, Client, User
 from dialer.errors import InputError

@@ -21,9 +21,11 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    recordings,
     reports,
     texts,
     users,
+    wallboard,
 )
 from console.authz import login_manager
 from console.context import ConsoleState, init_state
@@ -31,9 +33,8 @@ from console.display import register_display
 from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
-from dialer.compliance import load_rule_packs
 from dialer.db.ids import MAX_INTEGER
-from webhooks.extension import services_of
+from web.extensions import services_of
 
 csrf = CSRFProtect()
 HSTS = "max-age=31536000; includeSubDomains"
@@ -69,7 +70,7 @@ def init_app(app: Flask) -> None:
     init_state(
         app,
         ConsoleState(
-            packs=load_rule_packs(settings.rules_dir),
+            packs=services_of(app).packs,
             throttle=LoginThrottle(
                 redis_url=settings.redis_url,
                 per_account=settings.login_limit_per_account,
@@ -89,6 +90,8 @@ def init_app(app: Flask) -> None:
         limits_editor,
         users,
         audit,
+        recordings,
+        wallboard,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")

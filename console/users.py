@@ -42,6 +42,7 @@ def create() -> ResponseReturnValue:
                 phone_e164=form.phone.data,
                 password=form.password.data,
                 language=form.language.data or "en",
+                languages=form.languages.data or (),
                 reason="created in the console",
             )
     except InputError as exc:
@@ -70,6 +71,7 @@ def update(user_id: int) -> ResponseReturnValue:
                     reason=form.reason.data or None,
                     role=form.role.data,
                     is_active=bool(form.is_active.data),
+                    languages=form.languages.data or (),
                 )
         except NotFoundError:
             abort(404)

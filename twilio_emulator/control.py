@@ -12,6 +12,8 @@ POST /_emulator/inbound-call {from, to, url, status_url?} -> {sid}: the caller's
                                         says which keys they press; the call is answered at once
 GET  /_emulator/stats                  -> create timestamps, max per 1-second window, 429s, statuses
 GET  /_emulator/callbacks              -> every webhook sent (url, kind, params, status, token)
+GET  /_emulator/calls/<sid>/executed   -> the TwiML the call executed, in order (verbs, and
+                                          recording-started/-completed events)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
 POST /_emulator/reset                  -> forget calls, messages, scripts, opt-outs, config
 """
@@ -125,6 +127,17 @@ def stats() -> Response:
 @bp.get("/callbacks")
 def callbacks() -> Response:
     return jsonify(emu().store.callbacks())
+
+
+@bp.get("/calls/<sid>/executed")
+def executed(sid: str) -> tuple[Response, int]:
+    store = emu().store
+    with store.lock:
+        call = store.calls.get(sid)
+        if call is None:
+            return bad(f"no call {sid}")
+        children = [c.sid for c in store.calls.values() if c.parent_call_sid == sid]
+        return jsonify({"sid": sid, "executed": list(call.executed), "children": children}), 200
 
 
 @bp.get("/idle")

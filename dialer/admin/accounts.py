@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.admin.user_fields import (
+    checked_phone,
+    checked_role,
+    console_language,
+    spoken_languages,
+)
 from dialer.cases.record import add_audit_entry
 from dialer.db.models import User
 from dialer.errors import InputError, NotFoundError
@@ -25,7 +32,6 @@ from dialer.vocabulary import AgentAvailability, Language, Role
 
 _HASHER = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 TOKEN_PREFIX = "dlr_"  # noqa: S105 - the visible prefix of API tokens, not a secret
 MIN_PASSWORD_LENGTH = 10
 # A hash to verify against when the user does not exist, so timing does not reveal usernames.
@@ -100,6 +106,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "role": user.role,
         "phone_e164": user.phone_e164,
         "language": user.language,
+        "languages": user.languages or "",
         "is_active": user.is_active,
         "has_password": user.password_hash is not None,
         "has_api_token": user.api_token_hash is not None,
@@ -129,8 +136,10 @@ def create_user(
     password: str | None = None,
     language: str = Language.EN,
     reason: str | None = None,
+    languages: Sequence[str] = (),
 ) -> User:
-    """Add a user; refuses a duplicate or malformed username, role, phone or language."""
+    """Add a user; refuses a duplicate or malformed username, role, phone or language.
+    `languages`: the languages the agent speaks to consumers (routing prefers a match)."""
     name = username.strip().lower()
     if not _USERNAME.match(name):
         raise InputError(f"username {username!r}: use 2-64 lower-case letters, digits, . _ -")
@@ -139,9 +148,10 @@ def create_user(
     user = User(
         username=name,
         display_name=(display_name or name).strip(),
-        role=_role(role),
-        phone_e164=_phone(phone_e164),
-        language=_language(language),
+        role=checked_role(role),
+        phone_e164=checked_phone(phone_e164),
+        language=console_language(language),
+        languages=spoken_languages(languages),
         password_hash=hash_password(password) if password is not None else None,
         availability=AgentAvailability.OFFLINE,
         is_active=True,
@@ -176,18 +186,21 @@ def update_user(
     language: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    languages: Sequence[str] | None = None,
 ) -> User:
     """Change a user's profile; only the given fields change; audited."""
     user = get_user(session, user_id)
     before = user_snapshot(user)
     if role is not None:
-        user.role = _role(role)
+        user.role = checked_role(role)
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()
     if phone_e164 is not None:
-        user.phone_e164 = _phone(phone_e164)
+        user.phone_e164 = checked_phone(phone_e164)
     if language is not None:
-        user.language = _language(language)
+        user.language = console_language(language)
+    if languages is not None:
+        user.languages = spoken_languages(languages)
     if is_active is not None:
         user.is_active = is_active
     if password is not None:
@@ -271,25 +284,3 @@ def user_for_token(session: Session, token: str) -> User | None:
     if user is None or not user.is_active or user.api_token_hash is None:
         return None
     return user if hmac.compare_digest(user.api_token_hash, digest) else None
-
-
-def _role(value: str) -> str:
-    try:
-        return Role(value.strip().lower()).value
-    except ValueError:
-        raise InputError(f"role {value!r} is not one of admin, supervisor, agent") from None
-
-
-def _language(value: str) -> str:
-    if value not in set(Language):
-        raise InputError(f"console language {value!r} is not one of en, zh, es")
-    return value
-
-
-def _phone(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    number = value.strip()
-    if not _E164.match(number):
-        raise InputError(f"phone {number!r} is not an E.164 number like +16175550100")
-    return number

@@ -6,37 +6,32 @@ Scopes: `global` (scope_key ""), `state` ("US-MA", "CN-ZJ" or a bare state code)
 The global scope may also hold the account's pacing limits (`calls_per_second`,
 `max_concurrent_calls`, see dialer/pacing/admin.py): versioned and audited with the rest, but
 never part of AdminLimits (the compliance engine does not see them); `current_pacing` reads them.
+Changing limits (the one validator, saving a version, what changed): `admin.limit_changes`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.cases.record import add_audit_entry
 from dialer.compliance.facts import AdminLimits, TimeRange
-from dialer.compliance.packs import RulePacks
-from dialer.compliance.zones import state_code
 from dialer.db.models import Campaign, ContactLimitVersion
 from dialer.errors import InputError
-from dialer.importing.reference import CN_PROVINCES, US_STATES
 from dialer.pacing.admin import (
     PACING_KEYS,
     PacingLimits,
-    check_pacing,
     pacing_from_dict,
-    pacing_to_dict,
 )
 
 SCOPES = ("global", "state", "campaign")
 _HOURS = ("call_hours", "sms_hours")
 _CAPS = ("max_calls_per_day", "max_calls_per_week", "max_sms_per_day", "max_sms_per_week")
-_GAP = "min_minutes_between_contacts"  # person level: the larger gap is the stricter
-_LOCKOUT = "person_lockout_after_conversation"
+GAP = "min_minutes_between_contacts"  # person level: the larger gap is the stricter
+LOCKOUT = "person_lockout_after_conversation"
 # The deployment's own limits, in force under every stored version (which can only tighten
 # them): the person is the unit, so any two automated contacts with a person are at least four
 # hours apart, and a conversation about any debt locks automated calls about all of them.
@@ -50,7 +45,7 @@ def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLim
 
     Pacing keys are known but are not contact limits: see `current_pacing`."""
     known = set(_HOURS) | set(_CAPS) | set(PACING_KEYS)
-    known |= {"no_contact_on_holidays", _GAP, _LOCKOUT}
+    known |= {"no_contact_on_holidays", GAP, LOCKOUT}
     unknown = set(data) - known
     if unknown:
         raise InputError(f"{where}: unknown limit(s) {', '.join(sorted(unknown))}")
@@ -67,13 +62,13 @@ def limits_from_dict(data: dict[str, Any], *, where: str = "limits") -> AdminLim
             if not isinstance(data[key], int) or data[key] < 0:
                 raise InputError(f"{where}.{key}: must be a whole number >= 0")
             values[key] = data[key]
-    if data.get(_GAP) is not None:
-        gap = data[_GAP]
+    if data.get(GAP) is not None:
+        gap = data[GAP]
         if not isinstance(gap, int) or isinstance(gap, bool) or gap < 0:
-            raise InputError(f"{where}.{_GAP}: must be a whole number of minutes >= 0")
-        values[_GAP] = gap
+            raise InputError(f"{where}.{GAP}: must be a whole number of minutes >= 0")
+        values[GAP] = gap
     values["no_contact_on_holidays"] = bool(data.get("no_contact_on_holidays", False))
-    values[_LOCKOUT] = bool(data.get(_LOCKOUT, False))
+    values[LOCKOUT] = bool(data.get(LOCKOUT, False))
     return AdminLimits(**values)
 
 
@@ -89,9 +84,9 @@ def limits_to_dict(limits: AdminLimits) -> dict[str, Any]:
     if limits.no_contact_on_holidays:
         out["no_contact_on_holidays"] = True
     if limits.min_minutes_between_contacts is not None:
-        out[_GAP] = limits.min_minutes_between_contacts
+        out[GAP] = limits.min_minutes_between_contacts
     if limits.person_lockout_after_conversation:
-        out[_LOCKOUT] = True
+        out[LOCKOUT] = True
     return out
 
 
@@ -104,7 +99,7 @@ def strictest(first: AdminLimits, second: AdminLimits) -> AdminLimits:
             merged[spec.name] = _narrower(a, b)
         elif spec.name in _CAPS:
             merged[spec.name] = b if a is None else a if b is None else min(a, b)
-        elif spec.name == _GAP:
+        elif spec.name == GAP:
             merged[spec.name] = b if a is None else a if b is None else max(a, b)
         else:
             merged[spec.name] = bool(a or b)
@@ -184,172 +179,3 @@ def campaign_hours(session: Session, campaign_id: int) -> AdminLimits:
     return limits_from_dict(
         {"call_hours": hours.get("call"), "sms_hours": hours.get("sms")}, where="campaign.hours"
     )
-
-
-def save_limits(
-    session: Session,
-    *,
-    scope: str,
-    scope_key: str,
-    limits: dict[str, Any],
-    actor: str,
-    reason: str | None,
-    packs: RulePacks,
-    now: datetime,
-    account_calls_per_second: float | None = None,
-) -> ContactLimitVersion:
-    """Validate against the rule packs (limits may only tighten the law), version, audit.
-
-    Pacing limits are accepted in the global scope only, and a call rate only up to
-    `account_calls_per_second` (what the Twilio account allows: settings.calls_per_second).
-    """
-    if scope not in SCOPES:
-        raise InputError(f"scope must be one of {', '.join(SCOPES)}")
-    scope_key = scope_key_of(session, scope=scope, scope_key=scope_key)
-    parsed = limits_from_dict(limits)
-    check_not_below_defaults(limits)
-    pacing = check_pacing(limits, scope=scope, account_calls_per_second=account_calls_per_second)
-    country, state = _scope_place(scope, scope_key)
-    check_limits(
-        parsed, packs=packs, countries=(country,) if country else ("US", "CN"), state=state
-    )
-    if not (reason or "").strip():
-        raise InputError("reason: say why the limits change (it is kept with the version)")
-    previous = latest_version(session, scope=scope, scope_key=scope_key)
-    number = (
-        session.scalar(
-            select(func.max(ContactLimitVersion.version)).where(
-                ContactLimitVersion.scope == scope, ContactLimitVersion.scope_key == scope_key
-            )
-        )
-        or 0
-    ) + 1
-    version = ContactLimitVersion(
-        scope=scope,
-        scope_key=scope_key,
-        version=number,
-        limits=limits_to_dict(parsed) | pacing_to_dict(pacing),
-        created_at=now,
-        created_by=actor,
-        reason=reason,
-    )
-    session.add(version)
-    add_audit_entry(
-        session,
-        at=now,
-        actor=actor,
-        action="contact_limits.save",
-        entity="contact_limits",
-        entity_id=f"{scope}:{scope_key}",
-        before=previous.limits if previous else None,
-        after=version.limits,
-        reason=reason,
-    )
-    session.flush()
-    return version
-
-
-def check_not_below_defaults(limits: dict[str, Any], *, where: str = "limits") -> None:
-    """Stored limits only tighten the deployment's defaults: a smaller gap between contacts or
-    the person lockout switched off is refused (where and why), nothing is saved."""
-    gap, floor = limits.get(_GAP), DEFAULT_LIMITS.min_minutes_between_contacts
-    if isinstance(gap, int) and floor is not None and gap < floor:
-        raise InputError(
-            f"{where}.{_GAP}: {gap} is looser than the deployment's default of {floor} minutes "
-            "(limits may only tighten it)"
-        )
-    if limits.get(_LOCKOUT) is False and DEFAULT_LIMITS.person_lockout_after_conversation:
-        raise InputError(
-            f"{where}.{_LOCKOUT}: the deployment locks automated calls after a conversation; "
-            "limits may only tighten it"
-        )
-
-
-def check_limits(
-    limits: AdminLimits, *, packs: RulePacks, countries: tuple[str, ...], state: str | None = None
-) -> None:
-    """Raise LimitTooLooseError (an InputError) when a limit is looser than the law allows."""
-    from dialer.compliance import validate_limits
-
-    for country in countries:
-        validate_limits(limits, country=country, state=state, packs=packs)
-
-
-@dataclass(frozen=True, slots=True)
-class LimitChange:
-    """One field of a limits version against the version before it (None: not set)."""
-
-    name: str
-    before: Any
-    after: Any
-
-
-def recent_versions(
-    session: Session, *, limit: int = 20
-) -> list[tuple[ContactLimitVersion, list[LimitChange]]]:
-    """The newest versions, each with what changed since the previous version of its scope."""
-    versions = session.scalars(
-        select(ContactLimitVersion).order_by(ContactLimitVersion.id.desc()).limit(limit)
-    ).all()
-    found = []
-    for version in versions:
-        previous = session.scalar(
-            select(ContactLimitVersion.limits).where(
-                ContactLimitVersion.scope == version.scope,
-                ContactLimitVersion.scope_key == version.scope_key,
-                ContactLimitVersion.version == version.version - 1,
-            )
-        )
-        found.append((version, limit_changes(previous or {}, version.limits)))
-    return found
-
-
-def limit_changes(before: dict[str, Any], after: dict[str, Any]) -> list[LimitChange]:
-    return [
-        LimitChange(name, _shown(before.get(name)), _shown(after.get(name)))
-        for name in sorted(set(before) | set(after))
-        if before.get(name) != after.get(name)
-    ]
-
-
-def _shown(value: Any) -> Any:  # noqa: ANN401 - a stored limit value
-    if isinstance(value, dict) and set(value) == {"start", "end"}:
-        return f"{value['start']}-{value['end']}"
-    return value
-
-
-def scope_key_of(session: Session, *, scope: str, scope_key: str) -> str:
-    """The scope's canonical key, or InputError naming what is wrong: a state is "US-TX" (from
-    "TX", "us-tx", "Texas" or "US-Texas"), a campaign is an existing campaign's id (or name),
-    the global scope has no key."""
-    key = " ".join((scope_key or "").split())
-    if scope == "global":
-        return ""
-    if not key:
-        raise InputError(f"scope_key: a {scope} scope needs a key")
-    if scope == "campaign":
-        found = session.scalar(
-            select(Campaign.id).where(
-                (Campaign.id == int(key)) if key.isdigit() else (Campaign.name == key)
-            )
-        )
-        if found is None:
-            raise InputError(f"scope_key: no campaign {key!r}")
-        return str(found)
-    country, _, place = key.rpartition("-") if "-" in key else ("", "", key)
-    for candidate in (country.upper(),) if country else ("US", "CN"):
-        code = state_code(candidate, place)
-        known = US_STATES if candidate == "US" else CN_PROVINCES
-        if code in known:
-            return f"{candidate}-{code}"
-    raise InputError(f"scope_key: {key!r} is not a US state or a CN province")
-
-
-def _scope_place(scope: str, scope_key: str) -> tuple[str | None, str | None]:
-    """(country, state) a scope's limits must respect; None: every country / no state."""
-    if scope != "state" or not scope_key:
-        return None, None
-    if "-" in scope_key:
-        country, state = scope_key.upper().split("-", 1)
-        return country, state
-    return "US", scope_key.upper()

@@ -9,20 +9,22 @@ here from its UTC time.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from dialer.admin.consumer_days import ConsumerDays, any_zone_bounds
+from dialer.admin.consumer_days import ConsumerDays
+from dialer.admin.report_query import (
+    AUTOMATED,
+    DayBasis,
+    GroupBy,
+    Report,
+    ReportQuery,
+    ReportRow,
+)
 from dialer.db.models import (
     Campaign,
     CaseEvent,
@@ -33,119 +35,16 @@ from dialer.db.models import (
     PromiseToPay,
     User,
 )
-from dialer.errors import InputError
-from dialer.vocabulary import Channel, Direction, Outcome
+from dialer.vocabulary import Channel, Direction
 
-MAX_DAYS = 366
-# An abandoned call (no agent for a person who asked) reached someone but is no conversation.
-REACHED = frozenset(
-    {Outcome.CONVERSATION, Outcome.WRONG_PARTY, Outcome.VOICEMAIL, Outcome.ABANDONED}
-)
-SMS_SETTLED = frozenset({Outcome.DELIVERED, Outcome.UNDELIVERED, Outcome.FAILED})
-AUTOMATED = "automated"  # the agent column of contacts no agent made
-
-
-class DayBasis(StrEnum):
-    """Whose calendar a report's days are: the operator's zone, or each consumer's own."""
-
-    OPERATOR = "operator"
-    CONSUMER = "consumer"
-
-
-class GroupBy(StrEnum):
-    CLIENT = "client"
-    CAMPAIGN = "campaign"
-    AGENT = "agent"
-    CHANNEL = "channel"
-    DAY = "day"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportQuery:
-    """Days `start`..`end` (both included) in `zone`, optionally narrowed."""
-
-    start: date
-    end: date
-    zone: ZoneInfo
-    group_by: GroupBy = GroupBy.CAMPAIGN
-    campaign_id: int | None = None
-    agent_id: int | None = None
-    channel: Channel | None = None
-    client_ids: frozenset[int] | None = None  # None: every client (see users limited to some)
-    days: DayBasis = DayBasis.OPERATOR
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            msg = f"the range ends ({self.end}) before it starts ({self.start})"
-            raise InputError(msg)
-        if (self.end - self.start).days >= MAX_DAYS:
-            msg = f"a report covers at most {MAX_DAYS} days"
-            raise InputError(msg)
-
-    @property
-    def utc_bounds(self) -> tuple[datetime, datetime]:
-        """[first instant, first instant after) of the range, as UTC (DST-safe); by consumers'
-        days, wide enough for every zone (each row is then kept by its consumer's own date)."""
-        if self.days is DayBasis.CONSUMER:
-            return any_zone_bounds(self.start, self.end)
-        first = datetime.combine(self.start, time(0), tzinfo=self.zone)
-        after = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.zone)
-        return first, after
-
-
-@dataclass(slots=True)
-class ReportRow:
-    key: str
-    calls: int = 0
-    calls_reached: int = 0
-    conversations: int = 0
-    sms: int = 0
-    sms_settled: int = 0
-    sms_delivered: int = 0
-    promises: int = 0
-    promises_kept: int = 0
-    promises_broken: int = 0
-
-    @property
-    def attempts(self) -> int:
-        return self.calls + self.sms
-
-    @property
-    def contact_rate(self) -> float | None:
-        """Calls that reached someone or a machine, among calls placed."""
-        return _ratio(self.calls_reached, self.calls)
-
-    @property
-    def right_party_rate(self) -> float | None:
-        """Conversations with the consumer, among calls that reached someone or something."""
-        return _ratio(self.conversations, self.calls_reached)
-
-    @property
-    def sms_delivery_rate(self) -> float | None:
-        return _ratio(self.sms_delivered, self.sms_settled)
-
-    def add(self, channel: str, outcome: str | None, count: int) -> None:
-        if channel == Channel.CALL.value:
-            self.calls += count
-            self.calls_reached += count if outcome in REACHED else 0
-            self.conversations += count if outcome == Outcome.CONVERSATION else 0
-        else:
-            self.sms += count
-            self.sms_settled += count if outcome in SMS_SETTLED else 0
-            self.sms_delivered += count if outcome == Outcome.DELIVERED else 0
-
-    def add_promise(self, status: str, count: int) -> None:
-        self.promises += count
-        self.promises_kept += count if status == "kept" else 0
-        self.promises_broken += count if status == "broken" else 0
-
-
-@dataclass(slots=True)
-class Report:
-    query: ReportQuery
-    rows: list[ReportRow] = field(default_factory=list)
-    total: ReportRow = field(default_factory=lambda: ReportRow("total"))
-    blocks_by_reason: Counter[str] = field(default_factory=Counter)
+__all__ = [
+    "DayBasis",
+    "GroupBy",
+    "Report",
+    "ReportQuery",
+    "ReportRow",
+    "contact_report",
+]
 
 
 def contact_report(session: Session, query: ReportQuery) -> Report:
@@ -324,82 +223,3 @@ def _names(session: Session, group_by: GroupBy) -> dict[str, str]:
         named = {str(i): n for i, n in session.execute(select(User.id, User.username))}
         return {"": AUTOMATED, **named}
     return {}
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
-
-
-CSV_COLUMNS = (
-    "group",
-    "attempts",
-    "calls",
-    "calls_reached",
-    "conversations",
-    "contact_rate",
-    "right_party_rate",
-    "sms",
-    "sms_delivered",
-    "sms_delivery_rate",
-    "promises",
-    "promises_kept",
-    "promises_broken",
-)
-
-
-def report_row(line: ReportRow) -> dict[str, Any]:
-    """One group's figures by the CSV's column names (rates as decimals, None when undefined)."""
-    return {
-        "group": line.key,
-        "attempts": line.attempts,
-        "calls": line.calls,
-        "calls_reached": line.calls_reached,
-        "conversations": line.conversations,
-        "contact_rate": line.contact_rate,
-        "right_party_rate": line.right_party_rate,
-        "sms": line.sms,
-        "sms_delivered": line.sms_delivered,
-        "sms_delivery_rate": line.sms_delivery_rate,
-        "promises": line.promises,
-        "promises_kept": line.promises_kept,
-        "promises_broken": line.promises_broken,
-    }
-
-
-def report_csv(report: Report) -> str:
-    """One line per group and a total line; rates as decimals (blank when undefined)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for line in [*report.rows, report.total]:
-        writer.writerow(
-            (
-                _safe(line.key),
-                line.attempts,
-                line.calls,
-                line.calls_reached,
-                line.conversations,
-                _rate(line.contact_rate),
-                _rate(line.right_party_rate),
-                line.sms,
-                line.sms_delivered,
-                _rate(line.sms_delivery_rate),
-                line.promises,
-                line.promises_kept,
-                line.promises_broken,
-            )
-        )
-    writer.writerow(())
-    writer.writerow(("blocked_reason", "count"))
-    for reason, count in report.blocks_by_reason.most_common():
-        writer.writerow((reason, count))
-    return out.getvalue()
-
-
-def _rate(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
-
-
-def _safe(text: str) -> str:
-    """A name typed by a user, never read as a formula by a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -14,24 +14,21 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.agents.desk import connect_call
-from dialer.campaigns.definition import CampaignDefinition, StepKind
+from dialer.campaigns.definition import CampaignDefinition
 from dialer.cases.contact_check import primary_number
 from dialer.cases.decisions import in_flight_reason
-from dialer.cases.record import add_case_event
-from dialer.compliance import RulePacks
+from dialer.cases.record import add_attempt_event
+from dialer.compliance import Decision, RulePacks
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
 from dialer.dispatch.choose import caller_id
 from dialer.dispatch.covering import agent_call_cover, record_agent_cover
-from dialer.dispatch.person import contact_in_flight, number_in_flight
-from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.dispatch.person import contact_in_flight, lock_consumer, number_in_flight
+from dialer.dispatch.reserved import Contact, Reservation, agent_call, reserved_attempt
 from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
-    AttemptStatus,
-    Channel,
     ContactMode,
-    Direction,
 )
 
 
@@ -83,70 +80,87 @@ def reserve_manual_call(
         raise NotFoundError(f"no case with id {debt_id}")
     agent = ready_agent(session, agent_id)
     lock_consumer(session, debt.consumer_id)
-    to = primary_number(session, consumer_id=debt.consumer_id)
-    if to is None:
-        raise InputError("the consumer has no valid phone number")
-    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
-    if busy is not None:  # the person is the unit: one contact in flight at a time
-        raise ContactNotLawfulError(f"not now: {in_flight_reason(busy).message}")
+    to = _number_free_to_call(session, debt)
     # The engine's answer for the whole span the call rings in, and every other debt of the
     # person due on a call and allowed too: the call is about each of them.
     cover = agent_call_cover(session, debt=debt, to=to, now=now, packs=packs)
     decision = cover.decision
     if not decision.allowed:
-        why = "; ".join(r.message for r in decision.reasons)
-        when = (
-            f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
-            if decision.next_allowed_at
-            else ""
-        )
-        raise ContactNotLawfulError(f"not lawful now: {why}.{when}")
-    sender = _caller_id(session, debt, to)
+        raise ContactNotLawfulError(not_lawful_message(decision, next_allowed=True))
     phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
-    attempt = ContactAttempt(
+    contact = Contact(
         consumer_id=debt.consumer_id,
         debt_id=debt.id,
         phone_id=phone.id,
-        channel=Channel.CALL.value,
-        direction=Direction.OUTBOUND.value,
-        mode=ContactMode.AGENT.value,
-        origin=AttemptOrigin.AGENT.value,
-        from_number=sender,
-        to_number=to,
+        to=to,
+        sender=_caller_id(session, debt, to),
         campaign_id=debt.campaign_id,
-        status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
-        agent_id=agent_id,
-        decision=decision.to_dict(),
     )
-    session.add(attempt)
-    session.flush()
+    attempt = write_agent_call(
+        session, contact, origin=AttemptOrigin.AGENT, decision=decision, agent_id=agent_id, now=now
+    )
     record_agent_cover(session, cover, attempt)
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind="manual_call",
         summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
         detail={"decision": decision.decision, "debts": [d.external_ref for d in cover.debts]},
     )
-    return Reservation(
-        attempt_id=attempt.id,
-        debt_id=debt.id,
-        channel=Channel.CALL,
-        to=to,
-        from_=sender,
-        step_kind=StepKind.AGENT,
-        reserved_at=now,
-        ring_first=agent.phone_e164,
-        debt_ids=tuple(d.id for d in cover.debts),
+    debt_ids = tuple(d.id for d in cover.debts)
+    return agent_call(attempt, ring_first=ready_phone(agent), debt_ids=debt_ids)
+
+
+def write_agent_call(
+    session: Session,
+    contact: Contact,
+    *,
+    origin: AttemptOrigin,
+    decision: Decision,
+    agent_id: int | None,
+    now: datetime,
+    callback: bool = False,
+    callback_at: datetime | None = None,
+) -> ContactAttempt:
+    """The agent's call written as `reserved` with the engine's decision (flushed: it has
+    its id)."""
+    attempt = reserved_attempt(
+        contact,
+        mode=ContactMode.AGENT,
+        origin=origin,
+        now=now,
+        decision=decision.to_dict(),
+        agent_id=agent_id,
+        callback=callback,
+        callback_at=callback_at,
     )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def _number_free_to_call(session: Session, debt: Debt) -> str:
+    """The consumer's first valid number; refused while another contact with the person or
+    to the number is in flight (the person is the unit: one contact at a time)."""
+    to = primary_number(session, consumer_id=debt.consumer_id)
+    if to is None:
+        raise InputError("the consumer has no valid phone number")
+    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
+    if busy is not None:
+        raise ContactNotLawfulError(f"not now: {in_flight_reason(busy).message}")
+    return to
+
+
+def not_lawful_message(decision: Decision, *, next_allowed: bool) -> str:
+    """Why the engine blocked an agent's call (and, if asked, when it would be lawful)."""
+    why = "; ".join(reason.message for reason in decision.reasons)
+    when = ""
+    if next_allowed and decision.next_allowed_at:
+        when = f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
+    return f"not lawful now: {why}.{when}"
 
 
 def _caller_id(session: Session, debt: Debt, to: str) -> str:

@@ -10,25 +10,30 @@ left alone is released by the reconciler like any attempt reserved too long.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dialer.agents.manual_call import ContactNotLawfulError, ready_phone
-from dialer.campaigns.definition import StepKind
-from dialer.cases.record import add_case_event
+from dialer.agents.manual_call import (
+    ContactNotLawfulError,
+    not_lawful_message,
+    ready_phone,
+    write_agent_call,
+)
+from dialer.cases.record import add_attempt_event
 from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt, Debt, User
-from dialer.dispatch.covering import agent_call_cover, covered_debts, record_agent_cover
-from dialer.dispatch.place import release_attempt
-from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.dispatch.covering import Cover, agent_call_cover, covered_debts, record_agent_cover
+from dialer.dispatch.person import lock_consumer
+from dialer.dispatch.reserved import Contact, Reservation, agent_call
+from dialer.dispatch.settle import release_attempt
 from dialer.errors import InputError
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
     AttemptStatus,
     Channel,
-    ContactMode,
 )
 
 SKIPPED_FOR = timedelta(minutes=30)  # a skipped case is offered again after this
@@ -68,33 +73,25 @@ def call_previewed(
     phone = ready_phone(agent)
     lock_consumer(session, debt.consumer_id)
     previewed_debts = covered_debts(session, attempt.id) or [debt]
-    fresh = _copy(attempt, now=now)
+    fresh, desk_agent = _copy(attempt), attempt.agent_id
+    callback, callback_at = bool(attempt.callback), attempt.callback_at
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
-    _count(previewed_debts, tries=-1, attempt=fresh)  # each debt planned as before the preview
-    cover = agent_call_cover(
-        session, debt=debt, to=fresh.to_number or "", now=now, packs=packs,
-        candidates=previewed_debts, callback=bool(fresh.callback),
-    )  # fmt: skip
-    allowed = cover.decision.allowed
-    _count(cover.debts if allowed else [], tries=1, attempt=fresh)
-    for left_out in (d for d in previewed_debts if not allowed or d not in cover.debts):
-        left_out.next_contact_at, left_out.updated_at = now, now  # looks again (not a try)
-    if not allowed:
+    asked = _Asked(callback=callback, callback_at=callback_at)
+    cover = _cover_again(session, debt, fresh, previewed_debts, asked=asked, now=now, packs=packs)
+    if not cover.decision.allowed:
         _free(agent, now)
         debt.next_contact_at = cover.decision.next_allowed_at
-        why = "; ".join(reason.message for reason in cover.decision.reasons)
-        raise ContactNotLawfulError(f"not lawful now: {why}.")
-    fresh.decision = cover.decision.to_dict()
-    session.add(fresh)
-    session.flush()
-    record_agent_cover(session, cover, fresh)
-    agent.current_attempt_id = fresh.id
-    add_case_event(
+        raise ContactNotLawfulError(not_lawful_message(cover.decision, next_allowed=False))
+    call = write_agent_call(
+        session, fresh, origin=AttemptOrigin.DIALER, decision=cover.decision,
+        agent_id=desk_agent, now=now, callback=callback, callback_at=callback_at,
+    )  # fmt: skip
+    record_agent_cover(session, cover, call)
+    agent.current_attempt_id = call.id
+    add_attempt_event(
         session,
-        consumer_id=fresh.consumer_id,
-        debt_id=debt.id,
-        attempt_id=fresh.id,
+        call,
         at=now,
         kind="preview_call",
         summary="Agent dialled the case from preview: the agent's phone rings first",
@@ -104,25 +101,47 @@ def call_previewed(
             "debts": [d.external_ref for d in cover.debts],
         },
     )
-    return Reservation(
-        attempt_id=fresh.id,
-        debt_id=debt.id,
-        channel=Channel.CALL,
-        to=fresh.to_number or "",
-        from_=fresh.from_number or "",
-        step_kind=StepKind.AGENT,
-        reserved_at=now,
-        ring_first=phone,
-        debt_ids=tuple(d.id for d in cover.debts),
-    )
+    return agent_call(call, ring_first=phone, debt_ids=tuple(d.id for d in cover.debts))
 
 
-def _count(debts: list[Debt], *, tries: int, attempt: ContactAttempt) -> None:
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """Whether the previewed call is the consented callback, and for when it was asked."""
+
+    callback: bool
+    callback_at: datetime | None
+
+
+def _cover_again(
+    session: Session,
+    debt: Debt,
+    fresh: Contact,
+    previewed_debts: list[Debt],
+    *,
+    asked: _Asked,
+    now: datetime,
+    packs: RulePacks,
+) -> Cover:
+    """The engine asked again for the preview's debts: each planned as before the preview,
+    then counted for the call if still covered; a debt left out looks again (not a try)."""
+    _count(previewed_debts, tries=-1, asked=asked)  # each debt planned as before the preview
+    cover = agent_call_cover(
+        session, debt=debt, to=fresh.to, now=now, packs=packs,
+        candidates=previewed_debts, callback=asked.callback,
+    )  # fmt: skip
+    allowed = cover.decision.allowed
+    _count(cover.debts if allowed else [], tries=1, asked=asked)
+    for left_out in (d for d in previewed_debts if not allowed or d not in cover.debts):
+        left_out.next_contact_at, left_out.updated_at = now, now  # looks again (not a try)
+    return cover
+
+
+def _count(debts: list[Debt], *, tries: int, asked: _Asked) -> None:
     """Take back (-1) or count (+1) the call as each debt's step try; for the consented
     callback, the asked-for call is pending again (-1) or placed (+1)."""
     for debt in debts:
-        if attempt.callback:
-            debt.callback_at = (debt.callback_at or attempt.callback_at) if tries < 0 else None
+        if asked.callback:
+            debt.callback_at = (debt.callback_at or asked.callback_at) if tries < 0 else None
         else:
             debt.step_attempts = max(0, debt.step_attempts + tries)
 
@@ -137,26 +156,17 @@ def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:
     _free(agent, now)
 
 
-def _copy(attempt: ContactAttempt, *, now: datetime) -> ContactAttempt:
-    return ContactAttempt(
+def _copy(attempt: ContactAttempt) -> Contact:
+    """The previewed attempt's contact: the same number, sender, campaign and step."""
+    return Contact(
         consumer_id=attempt.consumer_id,
         debt_id=attempt.debt_id,
         phone_id=attempt.phone_id,
-        channel=attempt.channel,
-        direction=attempt.direction,
-        mode=ContactMode.AGENT.value,
-        origin=AttemptOrigin.DIALER.value,
-        from_number=attempt.from_number,
-        to_number=attempt.to_number,
+        to=attempt.to_number or "",
+        sender=attempt.from_number or "",
         campaign_id=attempt.campaign_id,
+        channel=Channel(attempt.channel),
         step_index=attempt.step_index,
-        status=AttemptStatus.RESERVED.value,
-        attempted_at=now,
-        reserved_at=now,
-        updated_at=now,
-        agent_id=attempt.agent_id,
-        callback=attempt.callback,
-        callback_at=attempt.callback_at,
     )
 
 

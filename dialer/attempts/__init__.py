@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dialer.attempts.machine import (
+    MAY_START_DIALING,
+    NOT_YET_PLACED,
     TWILIO_CALL_STATUSES,
     TWILIO_SMS_STATUSES,
     advance,
@@ -11,11 +13,18 @@ from dialer.attempts.machine import (
     is_terminal,
     parse_call_status,
     parse_sms_status,
+    provider_accepted,
     rank,
+    refuse,
+    release,
+    revive,
+    start_dialing,
 )
 from dialer.attempts.outcomes import call_outcome, is_machine, sms_outcome
 
 __all__ = [
+    "MAY_START_DIALING",
+    "NOT_YET_PLACED",
     "TWILIO_CALL_STATUSES",
     "TWILIO_SMS_STATUSES",
     "advance",
@@ -26,6 +35,11 @@ __all__ = [
     "is_terminal",
     "parse_call_status",
     "parse_sms_status",
+    "provider_accepted",
     "rank",
+    "refuse",
+    "release",
+    "revive",
     "sms_outcome",
+    "start_dialing",
 ]

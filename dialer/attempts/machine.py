@@ -79,3 +79,42 @@ def apply_sms_status(current: AttemptStatus, reported: str) -> AttemptStatus:
     """Apply a Twilio MessageStatus; an unknown value leaves the attempt unchanged."""
     parsed = parse_sms_status(reported)
     return current if parsed is None else advance(current, parsed)
+
+
+# Before the provider has the attempt (dispatch and the reconciler write these, not callbacks):
+# reserved -> dialing (the create is in flight) -> queued (the provider gave its SID); reserved
+# or dialing -> not_placed (nothing was sent: released by us, or refused by the provider); an
+# attempt we released comes back to dialing when the provider reports it after all (revived).
+MAY_START_DIALING = frozenset({AttemptStatus.RESERVED})
+NOT_YET_PLACED = frozenset({AttemptStatus.RESERVED, AttemptStatus.DIALING})
+
+
+def start_dialing(current: AttemptStatus) -> AttemptStatus | None:
+    """reserved -> dialing, right before the create; None: it may not start (released)."""
+    return AttemptStatus.DIALING if current in MAY_START_DIALING else None
+
+
+def provider_accepted(current: AttemptStatus) -> AttemptStatus:
+    """The provider has it (its SID came back, or the reconciler found it): queued, unless a
+    callback already moved the attempt further."""
+    return advance(current, AttemptStatus.QUEUED)
+
+
+def release(current: AttemptStatus) -> AttemptStatus | None:
+    """Nothing was sent: reserved or dialing -> not_placed; None when the attempt is past that
+    (a callback moved it on, or it was released already: a second release must change nothing)."""
+    return AttemptStatus.NOT_PLACED if current in NOT_YET_PLACED else None
+
+
+def refuse(current: AttemptStatus) -> AttemptStatus | None:
+    """The provider refused the create: not_placed (also over our own release, since the
+    provider's word is final); None when a callback moved the attempt on."""
+    if current in NOT_YET_PLACED or current is AttemptStatus.NOT_PLACED:
+        return AttemptStatus.NOT_PLACED
+    return None
+
+
+def revive(current: AttemptStatus, *, released: bool) -> AttemptStatus | None:
+    """An attempt we released as never sent, that the provider reports after all: back to
+    dialing so the callbacks advance it; None for anything else (a refusal stays)."""
+    return AttemptStatus.DIALING if current is AttemptStatus.NOT_PLACED and released else None

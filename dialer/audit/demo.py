@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import decide, load_attempt_view, proposal
 from dialer.cases.facts import covered_debt_ids, debt_key, load_consumer_facts
 from dialer.compliance import ConsumerFacts, PhoneFacts, RulePacks
-from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
-from dialer.telephony.twilio_gateway import TwilioTelephony
+from dialer.db.models import ConsumerFlagRecord, ContactAttempt, OptOut, Phone
+from dialer.telephony import Telephony
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
 
 CHANGED_BY_OUTCOME = ("wrong_party", "failed")
@@ -56,11 +56,9 @@ class Seen:
     reached: bool = True  # False: it never got to the person (a failed text, a failed call)
 
 
-def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
-    """Outbound calls (not agent legs) and outbound messages the provider accepted."""
-    provider = TwilioTelephony.create(
-        account_sid=account_sid, auth_token=auth_token, api_base=api_base, timeout_seconds=30
-    )
+def provider_log(provider: Telephony) -> list[Seen]:
+    """Outbound calls (not agent legs) and outbound messages the provider accepted, read from
+    the provider's own Calls and Messages logs."""
     seen: list[Seen] = []
     for call in provider.call_log():
         if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):
@@ -110,16 +108,8 @@ def _check(session: Session, item: Seen, packs: RulePacks) -> dict[str, Any] | N
     if attempt is None:
         return {**base, "reasons": ["no attempt in the case record"]}
     facts = facts_as_of(session, attempt=attempt, at=item.at)
-    consumer = session.get(Consumer, attempt.consumer_id)
-    view = load_case_view(  # the one decision path, with the history strictly before it
-        session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        campaign_id=attempt.campaign_id,
-        jurisdiction=consumer.state if consumer else None,
-        at=attempt.attempted_at,
-        before=attempt.attempted_at,
-    )
+    # the one decision path, with the history strictly before it
+    view = load_attempt_view(session, attempt, at=attempt.attempted_at)
     proposed = proposal(
         at=item.at,
         channel=item.channel,

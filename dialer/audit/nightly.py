@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import decide, load_attempt_view, proposal
 from dialer.cases.facts import covered_debt_ids, load_consumer_facts
-from dialer.cases.record import add_audit_entry, add_case_event
+from dialer.cases.record import add_attempt_event, add_audit_entry
 from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
-from dialer.db.models import CaseEvent, ContactAttempt, Debt
+from dialer.db.models import CaseEvent, ContactAttempt
 from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, ContactMode, Direction
 
 VIOLATION = "reaudit_violation"
@@ -71,18 +71,7 @@ def evaluate_as_of(session: Session, attempt: ContactAttempt, *, packs: RulePack
     """The decision the one decision path gives for `attempt` with what was known just before
     it: every debt it covered, its mode, whether it was the consented callback."""
     at = attempt.attempted_at
-    state = None
-    if attempt.debt_id is not None:
-        state = session.scalar(select(Debt.jurisdiction).where(Debt.id == attempt.debt_id))
-    view = load_case_view(
-        session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        campaign_id=attempt.campaign_id,
-        jurisdiction=state,
-        at=at,
-        before=at,
-    )
+    view = load_attempt_view(session, attempt, at=at)
     facts = load_consumer_facts(session, attempt.consumer_id, debt_id=attempt.debt_id, as_of=at)
     proposed = proposal(
         at=at,
@@ -107,11 +96,9 @@ def _record(
 ) -> None:
     reasons = decision.get("reasons")
     codes = [str(r["code"]) for r in reasons] if isinstance(reasons, list) else []
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind=VIOLATION,
         actor="reaudit",

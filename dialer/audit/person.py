@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialer.audit.demo import Seen, mask
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import decide, load_debt_view, proposal
 from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import usable_phones
@@ -166,18 +166,10 @@ def contactable_people(session: Session, *, at: datetime, packs: RulePacks) -> i
         .group_by(Debt.consumer_id)
     ).all()
     count = 0
-    for consumer_id, debt_id in firsts:
+    for _consumer_id, debt_id in firsts:
         debt = session.get(Debt, debt_id)
         assert debt is not None
-        view = load_case_view(
-            session,
-            consumer_id=consumer_id,
-            debt_id=debt_id,
-            campaign_id=debt.campaign_id,
-            jurisdiction=debt.jurisdiction,
-            at=at,
-            before=at,
-        )
+        view = load_debt_view(session, debt, at=at, before=at)
         if any(
             decide(view, proposal(at=at, channel=channel, to=p.number, debt_ids=(debt_id,)),
                    packs=packs).allowed

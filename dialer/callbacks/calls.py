@@ -18,7 +18,7 @@ from dialer.attempts import (
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, RecordingEvent
 from dialer.callbacks.replanning import mark_covered_debts_for_replanning
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.db.models import ContactAttempt
 from dialer.observability import metrics
 from dialer.vocabulary import AttemptStatus, Outcome
@@ -106,11 +106,9 @@ def ended_detail(attempt: CallRecord) -> dict[str, Any]:
 def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> None:
     """Once per call, after `advance_call`: timeline line, agent released, every debt the
     call covered replanned."""
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind=CALL_ENDED,
         summary=ended_summary(attempt),

@@ -19,7 +19,7 @@ from dialer.agents.inbox import add_to_inbox, stored_body
 from dialer.callbacks.case import message_context
 from dialer.callbacks.disputes import dispute_debt
 from dialer.callbacks.events import InboundSms
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.compliance import SmsIntent, SmsReading, read_inbound_sms
 from dialer.db.models import Consumer, ContactAttempt, Debt, Phone
 from dialer.suppression.numbers import (
@@ -166,11 +166,9 @@ def handle_inbound_sms(session: Session, sms: InboundSms, *, now: datetime) -> S
         debt = _latest_debt(session, phone.consumer_id)
         attempt = _store(session, phone, debt, sms, now)
         done = _apply_to_phone(session, reading, phone, attempt, now)
-        add_case_event(
+        add_attempt_event(
             session,
-            consumer_id=phone.consumer_id,
-            debt_id=attempt.debt_id,
-            attempt_id=attempt.id,
+            attempt,
             at=now,
             kind="inbound_sms",
             actor="consumer",

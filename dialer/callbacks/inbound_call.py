@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dialer.callbacks.case import case_view
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.db.models import Consumer, ContactAttempt, Debt, Phone
 from dialer.vocabulary import (
     CONTACTABLE_STAGES,
@@ -86,11 +86,9 @@ def answer_inbound(session: Session, request: VoiceRequest, *, now: datetime) ->
     )
     session.add(attempt)
     session.flush()
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=consumer.id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind="inbound_call",
         summary="The consumer's number called us",

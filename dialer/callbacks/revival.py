@@ -15,23 +15,20 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from dialer.cases.record import add_case_event
+from dialer.attempts import machine
+from dialer.cases.record import add_attempt_event
 from dialer.db.models import ContactAttempt, Debt
 from dialer.vocabulary import AttemptStatus
 
 REVIVED = "attempt_revived"
 
 
-def was_released(attempt: ContactAttempt) -> bool:
-    """Released by us as never sent (not a refusal by the provider)."""
-    return attempt.status == AttemptStatus.NOT_PLACED.value and attempt.outcome is None
-
-
 def revive(session: Session, attempt: ContactAttempt, *, now: datetime) -> bool:
     """Bring a released attempt back to `dialing`; True if it was released."""
-    if not was_released(attempt):
+    revived = machine.revive(AttemptStatus(attempt.status), released=attempt.outcome is None)
+    if revived is None:
         return False
-    attempt.status = AttemptStatus.DIALING.value
+    attempt.status = revived.value
     attempt.ended_at = None
     attempt.error_code = None
     attempt.error_message = None
@@ -43,11 +40,9 @@ def revive(session: Session, attempt: ContactAttempt, *, now: datetime) -> bool:
             .values(step_attempts=Debt.step_attempts + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind=REVIVED,
         summary="The provider reported a contact recorded as not placed: counted as placed",

@@ -10,7 +10,7 @@ from dialer.attempts import apply_sms_status, is_terminal, sms_outcome
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import SmsStatusEvent
 from dialer.callbacks.replanning import mark_covered_debts_for_replanning
-from dialer.cases.record import add_case_event
+from dialer.cases.record import add_attempt_event
 from dialer.db.models import ContactAttempt, Phone
 from dialer.observability import metrics
 from dialer.suppression.numbers import add_opt_out
@@ -18,27 +18,6 @@ from dialer.vocabulary import AttemptStatus, Channel, PhoneStatus
 
 UNREACHABLE, UNKNOWN_HANDSET, LANDLINE, FILTERED = 30003, 30005, 30006, 30007
 UNSUBSCRIBED = 21610
-
-
-def _timeline(
-    session: Session,
-    attempt: ContactAttempt,
-    *,
-    kind: str,
-    summary: str,
-    now: datetime,
-    detail: dict[str, object],
-) -> None:
-    add_case_event(
-        session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
-        at=now,
-        kind=kind,
-        summary=summary,
-        detail=detail,
-    )
 
 
 def _delivery_error(session: Session, attempt: ContactAttempt, code: int, now: datetime) -> None:
@@ -61,11 +40,11 @@ def _delivery_error(session: Session, attempt: ContactAttempt, code: int, now: d
             now=now,
         )
     if code == FILTERED:
-        _timeline(
+        add_attempt_event(
             session,
             attempt,
             kind="sms_filtered",
-            now=now,
+            at=now,
             detail=detail,
             summary="SMS filtered by the carrier (30007)",
         )
@@ -87,11 +66,11 @@ def apply_sms_status_event(
         _delivery_error(session, attempt, event.error_code, now)
     if is_terminal(after) and not is_terminal(before):
         attempt.ended_at = now
-        _timeline(
+        add_attempt_event(
             session,
             attempt,
             kind=f"sms_{after.value}",
-            now=now,
+            at=now,
             summary=f"SMS {after.value}",
             detail={"error_code": attempt.error_code},
         )

@@ -32,16 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import closing
-from dataclasses import dataclass, fields
-from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    DateTime,
     Dialect,
     Engine,
     Integer,
@@ -50,7 +46,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
-    column,
     func,
     literal,
     literal_column,
@@ -60,42 +55,28 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from dialer.agents.pool import release_statement
-from dialer.attempts import parse_call_status
-from dialer.callbacks.calls import (
-    CALL_ENDED,
-    advance_call,
-    count_ended,
-    ended_detail,
-    ended_summary,
-)
-from dialer.callbacks.events import CallStatusEvent
+from dialer.callbacks.calls import CALL_ENDED, count_ended
 from dialer.callbacks.replanning import debt_due_now
+from dialer.callbacks.status_rows import (
+    READ,
+    WRITTEN,
+    CallRow,
+    StatusCallback,
+    batch_columns,
+    batch_row,
+    can_batch,
+)
 from dialer.db.base import Base
 from dialer.db.engine import DriverStatement, HeldConnection
 from dialer.db.models import AttemptDebt, CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
-from dialer.ledger.store import IncomingEvent, stored_key
 from dialer.observability import metrics
-from dialer.vocabulary import AttemptStatus
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]
 _ATTEMPT_DEBTS = Base.metadata.tables[AttemptDebt.__tablename__]
 _EVENTS = Base.metadata.tables[ProviderEvent.__tablename__]
 
-# What the machine changes (`calls.advance_call` and the SID binding of `case.load_attempt`).
-_WRITTEN = (
-    "status",
-    "provider_sid",
-    "outcome",
-    "answered_by",
-    "last_sequence",
-    "answered_at",
-    "ended_at",
-    "duration_seconds",
-    "sip_response_code",
-    "error_code",
-)
 _STORED_COLUMNS = (
     "dedupe_key",
     "kind",
@@ -107,50 +88,12 @@ _STORED_COLUMNS = (
 )
 
 
+__all__ = ["Applied", "StatusCallback", "apply_batch", "can_batch", "compile_all", "compiled_count"]
+
+
 class Applied(StrEnum):
     APPLIED = APPLIED
     DUPLICATE = DUPLICATE
-
-
-@dataclass(frozen=True, slots=True)
-class StatusCallback:
-    """One call status callback as the webhook received it, and when."""
-
-    event: IncomingEvent
-    status: CallStatusEvent
-    now: datetime
-
-    @property
-    def attempt_id(self) -> int | None:
-        return self.status.attempt_id
-
-
-@dataclass(slots=True)
-class CallRow:
-    """A plain copy of the attempt row; `advance_call` works on it like on the ORM one."""
-
-    id: int
-    consumer_id: int
-    debt_id: int | None
-    identity_confirmed: bool
-    status: str
-    provider_sid: str | None
-    outcome: str | None
-    answered_by: str | None
-    last_sequence: int | None
-    answered_at: datetime | None
-    ended_at: datetime | None
-    duration_seconds: int | None
-    sip_response_code: int | None
-    error_code: int | None
-
-
-_READ = tuple(f.name for f in fields(CallRow))
-
-
-def can_batch(status: CallStatusEvent) -> bool:
-    """Whether this callback can go into a batch (else only the ordinary path takes it)."""
-    return status.attempt_id is not None and parse_call_status(status.status) is not None
 
 
 def apply_batch(
@@ -178,7 +121,7 @@ def apply_batch(
         ended: dict[int, CallRow] = {}
         for index, callback in enumerate(callbacks):
             found = rows.get(callback.attempt_id)
-            item = _item(index, callback, found)
+            item = batch_row(index, callback, found)
             if item is not None:
                 items.append(item)
                 if item["ended"] and found is not None:
@@ -195,52 +138,11 @@ def apply_batch(
     return results
 
 
-def _item(
-    index: int, callback: StatusCallback, found: tuple[str, CallRow] | None
-) -> dict[str, Any] | None:
-    """The batch row of one callback (JSON), or None when the ordinary path must take it."""
-    if found is None:
-        return None
-    version, call = found
-    status, event = callback.status, callback.event
-    if status.call_sid and call.provider_sid not in (None, status.call_sid):
-        return None  # another call's callback: the ordinary path keeps it with its error
-    if call.status == AttemptStatus.NOT_PLACED.value:
-        return None  # released as never sent: the ordinary path revives it
-    call.provider_sid = call.provider_sid or status.call_sid or None
-    try:
-        ended = advance_call(call, status, now=callback.now)
-    except (KeyError, ValueError):  # a status the machine does not rank
-        return None
-    item: dict[str, Any] = {
-        "idx": index,
-        "attempt_id": call.id,
-        "row_version": version,
-        "dedupe_key": stored_key(event.dedupe_key),
-        "kind": event.kind,
-        "event_sid": event.provider_sid,
-        "payload": event.payload,
-        "now": callback.now.isoformat(),
-        "ended": ended,
-    }
-    for name in _WRITTEN:
-        value = getattr(call, name)
-        item[f"a_{name}"] = value.isoformat() if isinstance(value, datetime) else value
-    if ended:
-        item |= {
-            "consumer_id": call.consumer_id,
-            "debt_id": call.debt_id,
-            "summary": ended_summary(call),
-            "detail": ended_detail(call),
-        }
-    return item
-
-
 @cache
 def _read(dialect: Dialect) -> DriverStatement:
     version = literal_column(f"{_ATTEMPTS.name}.xmin::text", Text)
     ids = bindparam("p_ids", type_=postgresql.ARRAY(Integer))
-    statement = select(version, *(_ATTEMPTS.c[name] for name in _READ)).where(
+    statement = select(version, *(_ATTEMPTS.c[name] for name in READ)).where(
         _ATTEMPTS.c.id == any_(ids)
     )
     return DriverStatement(statement, dialect)
@@ -263,71 +165,23 @@ def compiled_count() -> int:
     return _read.cache_info().currsize + _write.cache_info().currsize
 
 
-def _batch_columns() -> list[Any]:
-    a = _ATTEMPTS.c
-    found: list[Any] = [
-        column("idx", Integer),
-        column("attempt_id", Integer),
-        column("row_version", Text),
-        column("dedupe_key", Text),
-        column("kind", Text),
-        column("event_sid", Text),
-        column("payload", postgresql.JSONB),
-        column("now", DateTime(timezone=True)),
-        column("ended", Boolean),
-        column("consumer_id", Integer),
-        column("debt_id", Integer),
-        column("summary", Text),
-        column("detail", postgresql.JSONB),
-    ]
-    found += [column(f"a_{name}", a[name].type) for name in _WRITTEN]
-    return found
-
-
 def _write_statement() -> Select[Any]:
     batch = (
         func.jsonb_to_recordset(bindparam("p_batch", type_=postgresql.JSONB))
-        .table_valued(*_batch_columns())
+        .table_valued(*batch_columns())
         .render_derived(name="batch_row", with_types=True)
     )
     item = select(batch).cte("item")
     attempts = _ATTEMPTS
-    version = literal_column(f"{attempts.name}.xmin::text", Text)
     # The attempts and debts are found by their ids (index scans whatever the statistics
     # say), then matched with the batch's rows. The ids come from the batch itself: with no
     # other parameter, every execution can use the one generic plan (planning this statement
     # costs more than running it).
     in_batch = attempts.c.id == any_(_ids(item.c.attempt_id))
-    read_version = select(item.c.row_version).where(item.c.attempt_id == attempts.c.id)
-    locked = (
-        select(attempts.c.id)
-        .where(in_batch, version == read_version.scalar_subquery())
-        .order_by(attempts.c.id)
-        .with_for_update(of=attempts, key_share=True, skip_locked=True)
-        .cte("locked")
-    )
-    stored = (
-        postgresql.insert(_EVENTS)
-        .from_select(
-            _STORED_COLUMNS,
-            select(
-                item.c.dedupe_key,
-                item.c.kind,
-                item.c.event_sid,
-                item.c.payload,
-                item.c.now,
-                item.c.now,
-                item.c.attempt_id,
-            )
-            .where(item.c.attempt_id.in_(select(locked.c.id)))
-            .order_by(item.c.attempt_id),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(_EVENTS.c.id, _EVENTS.c.dedupe_key)
-        .cte("stored")
-    )
+    locked = _locked(item, in_batch)
+    stored = _stored(item, locked)
     new = item.c.dedupe_key.in_(select(stored.c.dedupe_key))
-    values: dict[str, Any] = {name: item.c[f"a_{name}"] for name in _WRITTEN}
+    values: dict[str, Any] = {name: item.c[f"a_{name}"] for name in WRITTEN}
     values["updated_at"] = item.c.now
     moved = (
         attempts.update()
@@ -360,6 +214,46 @@ def _write_statement() -> Select[Any]:
         select(item.c.idx, stored.c.id, is_locked, replanned_count)
         .select_from(item.outerjoin(stored, stored.c.dedupe_key == item.c.dedupe_key))
         .order_by(item.c.idx)
+    )
+
+
+def _locked(item: Any, in_batch: ColumnElement[bool]) -> Any:  # noqa: ANN401 - SQL elements
+    """The batch's attempts still at the row version read, locked in id order (KEY SHARE,
+    SKIP LOCKED: a row another transaction holds is left to the ordinary path)."""
+    attempts = _ATTEMPTS
+    version = literal_column(f"{attempts.name}.xmin::text", Text)
+    read_version = select(item.c.row_version).where(item.c.attempt_id == attempts.c.id)
+    return (
+        select(attempts.c.id)
+        .where(in_batch, version == read_version.scalar_subquery())
+        .order_by(attempts.c.id)
+        .with_for_update(of=attempts, key_share=True, skip_locked=True)
+        .cte("locked")
+    )
+
+
+def _stored(item: Any, locked: Any) -> Any:  # noqa: ANN401 - SQL elements
+    """The ledger rows of the locked attempts' callbacks; a dedupe key already stored is a
+    duplicate (not returned)."""
+    return (
+        postgresql.insert(_EVENTS)
+        .from_select(
+            _STORED_COLUMNS,
+            select(
+                item.c.dedupe_key,
+                item.c.kind,
+                item.c.event_sid,
+                item.c.payload,
+                item.c.now,
+                item.c.now,
+                item.c.attempt_id,
+            )
+            .where(item.c.attempt_id.in_(select(locked.c.id)))
+            .order_by(item.c.attempt_id),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(_EVENTS.c.id, _EVENTS.c.dedupe_key)
+        .cte("stored")
     )
 
 

@@ -42,6 +42,10 @@ class VoiceStep:
     caller_id: str | None = None
     consumer_number: str | None = None
     audio_url: str | None = None  # a recorded message played instead of the spoken prompts
+    # Record the bridged conversation (<Dial record>); `announce`: the consumer hears the
+    # recording notice first (all-party-consent state), recording starts only after it.
+    record: bool = False
+    announce: bool = False
 
 
 def ask(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import decide, load_debt_view, proposal
 from dialer.compliance import AdminLimits, Decision, RulePacks
 from dialer.compliance.zones import candidate_zones
 from dialer.db.models import Consumer, Debt, Phone
@@ -40,15 +40,7 @@ def check_contact(
     number = to or primary_number(session, consumer_id=debt.consumer_id)
     if number is None:
         raise NotFoundError(f"case {debt.external_ref} has no phone number")
-    view = load_case_view(
-        session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        campaign_id=debt.campaign_id,
-        jurisdiction=debt.jurisdiction,
-        at=at,
-        limits=limits,
-    )
+    view = load_debt_view(session, debt, at=at, limits=limits)
     proposed = proposal(
         at=at, channel=channel, to=number, debt_ids=(debt.id,), mode=mode, callback=callback
     )

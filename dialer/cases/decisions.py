@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.admin.contact_limits import current_limits
@@ -38,7 +39,7 @@ from dialer.compliance import (
     RulePacks,
     evaluate_through,
 )
-from dialer.db.models import Phone
+from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.vocabulary import Channel, ContactMode
 
 if TYPE_CHECKING:
@@ -86,6 +87,44 @@ def load_case_view(
     if limits is None:
         limits = current_limits(session, campaign_id=campaign_id, state=jurisdiction, as_of=before)
     return CaseView(facts, history, limits, phones)
+
+
+def load_debt_view(
+    session: Session,
+    debt: Debt,
+    *,
+    at: datetime,
+    before: datetime | None = None,
+    limits: AdminLimits | None = None,
+) -> CaseView:
+    """`load_case_view` for a question about one debt: its consumer, campaign and state."""
+    return load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=debt.campaign_id,
+        jurisdiction=debt.jurisdiction,
+        at=at,
+        before=before,
+        limits=limits,
+    )
+
+
+def load_attempt_view(session: Session, attempt: ContactAttempt, *, at: datetime) -> CaseView:
+    """What the engine knew about an attempt just before `at` (re-audits): the history
+    strictly before it and the limits then in force for its debt's state and campaign."""
+    state = None
+    if attempt.debt_id is not None:
+        state = session.scalar(select(Debt.jurisdiction).where(Debt.id == attempt.debt_id))
+    return load_case_view(
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        campaign_id=attempt.campaign_id,
+        jurisdiction=state,
+        at=at,
+        before=at,
+    )
 
 
 def proposal(

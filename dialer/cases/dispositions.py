@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition
 from dialer.campaigns.planner import promise_resumes_at
-from dialer.cases.contact_check import check_contact, consumer_zone
+from dialer.cases.callback_time import schedule_callback
 from dialer.cases.flags import record_flag
 from dialer.cases.record import add_audit_entry, add_case_event
 from dialer.compliance import RulePacks
@@ -35,7 +34,7 @@ from dialer.db.models import (
     PromiseToPay,
 )
 from dialer.errors import InputError, NotFoundError
-from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, DebtStage, PhoneStatus
+from dialer.vocabulary import ConsumerFlag, DebtStage, PhoneStatus
 
 
 class DispositionCode(StrEnum):
@@ -164,11 +163,11 @@ def _apply(  # noqa: PLR0911 - one branch per disposition code reads best
     if code is DispositionCode.WRONG_NUMBER:
         return _wrong_number(session, debt=debt, attempt=attempt, entry=entry, now=now, actor=actor)
     if code is DispositionCode.CALLBACK:
-        return _callback(
+        return schedule_callback(
             session,
             debt=debt,
             attempt=attempt,
-            entry=entry,
+            callback_local=entry.callback_local,
             disposition=disposition,
             now=now,
             packs=packs,
@@ -278,70 +277,6 @@ def _wrong_number(
         reason="agent disposition",
     )
     return f"Wrong number: {mask(phone.e164)} will not be called again"
-
-
-def _callback(
-    session: Session,
-    *,
-    debt: Debt,
-    attempt: ContactAttempt | None,
-    entry: DispositionInput,
-    disposition: Disposition,
-    now: datetime,
-    packs: RulePacks,
-) -> str:
-    if entry.callback_local is None:
-        raise InputError("a callback needs a local date and time")
-    zone = consumer_zone(session, consumer_id=debt.consumer_id)
-    at = entry.callback_local.replace(tzinfo=zone).astimezone(UTC)
-    to = attempt.to_number if attempt is not None else None
-    if at <= now:
-        hint = _next_lawful(session, debt=debt, at=now, to=to, packs=packs, zone=zone)
-        raise InputError(f"the callback time is in the past.{hint}")
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=at,
-        packs=packs,
-        mode=ContactMode.AGENT,
-        channel=Channel.CALL,
-        to=to,
-        callback=True,
-    )
-    if not decision.allowed:
-        reasons = "; ".join(r.message for r in decision.reasons)
-        hint = ""
-        if decision.next_allowed_at is not None:
-            local = decision.next_allowed_at.astimezone(zone)
-            hint = f" The next lawful time is {local:%Y-%m-%d %H:%M}."
-        raise InputError(f"that callback time is not lawful: {reasons}.{hint}")
-    if attempt is not None:
-        attempt.callback_requested = True  # the consumer asked, for this time
-        attempt.callback_at = at
-    debt.callback_at = at  # the planner places exactly this call then (through an agent)
-    debt.next_contact_at = at
-    disposition.callback_at = at
-    return f"Callback requested for {entry.callback_local:%Y-%m-%d %H:%M} ({zone.key})"
-
-
-def _next_lawful(
-    session: Session, *, debt: Debt, at: datetime, to: str | None, packs: RulePacks, zone: ZoneInfo
-) -> str:
-    """ " The next lawful time is ..." for a callback from `at` on, or nothing."""
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=at + timedelta(minutes=5),
-        packs=packs,
-        mode=ContactMode.AGENT,
-        channel=Channel.CALL,
-        to=to,
-        callback=True,
-    )
-    moment = at + timedelta(minutes=5) if decision.allowed else decision.next_allowed_at
-    if moment is None:
-        return ""
-    return f" The next lawful time is {moment.astimezone(zone):%Y-%m-%d %H:%M}."
 
 
 def _attempt(session: Session, attempt_id: int | None, debt: Debt) -> ContactAttempt | None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.compliance.facts import ConsumerFacts, HistoryEntry, InconvenientTime, PhoneFacts
+from dialer.db.in_force import in_force
 from dialer.db.models import (
     AttemptDebt,
     ConsumerFlagRecord,
@@ -18,7 +19,7 @@ from dialer.db.models import (
 )
 from dialer.db.models import Consumer as ConsumerRow
 from dialer.errors import NotFoundError
-from dialer.suppression.numbers import NumberSuppression, suppressions_for
+from dialer.suppression.lookup import NumberSuppression, suppressions_for
 from dialer.vocabulary import (
     AttemptStatus,
     Channel,
@@ -71,37 +72,19 @@ def load_consumer_facts_with_phones(
             select(Phone).where(Phone.consumer_id == consumer_id).order_by(Phone.position, Phone.id)
         )
     )
-    opt_query = select(OptOut.phone_id, OptOut.channel).where(
-        OptOut.phone_id.in_([p.id for p in phones])
-    )
-    flag_query = select(ConsumerFlagRecord.flag, ConsumerFlagRecord.debt_id).where(
-        ConsumerFlagRecord.consumer_id == consumer_id
-    )
-    if as_of is None:
-        opt_query = opt_query.where(OptOut.revoked_at.is_(None))
-        flag_query = flag_query.where(ConsumerFlagRecord.cleared_at.is_(None))
-    else:
-        opt_query = opt_query.where(
-            OptOut.opted_out_at <= as_of,
-            (OptOut.revoked_at.is_(None)) | (OptOut.revoked_at > as_of),
-        )
-        flag_query = flag_query.where(
-            ConsumerFlagRecord.learned_at <= as_of,
-            (ConsumerFlagRecord.cleared_at.is_(None)) | (ConsumerFlagRecord.cleared_at > as_of),
-        )
-    opted = {(row.phone_id, row.channel) for row in session.execute(opt_query)}
+    opted = _opted_out(session, [p.id for p in phones], as_of=as_of)
     listed = suppressions_for(session, (p.e164 for p in phones), as_of=as_of)
-    flag_rows = session.execute(flag_query).all()
+    flag_rows = _flag_rows(session, consumer_id, as_of=as_of)
     # Whole-consumer flags; with `debt_id`, that debt's own flags too (the contact is about it).
     flags = frozenset(
-        ConsumerFlag(row.flag)
-        for row in flag_rows
-        if row.debt_id is None or (debt_id is not None and row.debt_id == debt_id)
+        ConsumerFlag(flag)
+        for flag, flagged_debt in flag_rows
+        if flagged_debt is None or (debt_id is not None and flagged_debt == debt_id)
     )
     debt_flags = frozenset(
-        (debt_key(row.debt_id), ConsumerFlag(row.flag))
-        for row in flag_rows
-        if row.debt_id is not None
+        (debt_key(flagged_debt), ConsumerFlag(flag))
+        for flag, flagged_debt in flag_rows
+        if flagged_debt is not None
     )
     windows = session.scalars(
         select(InconvenientTimeRecord).where(InconvenientTimeRecord.consumer_id == consumer_id)
@@ -119,6 +102,28 @@ def load_consumer_facts_with_phones(
         debt_flags=debt_flags,
     )
     return facts, phones
+
+
+def _opted_out(
+    session: Session, phone_ids: list[int], *, as_of: datetime | None
+) -> set[tuple[int, str]]:
+    """(phone id, channel) of every opt-out in force now, or at `as_of`."""
+    query = select(OptOut.phone_id, OptOut.channel).where(
+        OptOut.phone_id.in_(phone_ids),
+        in_force(OptOut.opted_out_at, OptOut.revoked_at, as_of=as_of),
+    )
+    return {(row.phone_id, row.channel) for row in session.execute(query)}
+
+
+def _flag_rows(
+    session: Session, consumer_id: int, *, as_of: datetime | None
+) -> list[tuple[str, int | None]]:
+    """(flag, debt id or None) of every flag in force now, or at `as_of`."""
+    query = select(ConsumerFlagRecord.flag, ConsumerFlagRecord.debt_id).where(
+        ConsumerFlagRecord.consumer_id == consumer_id,
+        in_force(ConsumerFlagRecord.learned_at, ConsumerFlagRecord.cleared_at, as_of=as_of),
+    )
+    return [(row.flag, row.debt_id) for row in session.execute(query)]
 
 
 def _phone_facts(

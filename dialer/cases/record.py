@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.db.models import AuditEntry, CaseEvent, ConsumerFlagRecord
+from dialer.db.models import AuditEntry, CaseEvent, ConsumerFlagRecord, ContactAttempt
 from dialer.vocabulary import ConsumerFlag
 
 
@@ -37,6 +37,30 @@ def add_case_event(
     )
     session.add(event)
     return event
+
+
+def add_attempt_event(
+    session: Session,
+    attempt: ContactAttempt,
+    *,
+    at: datetime,
+    kind: str,
+    summary: str,
+    detail: dict[str, Any] | None = None,
+    actor: str = "system",
+) -> CaseEvent:
+    """A timeline line about one contact attempt: its consumer, its debt, the attempt."""
+    return add_case_event(
+        session,
+        consumer_id=attempt.consumer_id,
+        debt_id=attempt.debt_id,
+        attempt_id=attempt.id,
+        at=at,
+        kind=kind,
+        summary=summary,
+        detail=detail,
+        actor=actor,
+    )
 
 
 def add_audit_entry(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dialer.cases.decisions import (
     contact_in_flight_now,
     decide,
-    load_case_view,
+    load_debt_view,
     proposal,
     with_contact_in_flight,
 )
@@ -57,15 +57,7 @@ def explain_case(
     saying which and since when, while a contact with the person or to one of those numbers
     is in flight (dispatch waits for it too)."""
     debt = find_debt(session, case_ref)
-    view = load_case_view(
-        session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        campaign_id=debt.campaign_id,
-        jurisdiction=debt.jurisdiction,
-        at=at,
-        before=at,
-    )
+    view = load_debt_view(session, debt, at=at, before=at)
     phones = usable_phones(view.facts, channel, sms_capable=view.sms_capable)
     phones = phones or list(view.facts.phones)
     if not phones:

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from config.settings import load_settings
-from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report, report_csv
+from dialer.admin.report_csv import report_csv
+from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report
 from dialer.bootstrap import build_services
 from dialer.db.engine import transaction
 from dialer.errors import InputError

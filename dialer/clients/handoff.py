@@ -88,25 +88,6 @@ def _case(session: Session, debt: Debt) -> dict[str, Any]:
     consumer = session.get(Consumer, debt.consumer_id)
     assert consumer is not None  # a foreign key
     client = session.get(Client, debt.client_id) if debt.client_id is not None else None
-    phones = session.scalars(select(Phone).where(Phone.consumer_id == consumer.id)).all()
-    flags = session.scalars(
-        select(ConsumerFlagRecord).where(
-            ConsumerFlagRecord.consumer_id == consumer.id,
-            ConsumerFlagRecord.cleared_at.is_(None),
-            (ConsumerFlagRecord.debt_id.is_(None)) | (ConsumerFlagRecord.debt_id == debt.id),
-        )
-    ).all()
-    attempts = session.scalars(
-        select(ContactAttempt)
-        .where(ContactAttempt.consumer_id == consumer.id)
-        .order_by(ContactAttempt.attempted_at)
-    ).all()
-    dispositions = session.scalars(
-        select(Disposition).where(Disposition.debt_id == debt.id).order_by(Disposition.created_at)
-    ).all()
-    promises = session.scalars(
-        select(PromiseToPay).where(PromiseToPay.debt_id == debt.id).order_by(PromiseToPay.id)
-    ).all()
     return {
         "debt": {
             "ref": debt.external_ref,
@@ -118,37 +99,76 @@ def _case(session: Session, debt: Debt) -> dict[str, Any]:
             "stage": debt.stage,
             "jurisdiction": debt.jurisdiction,
         },
-        "consumer": {
-            "ref": consumer.external_ref,
-            "first_name": consumer.first_name,
-            "last_name": consumer.last_name,
-            "language": consumer.language,
-            "country": consumer.country,
-            "state": consumer.state,
-            "postal_code": consumer.postal_code,
-            "city": consumer.city,
-            "address": consumer.address_line,
-            "phones": [
-                {"number": p.e164, "type": p.phone_type, "consent": p.consent, "status": p.status}
-                for p in phones
-            ],
-        },
-        "flags": [
-            {"flag": f.flag, "learned_at": f.learned_at.isoformat(), "source": f.source}
-            for f in flags
+        "consumer": _consumer(session, consumer),
+        "flags": _flags(session, debt),
+        "history": _history(session, debt),
+        **_agreements(session, debt),
+    }
+
+
+def _consumer(session: Session, consumer: Consumer) -> dict[str, Any]:
+    phones = session.scalars(select(Phone).where(Phone.consumer_id == consumer.id)).all()
+    return {
+        "ref": consumer.external_ref,
+        "first_name": consumer.first_name,
+        "last_name": consumer.last_name,
+        "language": consumer.language,
+        "country": consumer.country,
+        "state": consumer.state,
+        "postal_code": consumer.postal_code,
+        "city": consumer.city,
+        "address": consumer.address_line,
+        "phones": [
+            {"number": p.e164, "type": p.phone_type, "consent": p.consent, "status": p.status}
+            for p in phones
         ],
-        "history": [
-            {
-                "at": a.attempted_at.isoformat(),
-                "channel": a.channel,
-                "direction": a.direction,
-                "mode": a.mode,
-                "number": a.to_number if a.direction == "outbound" else a.from_number,
-                "outcome": a.outcome,
-                "about_this_debt": a.debt_id == debt.id,
-            }
-            for a in attempts
-        ],
+    }
+
+
+def _flags(session: Session, debt: Debt) -> list[dict[str, Any]]:
+    """The flags in force for the person and for this debt."""
+    flags = session.scalars(
+        select(ConsumerFlagRecord).where(
+            ConsumerFlagRecord.consumer_id == debt.consumer_id,
+            ConsumerFlagRecord.cleared_at.is_(None),
+            (ConsumerFlagRecord.debt_id.is_(None)) | (ConsumerFlagRecord.debt_id == debt.id),
+        )
+    ).all()
+    return [
+        {"flag": f.flag, "learned_at": f.learned_at.isoformat(), "source": f.source} for f in flags
+    ]
+
+
+def _history(session: Session, debt: Debt) -> list[dict[str, Any]]:
+    """Every contact with the person, oldest first, each saying whether it was about this debt."""
+    attempts = session.scalars(
+        select(ContactAttempt)
+        .where(ContactAttempt.consumer_id == debt.consumer_id)
+        .order_by(ContactAttempt.attempted_at)
+    ).all()
+    return [
+        {
+            "at": a.attempted_at.isoformat(),
+            "channel": a.channel,
+            "direction": a.direction,
+            "mode": a.mode,
+            "number": a.to_number if a.direction == "outbound" else a.from_number,
+            "outcome": a.outcome,
+            "about_this_debt": a.debt_id == debt.id,
+        }
+        for a in attempts
+    ]
+
+
+def _agreements(session: Session, debt: Debt) -> dict[str, list[dict[str, Any]]]:
+    """The debt's dispositions and promises to pay, oldest first."""
+    dispositions = session.scalars(
+        select(Disposition).where(Disposition.debt_id == debt.id).order_by(Disposition.created_at)
+    ).all()
+    promises = session.scalars(
+        select(PromiseToPay).where(PromiseToPay.debt_id == debt.id).order_by(PromiseToPay.id)
+    ).all()
+    return {
         "dispositions": [
             {"at": d.created_at.isoformat(), "code": d.code, "notes": d.notes} for d in dispositions
         ],

@@ -7,107 +7,32 @@ What a rule derives from the history (its counted entries as sorted local days, 
 debt) is memoised on the `Past`, so each check is a couple of bisections; the rule objects'
 identities key the memo (they live as long as the rule packs).
 
-Consented callbacks (12 CFR 1006.14(b)(3)(i)): only the call placed as the callback the
-consumer asked for, within a rule's `consent_exempt_days` of the request (its date is day 1)
-and, when the consumer said when (`callback_at`), not more than `CALLBACK_EARLY` before that,
-is left out of that rule's count and is not blocked by it; a request is used up by that call.
+Consented callbacks (12 CFR 1006.14(b)(3)(i)) are left out of a rule's count and not blocked
+by it: see `callback_consent`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime, time, timedelta
+from datetime import time
 from functools import partial
 
+from dialer.compliance.callback_consent import (
+    callback_consented,
+    callback_note,
+    callback_opens,
+    consent_windows,
+    in_window,
+    sooner,
+)
 from dialer.compliance.context import Block, Moment, day_label, local_start
 from dialer.compliance.decision import Count, Reason, ReasonCode
 from dialer.compliance.rules import CapRule, LockoutRule
 from dialer.vocabulary import Channel, Direction, PhoneType
 
 _MIDNIGHT = time(0, 0)
-# How early an agent may place the callback the consumer asked for at a given time.
-CALLBACK_EARLY = timedelta(minutes=15)
 _OUTBOUND = Direction.OUTBOUND
 _CALL = Channel.CALL
-# (first day, last day, index of the request in the history)
-_Windows = list[tuple[int, int, int]]
-
-
-def consent_windows(moment: Moment, zone_index: int, days: int) -> _Windows:
-    """Local-day ranges covered by each callback request, with the request's index."""
-    if days <= 0:
-        return []
-    past = moment.past
-    requests = past.memo(
-        "consent", lambda: [i for i, e in enumerate(past.entries) if e.callback_requested]
-    )
-    if not requests:
-        return []
-
-    def build() -> _Windows:
-        local = past.history.local_days(zone_index, requests)
-        return [(day, day + days - 1, i) for day, i in zip(local, requests, strict=True)]
-
-    return past.memo(("consent", zone_index, days), build)
-
-
-def _in_window(day: int, windows: _Windows) -> bool:
-    return any(first <= day <= last for first, last, _ in windows)
-
-
-def _open_requests(moment: Moment, zone_index: int, days: int) -> _Windows:
-    """The consent windows of callback requests not yet used up by a callback call, if the
-    proposal is a callback at all."""
-    if not moment.proposed.callback or moment.proposed.channel is not _CALL:
-        return []
-    windows = consent_windows(moment, zone_index, days)
-    if not windows:
-        return []
-    past = moment.past
-    placed = past.memo(
-        "callbacks",
-        lambda: [
-            i
-            for i, e in enumerate(past.entries)
-            if e.callback and e.channel is _CALL and e.direction is _OUTBOUND
-        ],
-    )
-    last_placed = placed[-1] if placed else -1
-    return [w for w in windows if w[2] > last_placed]
-
-
-def callback_consented(moment: Moment, zone_index: int, days: int) -> bool:
-    """Is the proposed call the consented callback: asked for within `days` (local), not yet
-    placed, and not much earlier than the time the consumer asked for?"""
-    today, at, entries = moment.days[zone_index], moment.at, moment.past.entries
-    return any(
-        first <= today <= last and _at_the_asked_time(entries[request].callback_at, at)
-        for first, last, request in _open_requests(moment, zone_index, days)
-    )
-
-
-def _callback_opens(moment: Moment, zone_index: int, days: int) -> datetime | None:
-    """When a proposed callback that is early becomes the consented one (None: it never does)."""
-    today, at, entries = moment.days[zone_index], moment.at, moment.past.entries
-    opens = [
-        asked - CALLBACK_EARLY
-        for first, last, request in _open_requests(moment, zone_index, days)
-        if today <= last
-        and (asked := entries[request].callback_at) is not None
-        and at < asked - CALLBACK_EARLY
-    ]
-    return min(opens) if opens else None
-
-
-def _sooner(until: datetime | None, opens: datetime | None) -> datetime | None:
-    if opens is None:
-        return until
-    return opens if until is None else min(until, opens)
-
-
-def _at_the_asked_time(asked: datetime | None, at: datetime) -> bool:
-    """A callback is the one asked for from `CALLBACK_EARLY` before the asked time on."""
-    return asked is None or at >= asked - CALLBACK_EARLY
 
 
 def _counted(rule: CapRule, moment: Moment, debt: str | None) -> list[int]:
@@ -146,7 +71,7 @@ def _counted_days(moment: Moment, rule: CapRule, zone_index: int, debt: str | No
             days = [
                 d
                 for i, d in zip(counted, days, strict=True)
-                if not (entries[i].callback and _in_window(d, windows))
+                if not (entries[i].callback and in_window(d, windows))
             ]
         return sorted(days)
 
@@ -203,7 +128,7 @@ def _check_cap(
             rolls_on = days[end - rule.max] + rule.window_days if rule.max > 0 else None
             until = None if rolls_on is None else local_start(rolls_on, _MIDNIGHT, zone)
             if rule.consent_exempt_days:
-                until = _sooner(until, _callback_opens(moment, zi, rule.consent_exempt_days))
+                until = sooner(until, callback_opens(moment, zi, rule.consent_exempt_days))
             explain = partial(_cap_reason, rule, moment, used, today, debt=debt, zone_index=zi)
             blocks.append(Block(until, explain))
     return worst
@@ -216,25 +141,8 @@ def _cap_reason(
         f"{used} {rule.label} {_scope(rule, moment, debt)} in the "
         f"{_period(rule, today)}; the limit is {rule.max}"
     )
-    message += _callback_note(moment, zone_index, rule.consent_exempt_days)
+    message += callback_note(moment, zone_index, rule.consent_exempt_days)
     return Reason(ReasonCode.FREQUENCY_CAP, rule.id, rule.citation, message)
-
-
-def _callback_note(moment: Moment, zone_index: int, days: int) -> str:
-    """Why a call marked as the callback is not exempt (empty if it is no callback)."""
-    if not days or not moment.proposed.callback:
-        return ""
-    opens = _callback_opens(moment, zone_index, days)
-    if opens is not None:
-        return (
-            f"; the consumer asked to be called back at "
-            f"{opens + CALLBACK_EARLY:%Y-%m-%d %H:%M}Z: the callback may be placed from "
-            f"{opens:%H:%M}Z"
-        )
-    return (
-        f"; the call is marked as a callback, but no callback request within {days} days "
-        "is still open (one request covers one call)"
-    )
 
 
 def _scope(rule: CapRule, moment: Moment, debt: str | None) -> str:
@@ -303,7 +211,7 @@ def _check_lockout(
         last = started[index - 1]
         until = local_start(last + rule.days, _MIDNIGHT, zone)
         if rule.consent_exempt_days:
-            until = _sooner(until, _callback_opens(moment, zi, rule.consent_exempt_days)) or until
+            until = sooner(until, callback_opens(moment, zi, rule.consent_exempt_days)) or until
         explain = partial(_lockout_reason, rule, moment, last, today, debt=debt, zone_index=zi)
         blocks.append(Block(until, explain))
 
@@ -323,5 +231,5 @@ def _lockout_reason(
         f"a conversation about {about} on {day_label(last)} (day 1) blocks {blocked} "
         f"through {day_label(last + rule.days - 1)}; today is day {today - last + 1}"
     )
-    message += _callback_note(moment, zone_index, rule.consent_exempt_days)
+    message += callback_note(moment, zone_index, rule.consent_exempt_days)
     return Reason(ReasonCode.POST_CONVERSATION, rule.id, rule.citation, message)

@@ -124,3 +124,7 @@ def parse_bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise fail(where, f"expected true or false, got {value!r}")
     return value
+
+
+def parse_optional_str(value: object, where: str) -> str | None:
+    return None if value is None else parse_str(value, where)

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dialer.compliance.decision import Decision, ReasonCode
-from dialer.compliance.zones import zone_info
+from dialer.compliance.zone_names import zone_info
 
 
 def render_decision(decision: Decision) -> str:

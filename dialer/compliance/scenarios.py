@@ -15,8 +15,6 @@ from dialer.compliance.facts import (
     AdminLimits,
     ConsumerFacts,
     HistoryEntry,
-    InconvenientTime,
-    PhoneFacts,
     ProposedContact,
     TimeRange,
 )
@@ -26,25 +24,21 @@ from dialer.compliance.parsing import (
     fail,
     parse_bool,
     parse_clock,
-    parse_days,
     parse_enum,
     parse_instant,
     parse_int,
     parse_list,
     parse_map,
+    parse_optional_str,
     parse_str,
 )
-from dialer.compliance.zones import state_code
+from dialer.compliance.scenario_consumer import parse_consumer
 from dialer.errors import InputError
 from dialer.vocabulary import (
     Channel,
-    ConsumerFlag,
     ContactMode,
     Direction,
     Outcome,
-    PhoneRelationship,
-    PhoneStatus,
-    PhoneType,
 )
 
 
@@ -114,7 +108,9 @@ def _scenario(raw: dict[str, Any], sid: str, where: str) -> Scenario:
     return Scenario(
         id=sid,
         description=str(raw.get("description") or ""),
-        consumer=_consumer(parse_map(raw["consumer"], f"{where}: consumer"), f"{where}: consumer"),
+        consumer=parse_consumer(
+            parse_map(raw["consumer"], f"{where}: consumer"), f"{where}: consumer"
+        ),
         history=history,
         proposed=_proposed(parse_map(raw["proposed"], f"{where}: proposed"), f"{where}: proposed"),
         limits=None
@@ -124,54 +120,6 @@ def _scenario(raw: dict[str, Any], sid: str, where: str) -> Scenario:
         if raw.get("expect") is None
         else _expect(parse_map(raw["expect"], f"{where}: expect"), f"{where}: expect"),
     )
-
-
-def _consumer(raw: dict[str, Any], where: str) -> ConsumerFacts:
-    check_keys(
-        raw,
-        {"country", "state", "postal_code", "timezone", "phones", "flags", "inconvenient_times"},
-        where,
-    )
-    country = parse_str(raw.get("country"), f"{where}.country").upper()
-    if country not in {"US", "CN"}:
-        raise fail(f"{where}.country", f"{country!r} is not one of US, CN")
-    flags = [
-        _flag(f, f"{where}.flags[{i}]")
-        for i, f in enumerate(parse_list(raw.get("flags"), f"{where}.flags"))
-    ]
-    phones = tuple(
-        _phone(parse_map(p, f"{where}.phones[{i}]"), f"{where}.phones[{i}]")
-        for i, p in enumerate(parse_list(raw.get("phones"), f"{where}.phones"))
-    )
-    times = tuple(
-        _inconvenient(
-            parse_map(t, f"{where}.inconvenient_times[{i}]"), f"{where}.inconvenient_times[{i}]"
-        )
-        for i, t in enumerate(
-            parse_list(raw.get("inconvenient_times"), f"{where}.inconvenient_times")
-        )
-    )
-    return ConsumerFacts(
-        country=country,
-        phones=phones,
-        state=state_code(country, _opt_str(raw.get("state"), f"{where}.state")),
-        postal_code=_opt_str(raw.get("postal_code"), f"{where}.postal_code"),
-        timezone=_opt_str(raw.get("timezone"), f"{where}.timezone"),
-        flags=frozenset(f for f in flags if isinstance(f, ConsumerFlag)),
-        inconvenient_times=times,
-        debt_flags=frozenset(f for f in flags if isinstance(f, tuple)),
-    )
-
-
-def _flag(value: object, where: str) -> ConsumerFlag | tuple[str, ConsumerFlag]:
-    """`bankruptcy` (the whole consumer) or `{flag: dispute_pending, debt: D2}` (one debt)."""
-    if not isinstance(value, dict):
-        return parse_enum(value, ConsumerFlag, where)
-    check_keys(value, {"flag", "debt"}, where)
-    if "flag" not in value or "debt" not in value:
-        raise fail(where, "a flag for one debt needs both 'flag' and 'debt'")
-    debt = parse_str(value["debt"], f"{where}.debt")
-    return (debt, parse_enum(value["flag"], ConsumerFlag, f"{where}.flag"))
 
 
 def _debts(raw: dict[str, Any], where: str) -> tuple[str, ...]:
@@ -187,38 +135,6 @@ def _debts(raw: dict[str, Any], where: str) -> tuple[str, ...]:
     if len(set(debts)) != len(debts):
         raise fail(f"{where}.debts", f"a debt appears twice in {list(debts)}")
     return debts
-
-
-def _opt_str(value: object, where: str) -> str | None:
-    return None if value is None else parse_str(value, where)
-
-
-def _phone(raw: dict[str, Any], where: str) -> PhoneFacts:
-    check_keys(
-        raw,
-        {"number", "type", "consent", "status", "sms_opted_out", "call_opted_out", "relationship"},
-        where,
-    )
-    return PhoneFacts(
-        number=parse_str(raw.get("number"), f"{where}.number"),
-        type=parse_enum(raw.get("type", "unknown"), PhoneType, f"{where}.type"),
-        consent=parse_bool(raw.get("consent", False), f"{where}.consent"),
-        status=parse_enum(raw.get("status", "valid"), PhoneStatus, f"{where}.status"),
-        sms_opted_out=parse_bool(raw.get("sms_opted_out", False), f"{where}.sms_opted_out"),
-        call_opted_out=parse_bool(raw.get("call_opted_out", False), f"{where}.call_opted_out"),
-        relationship=parse_enum(
-            raw.get("relationship", "self"), PhoneRelationship, f"{where}.relationship"
-        ),
-    )
-
-
-def _inconvenient(raw: dict[str, Any], where: str) -> InconvenientTime:
-    check_keys(raw, {"start", "end", "days"}, where)
-    return InconvenientTime(
-        start=parse_clock(raw.get("start"), f"{where}.start"),
-        end=parse_clock(raw.get("end"), f"{where}.end"),
-        days=parse_days(raw.get("days"), f"{where}.days"),
-    )
 
 
 def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
@@ -261,8 +177,8 @@ def _entry(raw: dict[str, Any], where: str) -> HistoryEntry:
         at=parse_instant(raw.get("at"), f"{where}.at"),
         channel=channel,
         direction=direction,
-        to=_opt_str(raw.get("to"), f"{where}.to"),
-        from_=_opt_str(raw.get("from"), f"{where}.from"),
+        to=parse_optional_str(raw.get("to"), f"{where}.to"),
+        from_=parse_optional_str(raw.get("from"), f"{where}.from"),
         outcome=outcome,
         debts=_debts(raw, where),
         callback_requested=requested,

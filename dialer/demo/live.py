@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dialer.compliance.zones import COUNTRY_ZONES, US_DEFAULT_ZONES
 from dialer.demo.snapshot import Snapshot
 
 CLEAR = "\x1b[H\x1b[2J"
 # The zones whose local time the live view and the report show (the synthetic portfolio's).
-DISPLAY_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "Asia/Shanghai",
-)
+DISPLAY_ZONES = (*US_DEFAULT_ZONES, *COUNTRY_ZONES["CN"])
 
 
 def local_times(now: datetime, zones: tuple[str, ...] = DISPLAY_ZONES) -> str:

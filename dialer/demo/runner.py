@@ -5,7 +5,6 @@ enrolled, then the emulator, the web app, the scheduler and a worker as real pro
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -15,33 +14,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import requests
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, PROJECT_ROOT, load_settings
-from dialer.admin.contact_limits import current_limits
-from dialer.audit.demo import AuditResult, provider_log, reaudit
-from dialer.audit.person import (
-    audit_people,
-    automated_sids,
-    contactable_people,
-    people_by_number,
-)
+from dialer.audit.demo import AuditResult
 from dialer.bootstrap import clock_from_settings
 from dialer.clock import Clock, SystemClock, monotonic
-from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
+from dialer.demo.closing import audit_run, call_creates, say, settle, summarise
+from dialer.demo.due import call_steps, calls_due
 from dialer.demo.live import CLEAR, clock_line, panel, progress_line
-from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
+from dialer.demo.processes import Child, stop_children
 from dialer.demo.replies import ConsumerReplies
-from dialer.demo.report import ReportData, write_report
+from dialer.demo.report import ReportData, pacing_summary, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
-from dialer.errors import DialerError
+from dialer.demo.stack import DemoFailed, launch, ready
 
 CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
-EMULATOR_SPEED = 4.0  # emulated seconds per real second: calls ring and end in a few seconds
 PROGRESS_EVERY = 10.0
 # The demo's sender sends like a short code (about 10 messages per second), not a long code
 # (1 per second, the worker's default): at 1 per second a one-minute demo could reach only ~60
@@ -61,14 +52,6 @@ class DemoOptions:
     at: datetime | None = None  # rehearse: the shared clock starts here (DIALER_CLOCK_START)
 
 
-class DemoFailed(DialerError):
-    """A step of the demo's set-up failed (the message names it)."""
-
-
-def say(text: str) -> None:
-    print(text, flush=True)  # noqa: T201 - the demo talks to its user on stdout
-
-
 def run_demo(options: DemoOptions) -> int:
     workdir = options.workdir or PROJECT_ROOT / "var" / "demo"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -84,13 +67,14 @@ def run_demo(options: DemoOptions) -> int:
     children: list[Child] = []
     interrupted = False
     audit, snapshot, creates = AuditResult(), Snapshot(), []
+    due: list[tuple[float, int]] = []  # (epoch seconds, calls due then), about once a second
     api_base: str | None = None
     try:
         try:
             # The emulator and the web app start while the portfolio is imported.
-            stack = _launch(options, env=env, workdir=workdir, children=children)
+            stack = launch(options.cps, options.seed, env=env, workdir=workdir, children=children)
             _prepare(options, workdir=workdir, env=env, started_at=started_at)
-            api_base = _ready(stack, children=children, env=env, workdir=workdir)
+            api_base = ready(stack, children=children, env=env, workdir=workdir)
             replies = ConsumerReplies(api_base, seed=options.seed) if api_base else None
             _watch(
                 sessions,
@@ -99,6 +83,7 @@ def run_demo(options: DemoOptions) -> int:
                 replies=replies,
                 clock=clock,
                 rehearsal="DIALER_CLOCK_START" in env,
+                due=due,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -106,29 +91,63 @@ def run_demo(options: DemoOptions) -> int:
         dispatchers = [c for c in children if c.name in ("scheduler", "worker")]
         stop_children(dispatchers)
         if api_base:
-            _settle(api_base)
-            creates = _call_creates(api_base)
-            audit = _audit(sessions, env=env, api_base=api_base, started_at=started_at)
+            settle(api_base)
+            creates = call_creates(api_base)
+            audit = audit_run(sessions, env=env, api_base=api_base, started_at=started_at)
         with sessions() as session:
             snapshot = take_snapshot(session)
     finally:
         stop_children([c for c in children if c.name not in ("scheduler", "worker")])
         engine.dispose()
-    data = ReportData(
-        started_at=started_at,
-        seconds=monotonic() - started,
-        cps=options.cps,
-        consumers=options.consumers,
-        snapshot=snapshot,
-        audit=audit,
-        call_creates=creates,
-        emulator=api_base or "-",
+    _report(
+        options,
+        workdir=workdir,
+        run=_Run(started_at, monotonic() - started, snapshot, audit, creates, due),
+        emulator=api_base,
         interrupted=interrupted,
         rehearsal="DIALER_CLOCK_START" in env,
     )
-    path = write_report(workdir / "report.html", data)
-    _summary(snapshot, audit, path)
     return 0 if audit.ok and not interrupted and audit.audited > 0 else 1
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What a finished run measured, for its report."""
+
+    started_at: datetime
+    seconds: float
+    snapshot: Snapshot
+    audit: AuditResult
+    creates: list[float]
+    due: list[tuple[float, int]]
+
+
+def _report(
+    options: DemoOptions,
+    *,
+    workdir: Path,
+    run: _Run,
+    emulator: str | None,
+    interrupted: bool,
+    rehearsal: bool,
+) -> None:
+    """The HTML report and the closing lines on stdout."""
+    data = ReportData(
+        started_at=run.started_at,
+        seconds=run.seconds,
+        cps=options.cps,
+        consumers=options.consumers,
+        snapshot=run.snapshot,
+        audit=run.audit,
+        call_creates=run.creates,
+        calls_due=run.due,
+        emulator=emulator or "-",
+        interrupted=interrupted,
+        rehearsal=rehearsal,
+    )
+    path = write_report(workdir / "report.html", data)
+    summarise(run.snapshot, run.audit, path)
+    say(pacing_summary(run.creates, run.due, options.cps))
 
 
 def _environment(db_url: str, cps: float) -> dict[str, str]:
@@ -205,103 +224,6 @@ def _prepare(
     say("demo: " + _dialer(["campaigns", "enrol", CAMPAIGN_NAME], env=env))
 
 
-@dataclass(frozen=True)
-class Stack:
-    api_base: str
-    public: str
-    emulator: Child | None  # None: an emulator someone else runs (TWILIO_API_BASE)
-    web: Child
-
-
-def _launch(
-    options: DemoOptions, *, env: dict[str, str], workdir: Path, children: list[Child]
-) -> Stack:
-    """Start the emulator (unless TWILIO_API_BASE names one) and the web app; no waiting."""
-    logs = workdir / "logs"
-    web_port = free_port()
-    public = f"http://127.0.0.1:{web_port}"
-    api_base, emulator = env.get("TWILIO_API_BASE"), None
-    if api_base is None:
-        port = free_port()
-        api_base = f"http://127.0.0.1:{port}"
-        emulator = start_child(
-            "emulator",
-            [
-                sys.executable,
-                "-m",
-                "dialer",
-                "twilio-emulator",
-                "--port",
-                str(port),
-                "--cps",
-                f"{options.cps:g}",
-                "--speed",
-                f"{EMULATOR_SPEED:g}",
-                "--seed",
-                str(options.seed),
-            ],
-            env=env,
-            log_dir=logs,
-        )
-        children.append(emulator)
-    env.update(TWILIO_API_BASE=api_base, PUBLIC_BASE_URL=public)
-    web = start_child(
-        "web",
-        [
-            sys.executable,
-            "-m",
-            "dialer",
-            "serve",
-            "--port",
-            str(web_port),
-            "--host",
-            "127.0.0.1",
-            "--workers",
-            "2",
-        ],
-        env=env,
-        log_dir=logs,
-    )
-    children.append(web)
-    return Stack(api_base, public, emulator, web)
-
-
-def _ready(stack: Stack, *, children: list[Child], env: dict[str, str], workdir: Path) -> str:
-    """Wait for the emulator and the web app, configure the emulator, start the dispatchers."""
-    api_base, public, logs = stack.api_base, stack.public, workdir / "logs"
-    if stack.emulator is not None:
-        emulator = stack.emulator
-        _need(wait_http(f"{api_base}/_emulator/health", child=emulator, timeout=60), emulator)
-        requests.post(
-            f"{api_base}/_emulator/config",
-            timeout=5,
-            json={
-                "inbound_sms_url": f"{public}/twilio/sms/inbound",
-                "mix": {
-                    "answer_rate": 0.6,
-                    "machine_share": 0.35,
-                    "busy_rate": 0.1,
-                    "ring_seconds_min": 2,
-                    "ring_seconds_max": 8,
-                    "talk_seconds": 8,
-                    "digits": ["1"],
-                },
-            },
-        ).raise_for_status()
-    _need(wait_http(f"{public}/healthz", child=stack.web, timeout=60), stack.web)
-    for name in ("scheduler", "worker"):
-        children.append(
-            start_child(name, [sys.executable, "-m", "dialer", name], env=env, log_dir=logs)
-        )
-    say(f"demo: emulator {api_base}, web {public}, scheduler and worker running; logs in {logs}")
-    return api_base
-
-
-def _need(ok: bool, child: Child) -> None:
-    if not ok:
-        raise DemoFailed(f"the {child.name} process did not start:\n{child.log_tail()}")
-
-
 def _watch(
     sessions: sessionmaker[Session],
     *,
@@ -310,12 +232,17 @@ def _watch(
     replies: ConsumerReplies | None,
     clock: Clock,
     rehearsal: bool,
+    due: list[tuple[float, int]],
 ) -> None:
+    """The live view until `duration` is over; `due` gets the calls due about once a second."""
     tty = sys.stdout.isatty()
     start, last = monotonic(), -PROGRESS_EVERY
     while (elapsed := monotonic() - start) < duration:
-        now = clock_line(clock.now(), rehearsal=rehearsal)
+        moment = clock.now()
+        now = clock_line(moment, rehearsal=rehearsal)
         with sessions() as session:
+            waiting = calls_due(session, now=moment, steps=call_steps(session))
+            due.append((moment.timestamp(), waiting))
             snap = take_snapshot(session)
             picked = replies.pick(session) if replies is not None else []
         if replies is not None:
@@ -331,70 +258,3 @@ def _watch(
             say(progress_line(snap, elapsed=elapsed, clock=now))
             last = elapsed
         time.sleep(min(1.5 if tty else 1.0, max(duration - elapsed, 0.05)))
-
-
-def _settle(api_base: str) -> None:
-    """Let calls in flight finish and their callbacks land (bounded)."""
-    with contextlib.suppress(requests.RequestException):
-        requests.get(f"{api_base}/_emulator/idle", params={"timeout": 15}, timeout=20)
-    time.sleep(1.0)
-
-
-def _call_creates(api_base: str) -> list[float]:
-    try:
-        stats = requests.get(f"{api_base}/_emulator/stats", timeout=10).json()
-    except (requests.RequestException, ValueError):
-        return []
-    return sorted(float(x) for x in stats.get("call_creates", []))
-
-
-def _audit(
-    sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
-) -> AuditResult:
-    seen = provider_log(
-        api_base=api_base,
-        account_sid=env["TWILIO_ACCOUNT_SID"],
-        auth_token=env["TWILIO_AUTH_TOKEN"],
-    )
-    totals = AuditResult(
-        calls_seen=sum(1 for s in seen if s.channel.value == "call"),
-        messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
-    )
-    reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
-    with sessions() as session:
-        people = audit_people(
-            seen,
-            people=people_by_number(session),
-            automated=automated_sids(session, (s.sid for s in seen)),
-            gap_minutes=current_limits(
-                session, campaign_id=None, state=None
-            ).min_minutes_between_contacts,
-        )
-        totals.people_contactable = contactable_people(
-            session, at=started_at, packs=load_rule_packs()
-        )
-    totals.people_contacted = people.people_contacted
-    totals.max_contacts_per_person_hour = people.max_contacts_per_person_hour
-    totals.max_calls_in_flight_per_person = people.max_calls_in_flight_per_person
-    totals.violations += people.violations
-    return totals
-
-
-def _summary(snap: Snapshot, audit: AuditResult, path: Path) -> None:
-    say("")
-    say(progress_line(snap, elapsed=0).split("] ", 1)[1])
-    zones = ", ".join(f"{z} {n}" for z, n in snap.by_zone.most_common())
-    say(f"contacts by zone: {zones or '-'}")
-    say(
-        f"re-audit: {audit.audited} contacts from the provider's log, "
-        f"{len(audit.violations)} violation(s)"
-    )
-    say(
-        f"the person: {audit.people_contacted} of {audit.people_contactable} lawfully "
-        "contactable people contacted, at most "
-        f"{audit.max_contacts_per_person_hour} contact(s) with one person in an hour, at most "
-        f"{audit.max_calls_in_flight_per_person} call(s) in flight at once to one person"
-    )
-    for violation in audit.violations[:10]:
-        say(f"  VIOLATION {violation}")
-    say(f"report: {path}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dialer.dispatch.claim import Claim, claim_due
 from dialer.dispatch.place import Placement, place, webhook_urls
-from dialer.dispatch.reserve import Outcome, Reservation, reserve
+from dialer.dispatch.reserve import reserve
+from dialer.dispatch.reserved import Outcome, Reservation
 from dialer.dispatch.tick import Dispatcher, TickReport
 
 __all__ = [

@@ -13,24 +13,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.campaigns.definition import CampaignDefinition, Step
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import CaseView, decide, load_debt_view, proposal
 from dialer.cases.facts import debt_key
 from dialer.compliance import (
-    AdminLimits,
-    ConsumerFacts,
     Decision,
-    HistoryEntry,
     ProposedContact,
     RulePacks,
 )
-from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt
+from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.choose import decide_for
-from dialer.vocabulary import CampaignStatus, Channel, ContactMode
+from dialer.vocabulary import CampaignStatus, Channel, ContactMode, Language
+from dialer.wording import MessageContext
+from dialer.wording.covering import DebtLine, render_covering_sms
 
 MAX_COVERED = 10  # a person with more due debts gets the rest in the next contact
 
@@ -83,18 +84,17 @@ def cover_with_companions(
     cover: Cover,
     proposal: ProposedContact,
     *,
-    facts: ConsumerFacts,
-    history: list[HistoryEntry],
-    limits: AdminLimits,
+    view: CaseView,
     packs: RulePacks,
     now: datetime,
-    channel: Channel,
     lease_until: datetime | None = None,
     candidates: Sequence[Debt] | None = None,
 ) -> Cover:
-    """Add every companion debt due on `channel` now and allowed on its own; the decision
-    becomes the engine's answer for the contact about all of them. `candidates`: the debts to
-    try instead of those due now (a preview's, when the agent dials it)."""
+    """Add every companion debt due on the proposal's channel now and allowed on its own; the
+    decision becomes the engine's answer for the contact about all of them (`view`: the
+    person's facts, history and limits). `candidates`: the debts to try instead of those due
+    now (a preview's, when the agent dials it)."""
+    facts, history, limits, channel = view.facts, view.history, view.limits, proposal.channel
     flagged = {key for key, _ in facts.debt_flags}
     if candidates is None:
         candidates = due_companions(session, cover.primary, now=now, lease_until=lease_until)
@@ -148,6 +148,27 @@ def record_cover(
         debt.updated_at = now
 
 
+def covering_sms(
+    session: Session, cover: Cover, step: Step, sender: str, definition: CampaignDefinition
+) -> str:
+    """The step's text for the covered debts, in the consumer's language (each debt a line)."""
+    debt = cover.debts[0]
+    consumer = session.get(Consumer, debt.consumer_id)
+    assert consumer is not None
+    context = MessageContext(
+        first_name=consumer.first_name,
+        creditor=debt.creditor,
+        balance=Decimal(debt.balance),
+        currency=debt.currency,
+        callback_number=sender,
+        company=definition.company,
+    )
+    lines = [DebtLine(d.creditor, Decimal(d.balance), d.currency) for d in cover.debts]
+    return render_covering_sms(
+        step.template or "", language=Language(consumer.language), context=context, debts=lines
+    )
+
+
 def record_agent_cover(session: Session, cover: Cover, attempt: ContactAttempt) -> None:
     """An agent's call by hand (manual or from preview) is written against each debt it covers,
     so each debt's caps count it; not a campaign step attempt. Its end replans them all."""
@@ -182,14 +203,7 @@ def agent_call_cover(
     allowed, every other debt of the person due on a call (or each of `candidates`) that is
     allowed too, so the call is about all of them. `callback`: the call the consumer asked for
     (the consented one), about its debt only."""
-    view = load_case_view(
-        session,
-        consumer_id=debt.consumer_id,
-        debt_id=debt.id,
-        campaign_id=debt.campaign_id,
-        jurisdiction=debt.jurisdiction,
-        at=now,
-    )
+    view = load_debt_view(session, debt, at=now)
     proposed = proposal(
         at=now,
         channel=Channel.CALL,
@@ -202,14 +216,5 @@ def agent_call_cover(
     if not cover.decision.allowed or callback:  # the call asked for is about its debt only
         return cover
     return cover_with_companions(
-        session,
-        cover,
-        proposed,
-        facts=view.facts,
-        history=view.history,
-        limits=view.limits,
-        packs=packs,
-        now=now,
-        channel=Channel.CALL,
-        candidates=candidates,
+        session, cover, proposed, view=view, packs=packs, now=now, candidates=candidates
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from dialer.db.models import ContactAttempt
 from dialer.dispatch.claim import Claim, give_back
-from dialer.dispatch.place import release_attempt
+from dialer.dispatch.settle import release_attempt
 from dialer.observability.logging import get_logger
 from dialer.vocabulary import AttemptStatus
 

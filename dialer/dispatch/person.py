@@ -16,8 +16,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, false, or_, select
 from sqlalchemy.orm import Session
 
-from dialer.db.models import ContactAttempt, Phone
+from dialer.db.models import Consumer, ContactAttempt, Phone
 from dialer.vocabulary import AttemptStatus
+
+
+def lock_consumer(session: Session, consumer_id: int) -> None:
+    """Row lock on PostgreSQL (the row is loaded too, for the facts); SQLite's BEGIN
+    IMMEDIATE already serialises writers."""
+    session.get(Consumer, consumer_id, with_for_update=True, populate_existing=True)
+
 
 # An attempt in one of these states may still reach (or be reaching) the consumer. A text
 # `sent` has left Twilio; only its delivery report is awaited.

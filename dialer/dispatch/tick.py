@@ -20,11 +20,12 @@ from dialer.admin.contact_limits import current_pacing
 from dialer.clock import Clock, monotonic
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
-from dialer.dispatch.claim import LEASE, Claim, claim_due, give_back
-from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
+from dialer.dispatch.claim import LEASE, Claim, active_campaigns, claim_due, give_back
+from dialer.dispatch.lanes import IDLE_PAUSE, Lanes, open_steps
 from dialer.dispatch.leftovers import Leftovers
 from dialer.dispatch.place import Placement, place
-from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
+from dialer.dispatch.reserve import LimitsCache, reserve
+from dialer.dispatch.reserved import Outcome
 from dialer.observability import metrics
 from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
@@ -84,6 +85,7 @@ class Dispatcher:
                 limit=self.batch_size,
                 lease=self.lease,
                 worker=self.worker,
+                open_steps=open_steps(active_campaigns(session), self.pacer),
             )
         self.leftovers.clear()  # settled with the claim (committed)
         report.claimed = len(claims)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from dialer.clients.codes import CODE_LENGTH, client_code
 from dialer.importing import reference
@@ -180,27 +181,39 @@ def _opt_outs(text: str) -> frozenset[Channel]:
     return frozenset(parse_enum(name, Channel) for name in names)
 
 
+# Each column in the order it is checked (problems reported), the CaseRow field, the parser.
+_FIELDS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("consumer_ref", "consumer_ref", _REF),
+    ("debt_ref", "debt_ref", _REF),
+    ("first_name", "first_name", _NAME),
+    ("last_name", "last_name", _NAME),
+    ("language", "language", _language),
+    ("country", "country", _country),
+    ("creditor", "creditor", _CREDITOR),
+    ("balance", "balance", parse_amount),
+    ("currency", "currency", _currency),
+    ("days_past_due", "days_past_due", parse_count),
+    ("stage", "stage", _stage),
+    ("flags", "flags", _flags),
+    ("inconvenient_times", "windows", parse_windows),
+    ("confirmed_timezone", "confirmed_timezone", _zone),
+    ("city", "city", _TEXT_100),
+    ("address", "address", _TEXT_200),
+    ("attorney_name", "attorney_name", _TEXT_100),
+    ("client_code", "client_code", _client),
+)
+# Fields a row is not valid without (a missing one has its error already).
+_NEEDED = (
+    "consumer_ref", "debt_ref", "first_name", "last_name", "creditor", "country", "language",
+    "balance", "days_past_due", "flags", "windows",
+)  # fmt: skip
+
+
 def validate_case_row(line: int, cells: Mapping[str, str]) -> RowCheck:
     """Check one row of the cases CSV; every problem is reported with its line and column."""
     c = Cells(line, cells)
-    consumer_ref = c.take("consumer_ref", _REF)
-    debt_ref = c.take("debt_ref", _REF)
-    first_name = c.take("first_name", _NAME)
-    last_name = c.take("last_name", _NAME)
-    language = c.take("language", _language)
-    country = c.take("country", _country)
-    creditor = c.take("creditor", _CREDITOR)
-    balance = c.take("balance", parse_amount)
-    currency = c.take("currency", _currency)
-    days_past_due = c.take("days_past_due", parse_count)
-    stage = c.take("stage", _stage)
-    flags = c.take("flags", _flags)
-    windows = c.take("inconvenient_times", parse_windows)
-    zone = c.take("confirmed_timezone", _zone)
-    city = c.take("city", _TEXT_100)
-    address = c.take("address", _TEXT_200)
-    attorney_name = c.take("attorney_name", _TEXT_100)
-    client = c.take("client_code", _client)
+    taken: dict[str, Any] = {name: c.take(column, parse) for column, name, parse in _FIELDS}
+    country: str | None = taken["country"]
     state = postal_code = attorney_phone = None
     phones: tuple[CasePhone, ...] = ()
     if country is not None:
@@ -209,47 +222,19 @@ def validate_case_row(line: int, cells: Mapping[str, str]) -> RowCheck:
             "attorney_phone", lambda t: reference.parse_phone(t, country) if t else None
         )
         phones = _phones(c, country)
-    if (
-        c.errors
-        or consumer_ref is None
-        or debt_ref is None
-        or first_name is None
-        or last_name is None
-        or creditor is None
-        or country is None
-        or language is None
-        or balance is None
-        or days_past_due is None
-        or flags is None
-        or windows is None
-    ):
+    if c.errors or any(taken[name] is None for name in _NEEDED):
         return RowCheck(None, c.errors, c.warnings)
-    if attorney_name or attorney_phone:
-        flags |= {ConsumerFlag.ATTORNEY_REPRESENTED}
+    assert country is not None  # needed
+    if taken["attorney_name"] or attorney_phone:
+        taken["flags"] |= {ConsumerFlag.ATTORNEY_REPRESENTED}
+    taken["currency"] = taken["currency"] or reference.DEFAULT_CURRENCY[country]
     row = CaseRow(
         line=line,
-        consumer_ref=consumer_ref,
-        debt_ref=debt_ref,
-        first_name=first_name,
-        last_name=last_name,
-        language=language,
-        country=country,
         state=state,
         postal_code=postal_code,
-        city=city,
-        address=address,
-        confirmed_timezone=zone,
-        creditor=creditor,
-        balance=balance,
-        currency=currency or reference.DEFAULT_CURRENCY[country],
-        days_past_due=days_past_due,
-        stage=stage,
-        flags=flags,
-        windows=windows,
-        attorney_name=attorney_name,
         attorney_phone=attorney_phone,
         phones=phones,
-        client_code=client,
+        **taken,
     )
     return RowCheck(row, c.errors, c.warnings)
 

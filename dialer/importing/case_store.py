@@ -14,13 +14,13 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection, Row, Table
 
 from dialer.importing.case_notes import IMPORT_SOURCE, NoteCounts, NoteWriter
 from dialer.importing.case_rows import CaseRow
 from dialer.importing.debt_events import debt_event_rows, debt_events
 from dialer.importing.ownership import DebtMove, move_events
-from dialer.importing.upsert import existing_by, insert_rows, table, upsert
+from dialer.importing.upsert import Staged, existing_by, insert_rows, table, upsert
 from dialer.vocabulary import DebtStage, PhoneType
 
 _CONSUMER_FIELDS = (
@@ -117,18 +117,31 @@ class CaseWriter(NoteWriter):
             else:
                 self.counts.consumers_updated += 1
             pending.append({"external_ref": ref, **values, "created_at": self.stamp})
+        self._write_by_ref(consumers, pending, ids, fields=_CONSUMER_FIELDS)
+        return ids
+
+    def _write_by_ref(
+        self,
+        target: Table,
+        pending: list[dict[str, Any]],
+        ids: dict[str, int],
+        *,
+        fields: tuple[str, ...],
+        staged: Staged | None = None,
+    ) -> None:
+        """Insert or update the rows by external_ref; `ids` gets the id of each new row (read
+        back where the database returns nothing from the upsert)."""
         written = upsert(
-            self.connection, consumers, pending, keys=("external_ref",),
-            update=(*_CONSUMER_FIELDS, "updated_at"), returning=("id", "external_ref"),
+            self.connection, target, pending, keys=("external_ref",),
+            update=(*fields, "updated_at"), returning=("id", "external_ref"), staged=staged,
         )  # fmt: skip
         if written is None:
             created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
             written = existing_by(
-                self.connection, consumers, key="external_ref", values=created,
+                self.connection, target, key="external_ref", values=created,
                 columns=("id", "external_ref"),
             )  # fmt: skip
         ids.update((r.external_ref, r.id) for r in written)
-        return ids
 
     def _consumer_values(
         self, row: CaseRow, zone: str | None, old: Row[Any] | None
@@ -210,18 +223,8 @@ class CaseWriter(NoteWriter):
             else:
                 events.append((row, "imported" if old is None else "updated", changed))
             pending.append(values)
-        written = upsert(
-            self.connection, debts, pending, keys=("external_ref",),
-            update=(*_DEBT_FIELDS, "updated_at"), returning=("id", "external_ref"),
-            staged=debt_events(now=self.now, file_name=self.file_name) if in_database else None,
-        )  # fmt: skip
-        if written is None:
-            created = [p["external_ref"] for p in pending if p["external_ref"] not in ids]
-            written = existing_by(
-                self.connection, debts, key="external_ref", values=created,
-                columns=("id", "external_ref"),
-            )  # fmt: skip
-        ids.update((r.external_ref, r.id) for r in written)
+        staged = debt_events(now=self.now, file_name=self.file_name) if in_database else None
+        self._write_by_ref(debts, pending, ids, fields=_DEBT_FIELDS, staged=staged)
         event_rows = debt_event_rows(
             events, consumer_ids=consumer_ids, debt_ids=ids, now=self.now, file_name=self.file_name
         )

@@ -26,18 +26,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.attempts import is_terminal
-from dialer.callbacks.calls import apply_call_status_event
-from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
-from dialer.callbacks.sms import apply_sms_status_event
+from dialer.attempts import machine
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, ProviderEvent
-from dialer.dispatch.place import RING_TIMEOUT, release_attempt
+from dialer.dispatch.place import RING_TIMEOUT
+from dialer.dispatch.settle import release_attempt
 from dialer.observability import metrics
 from dialer.observability.logging import get_logger
-from dialer.telephony import Telephony, TelephonyError
+from dialer.reconciliation.fetched import apply_fetched, provider_record
+from dialer.telephony import (
+    Telephony,
+    TelephonyError,
+)
 from dialer.telephony.ports import ProviderCall, ProviderMessage
-from dialer.telephony.recovery import CLOCK_SKEW
 from dialer.vocabulary import AttemptStatus, Channel, ContactMode
 
 log = get_logger(__name__)
@@ -227,14 +228,14 @@ def _resolve_stuck(
     # (it stores the SID on the `dialing` row) waits, and finds the row resolved.
     with transaction(sessions) as session:
         attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
-        if attempt is None or attempt.status not in (AttemptStatus.RESERVED, AttemptStatus.DIALING):
+        if attempt is None or AttemptStatus(attempt.status) not in machine.NOT_YET_PLACED:
             return
         if attempt.status == AttemptStatus.RESERVED.value:
             _release(session, attempt, now=now, why="reserved but never sent (worker stopped)")
             report.released += 1
             return
         try:
-            found = _lookup(session, telephony, attempt)
+            found = provider_record(session, telephony, attempt)
         except TelephonyError:
             report.unresolved += 1
             return
@@ -243,8 +244,9 @@ def _resolve_stuck(
             report.released += 1
             return
         attempt.provider_sid, attempt.placed_at = found.sid, found.created_at or now
-        attempt.status, attempt.updated_at = AttemptStatus.QUEUED.value, now
-        _apply(session, attempt, found, now=now)
+        attempt.status = machine.provider_accepted(AttemptStatus(attempt.status)).value
+        attempt.updated_at = now
+        apply_fetched(session, attempt, found, now=now)
         metrics.RECONCILED.labels(result="found").inc()
         report.adopted += 1
 
@@ -252,30 +254,6 @@ def _resolve_stuck(
 def _release(session: Session, attempt: ContactAttempt, *, now: datetime, why: str) -> None:
     release_attempt(session, attempt.id, now=now, retry_at=now, error=f"reconciled: {why}")
     metrics.RECONCILED.labels(result="not_placed").inc()
-
-
-def _lookup(
-    session: Session, telephony: Telephony, attempt: ContactAttempt
-) -> ProviderCall | ProviderMessage | None:
-    """The provider's record for this attempt: the oldest match no other attempt owns."""
-    since = (attempt.reserved_at or attempt.attempted_at) - CLOCK_SKEW
-    to, from_ = attempt.to_number or "", attempt.from_number or ""
-    found: list[ProviderCall] | list[ProviderMessage]
-    if attempt.channel == Channel.SMS.value:
-        found = telephony.find_messages(to=to, from_=from_, created_after=since)
-    else:
-        found = telephony.find_calls(to=to, from_=from_, created_after=since)
-    if not found:
-        return None
-    taken = set(
-        session.scalars(
-            select(ContactAttempt.provider_sid).where(
-                ContactAttempt.provider_sid.in_([item.sid for item in found])
-            )
-        )
-    )
-    fresh = [item for item in found if item.sid not in taken]
-    return min(fresh, key=lambda item: (item.created_at or since, item.sid)) if fresh else None
 
 
 def _refresh(
@@ -309,48 +287,9 @@ def _refresh(
         attempt = session.get(ContactAttempt, attempt_id, with_for_update=True)
         if attempt is None or attempt.provider_sid != sid:
             return
-        if _apply(session, attempt, item, now=now):
+        if apply_fetched(session, attempt, item, now=now):
             metrics.RECONCILED.labels(result="final_status").inc()
             report.finalized += 1
-
-
-def _apply(
-    session: Session,
-    attempt: ContactAttempt,
-    item: ProviderCall | ProviderMessage,
-    *,
-    now: datetime,
-) -> bool:
-    """Apply the provider's status as its webhook would have; True when it made the attempt
-    final (the status machines write the timeline line, replan the debt and count it)."""
-    was_final = is_terminal(AttemptStatus(attempt.status))
-    if isinstance(item, ProviderCall):
-        apply_call_status_event(
-            session,
-            CallStatusEvent(
-                attempt_id=attempt.id,
-                call_sid=item.sid,
-                status=item.status,
-                duration=item.duration,
-                error_code=item.error_code,
-                answered_by=item.answered_by,
-                timestamp=item.end_time,
-            ),
-            now=now,
-        )
-    else:
-        apply_sms_status_event(
-            session,
-            SmsStatusEvent(
-                attempt_id=attempt.id,
-                message_sid=item.sid,
-                status=item.status,
-                error_code=item.error_code,
-            ),
-            now=now,
-        )
-    session.flush()
-    return is_terminal(AttemptStatus(attempt.status)) and not was_final
 
 
 __all__ = ["ReconcileReport", "reconcile"]

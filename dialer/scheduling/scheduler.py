@@ -5,6 +5,8 @@ Jobs (stable ids, coalesced, one instance each):
 - reconcile-attempts: every 15 s, resolve attempts stuck or missing a final status (each
   rule has its own delay: see dialer.reconciliation.resolve);
 - nightly-reaudit: 03:00 UTC, re-evaluate yesterday's attempts against the rule packs;
+- recording-retention: 04:00 UTC, delete recordings kept longer than the rule packs' retention
+  (Twilio's recording delete), each audited;
 - agent-wrap-ups: every 10 s, agents whose wrap-up timed out become available again;
 - leader-check: every second, end the term if the advisory lock was lost: the tick in
   progress hands back what it claimed and no new tick starts; the process stands by and runs
@@ -24,6 +26,7 @@ from dialer.audit.nightly import reaudit
 from dialer.db.engine import transaction
 from dialer.observability.logging import get_logger
 from dialer.reconciliation.resolve import RECONCILE_SECONDS, reconcile
+from dialer.recordings.retention import delete_expired_recordings
 from dialer.scheduling.heartbeat import Heartbeat
 from dialer.scheduling.leader import LeaderLock
 from dialer.scheduling.runtime import Runtime
@@ -68,6 +71,16 @@ def build_scheduler(
         misfire_grace_time=3600,
     )
     scheduler.add_job(
+        lambda: retention_job(runtime),
+        "cron",
+        hour=4,
+        minute=0,
+        id="recording-retention",
+        name="recording retention",
+        replace_existing=True,
+        misfire_grace_time=3600,
+    )
+    scheduler.add_job(
         lambda: wrap_up_job(runtime),
         "interval",
         seconds=WRAP_UP_CHECK_SECONDS,
@@ -99,6 +112,15 @@ def reaudit_job(runtime: Runtime) -> None:
             session, since=until - timedelta(days=1), until=until, packs=runtime.packs, now=now
         )
     log.info("reaudit_done", checked=report.checked, violations=len(report.violations))
+
+
+def retention_job(runtime: Runtime) -> None:
+    delete_expired_recordings(
+        runtime.services.sessions,
+        runtime.telephony,
+        packs=runtime.packs,
+        now=runtime.services.clock.now(),
+    )
 
 
 def wrap_up_job(runtime: Runtime) -> None:

@@ -9,10 +9,10 @@ design (every case simulated; 100,000 cases x 30 days in about a minute on 2 CPU
 from __future__ import annotations
 
 from dialer.simulate.figures import Figures
-from dialer.simulate.loop import Capacity
 from dialer.simulate.model import OutcomeModel
 from dialer.simulate.results import Comparison, SimulationConfig, SimulationResult
 from dialer.simulate.runner import compare, preview_limits, run_simulation
+from dialer.simulate.shard_state import Capacity
 
 __all__ = [
     "Capacity",

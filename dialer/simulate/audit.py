@@ -14,8 +14,8 @@ from datetime import datetime
 
 from dialer.compliance import AdminLimits, ConsumerFacts, HistoryEntry, RulePacks, evaluate
 from dialer.simulate.figures import Figures
-from dialer.simulate.loop import AttemptRecord, CaseState, recent_history
 from dialer.simulate.population import SimCase
+from dialer.simulate.shard_state import AttemptRecord, CaseState, recent_history
 
 MAX_VIOLATIONS_KEPT = 20
 

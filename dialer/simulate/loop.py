@@ -1,30 +1,25 @@
 """One shard of a simulated campaign: a clock stepped through the days, cases visited when due.
 
-Design (why 100,000 cases x 30 days take about a minute, not hours): no database, no polling.
-Each case sits in a heap keyed by the next moment it needs attention (the planner's `decide`
-says when, and a blocked decision's `next_allowed_at` says when the engine will allow it).
-Each 5-minute step pops only the cases that are due, asks the campaign planner
-(`dialer.campaigns.decide`) what to do, asks the compliance engine (through the dispatcher's
-`choose_contact`) whether the contact is lawful at that instant against the case's last
-`HISTORY_DAYS` of history, draws an outcome from the seeded model, and pushes the case back for
-its next moment. Pacing is a per-step budget (calls per second x step length, SMS per second,
-agents): a case over budget waits in line for the next step, unevaluated.
+Design (why 100,000 cases x 30 days take about a minute): no database, no polling. Each case
+sits in a heap keyed by the next moment it needs attention (the planner's `decide`, or a block's
+`next_allowed_at`). Each 5-minute step pops only the due cases, asks the planner what to do and
+the engine (through the dispatcher's `choose_contact`) whether the contact is lawful then against
+the case's last `HISTORY_DAYS` of history, draws an outcome from the seeded model, and pushes
+the case back. Pacing is a per-step budget (calls/s x step, SMS/s, agents): a case over budget
+waits in line for the next step, unevaluated.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import random
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from dialer.campaigns import CampaignDefinition, PlanAction, Step, StepKind, decide
 from dialer.campaigns.planner import LatestAttempt
-from dialer.cases.facts import HISTORY_DAYS
 from dialer.clock import FakeClock
 from dialer.compliance import (
     AdminLimits,
@@ -38,8 +33,16 @@ from dialer.dispatch.blocks import NO_PHONE
 from dialer.dispatch.choose import choose_contact
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
-from dialer.simulate.person import person_peaks
+from dialer.simulate.person import count_people
 from dialer.simulate.population import SimCase
+from dialer.simulate.shard_state import (
+    STATUS_OF,
+    AttemptRecord,
+    Capacity,
+    CaseState,
+    ShardResult,
+    recent_history,
+)
 from dialer.vocabulary import (
     Channel,
     ConsumerFlag,
@@ -53,51 +56,6 @@ from dialer.vocabulary import (
 STEP = timedelta(minutes=5)
 SMS_SECONDS = timedelta(seconds=5)  # from sending to the delivery receipt
 STOP_DELAY = timedelta(minutes=1)  # from delivery to the consumer's STOP reply
-HISTORY_WINDOW = timedelta(days=HISTORY_DAYS)  # what the live dispatcher loads, too
-_STATUS = {
-    Outcome.CONVERSATION: "completed", Outcome.VOICEMAIL: "completed",
-    Outcome.WRONG_PARTY: "completed", Outcome.NO_ANSWER: "no_answer", Outcome.BUSY: "busy",
-    Outcome.FAILED: "failed", Outcome.DELIVERED: "delivered", Outcome.UNDELIVERED: "undelivered",
-}  # fmt: skip
-_AT = attrgetter("at")
-
-
-@dataclass(frozen=True, slots=True)
-class Capacity:
-    calls_per_second: float = 5.0
-    sms_per_second: float = 10.0
-    agents: int = 20  # bridged agent calls per 5-minute step
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptRecord:
-    case: int
-    at: datetime
-    proposed: ProposedContact
-    ended: datetime | None = None  # when the call ended or the text's receipt came back
-
-
-@dataclass
-class CaseState:
-    step_index: int = 0
-    step_attempts: int = 0
-    latest: LatestAttempt | None = None
-    rng: random.Random | None = None
-    versions: list[tuple[datetime, ConsumerFacts]] = field(default_factory=list)
-
-
-@dataclass
-class ShardResult:
-    figures: Figures
-    attempts: list[AttemptRecord]
-
-
-def recent_history(history: list[HistoryEntry], now: datetime) -> list[HistoryEntry]:
-    """The entries of the last `HISTORY_DAYS` (as the live dispatcher loads); oldest first."""
-    since = now - HISTORY_WINDOW
-    if not history or history[0].at >= since:
-        return history
-    return history[bisect.bisect_left(history, since, key=_AT) :]
 
 
 class Shard:
@@ -151,18 +109,8 @@ class Shard:
             hour = int((now - start).total_seconds() // 3600)
             self.figures.calls_per_hour[hour] += max(0, round(used))
             self.clock.advance(STEP)
-        self._count_people()
+        count_people(self.figures, self.cases, self.records)
         return ShardResult(self.figures, self.records)
-
-    def _count_people(self) -> None:
-        """Person-level figures: debts per person, and the peaks per person (see `person`)."""
-        self.figures.debts += sum(len(case.debts) for case in self.cases)
-        self.figures.people_with_several_debts += sum(len(c.debts) > 1 for c in self.cases)
-        hourly, at_once = person_peaks(
-            (record.case, record.at, record.ended or record.at) for record in self.records
-        )
-        self.figures.most_contacts_per_person_hour = hourly
-        self.figures.most_in_flight_per_person = at_once
 
     def _drain_waiting(self, now: datetime) -> None:
         """Cases that found no capacity earlier go first (FIFO), while capacity lasts."""
@@ -277,7 +225,7 @@ class Shard:
             self._opt_out(index, proposed.to, stop_at)
         self.figures.outcomes[outcome.value] += 1
         state.step_attempts += 1
-        state.latest = LatestAttempt(state.step_index, _STATUS[outcome], outcome.value, ended)
+        state.latest = LatestAttempt(state.step_index, STATUS_OF[outcome], outcome.value, ended)
         self._push(index, max(ended, now + STEP))
 
     def _count_contact(self, decision: Decision, proposed: ProposedContact) -> None:

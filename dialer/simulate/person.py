@@ -9,8 +9,12 @@ anything above 1 is two contacts with one person at the same time).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+
+from dialer.simulate.figures import Figures
+from dialer.simulate.population import SimCase
+from dialer.simulate.shard_state import AttemptRecord
 
 HOUR = timedelta(hours=1)
 
@@ -47,3 +51,14 @@ def person_peaks(contacts: Iterable[tuple[int, datetime, datetime]]) -> tuple[in
         hourly = max(hourly, most_in_any_hour([start for start, _ in spans]))
         at_once = max(at_once, most_at_once(spans))
     return hourly, at_once
+
+
+def count_people(figures: Figures, cases: Sequence[SimCase], records: list[AttemptRecord]) -> None:
+    """Person-level figures of a shard: debts per person, and the peaks per person."""
+    figures.debts += sum(len(case.debts) for case in cases)
+    figures.people_with_several_debts += sum(len(c.debts) > 1 for c in cases)
+    hourly, at_once = person_peaks(
+        (record.case, record.at, record.ended or record.at) for record in records
+    )
+    figures.most_contacts_per_person_hour = hourly
+    figures.most_in_flight_per_person = at_once

@@ -9,8 +9,8 @@ from typing import Any
 
 from dialer.compliance import AdminLimits
 from dialer.simulate.figures import Figures
-from dialer.simulate.loop import Capacity
 from dialer.simulate.model import OutcomeModel
+from dialer.simulate.shard_state import Capacity
 
 DEFAULT_CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 DEFAULT_START = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # a Monday, midnight on the US east coast

@@ -1,7 +1,8 @@
 """One suppression list by number: an opt-out, a STOP, a wrong-number report follows the number.
 
 Whatever consumer's file a number is on, now or in a later import, the engine sees its
-entries as facts of the phone (`case_facts`): an SMS or call opt-out, or a wrong number.
+entries as facts of the phone (read through `suppression.lookup`): an SMS or call opt-out,
+or a wrong number.
 Every opt-out the dialer writes goes through `add_opt_out` (inbound texts, the call menu,
 carrier refusals, Twilio 21610), which records the phone's opt-out and the number's entry.
 Admins add and remove entries with a reason; every change is in the audit log.
@@ -9,11 +10,9 @@ Admins add and remove entries with a reason; every change is in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,15 +22,6 @@ from dialer.errors import InputError, NotFoundError
 from dialer.vocabulary import Channel, PhoneStatus, SuppressionKind, SuppressionScope
 
 CONSUMER_SOURCES = frozenset({"sms", "ivr", "carrier", "history"})  # an opt-in may revoke these
-
-
-@dataclass(frozen=True, slots=True)
-class NumberSuppression:
-    """What the list says about one number."""
-
-    sms: bool = False
-    call: bool = False
-    wrong_number: bool = False
 
 
 def _audit(
@@ -237,64 +227,6 @@ def restore_number(
     )
     for entry in list(entries):
         remove_suppression(session, entry, actor=actor, reason=reason, now=now)
-
-
-def suppressions_for(
-    session: Session, numbers: Iterable[str], *, as_of: datetime | None = None
-) -> dict[str, NumberSuppression]:
-    """What the list says about these numbers, in force now (or at `as_of`, for re-audits).
-
-    An opt-out recorded on any phone with the same number counts too (an import's opt-out
-    column, an older record), so it follows the number like the list's own entries.
-    """
-    wanted = sorted(set(numbers))
-    if not wanted:
-        return {}
-    found: dict[str, NumberSuppression] = {}
-    for e164, kind, scope in session.execute(_listed_query(wanted, as_of)):
-        was = found.get(e164, NumberSuppression())
-        wrong = kind == SuppressionKind.WRONG_NUMBER.value
-        everything = scope == SuppressionScope.ALL.value and not wrong
-        found[e164] = NumberSuppression(
-            sms=was.sms or everything or scope == SuppressionScope.SMS.value,
-            call=was.call or everything or scope == SuppressionScope.CALL.value,
-            wrong_number=was.wrong_number or wrong,
-        )
-    for e164, channel in session.execute(_opt_out_query(wanted, as_of)):
-        was = found.get(e164, NumberSuppression())
-        found[e164] = NumberSuppression(
-            sms=was.sms or channel == Channel.SMS.value,
-            call=was.call or channel == Channel.CALL.value,
-            wrong_number=was.wrong_number,
-        )
-    return found
-
-
-def _listed_query(numbers: list[str], as_of: datetime | None) -> Select[str, str, str]:
-    query = select(SuppressedNumber.e164, SuppressedNumber.kind, SuppressedNumber.scope).where(
-        SuppressedNumber.e164.in_(numbers)
-    )
-    if as_of is None:
-        return query.where(SuppressedNumber.removed_at.is_(None))
-    return query.where(
-        SuppressedNumber.added_at <= as_of,
-        SuppressedNumber.removed_at.is_(None) | (SuppressedNumber.removed_at > as_of),
-    )
-
-
-def _opt_out_query(numbers: list[str], as_of: datetime | None) -> Select[str, str]:
-    query = (
-        select(Phone.e164, OptOut.channel)
-        .join(Phone, Phone.id == OptOut.phone_id)
-        .where(Phone.e164.in_(numbers))
-        .distinct()
-    )
-    if as_of is None:
-        return query.where(OptOut.revoked_at.is_(None))
-    return query.where(
-        OptOut.opted_out_at <= as_of,
-        OptOut.revoked_at.is_(None) | (OptOut.revoked_at > as_of),
-    )
 
 
 def find_entry(session: Session, entry_id: int) -> SuppressedNumber:

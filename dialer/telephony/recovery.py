@@ -48,9 +48,7 @@ def recover_ambiguous_call(
     None: no call from `from_` to `to` since the reservation that another attempt does not
     own. Lookup errors propagate (then it is still ambiguous).
     """
-    since = reserved_at - CLOCK_SKEW
-    found = telephony.find_calls(to=to, from_=from_, created_after=since)
-    return oldest_unowned(found, since=since, owned=owned)
+    return _recover(telephony.find_calls, to=to, from_=from_, reserved_at=reserved_at, owned=owned)
 
 
 def recover_ambiguous_message(
@@ -62,9 +60,35 @@ def recover_ambiguous_message(
     owned: Owned = nobody_owns,
 ) -> ProviderMessage | None:
     """The text sent for a reservation made at `reserved_at`, if the provider has one."""
+    return _recover(
+        telephony.find_messages, to=to, from_=from_, reserved_at=reserved_at, owned=owned
+    )
+
+
+Finder = Callable[..., list[Item]]
+
+
+def _recover(
+    find: Finder[Item], *, to: str, from_: str, reserved_at: datetime, owned: Owned
+) -> Item | None:
+    """The oldest unowned call or text from `from_` to `to` since the reservation (`find` is
+    the port's find_calls or find_messages)."""
     since = reserved_at - CLOCK_SKEW
-    found = telephony.find_messages(to=to, from_=from_, created_after=since)
-    return oldest_unowned(found, since=since, owned=owned)
+    return oldest_unowned(find(to=to, from_=from_, created_after=since), since=since, owned=owned)
+
+
+def _adopt_or_raise(ambiguous: AmbiguousCreateError, look_up: Callable[[], Item | None]) -> Item:
+    """After an ambiguous create: the provider's call or text if it has one; else the create
+    stays ambiguous (with the lookup's own failure in the message when it failed too)."""
+    try:
+        found = look_up()
+    except TelephonyError as lookup:
+        raise AmbiguousCreateError(
+            ambiguous.code, ambiguous.http_status, f"{ambiguous.message}; lookup: {lookup}"
+        ) from lookup
+    if found is None:
+        raise ambiguous
+    return found
 
 
 def place_call_safely(
@@ -96,17 +120,12 @@ def place_call_safely(
             machine_detection=machine_detection,
         )
     except AmbiguousCreateError as exc:
-        try:
-            found = recover_ambiguous_call(
+        return _adopt_or_raise(
+            exc,
+            lambda: recover_ambiguous_call(
                 telephony, to=to, from_=from_, reserved_at=reserved_at, owned=owned
-            )
-        except TelephonyError as lookup:
-            raise AmbiguousCreateError(
-                exc.code, exc.http_status, f"{exc.message}; lookup: {lookup}"
-            ) from lookup
-        if found is None:
-            raise
-        return found
+            ),
+        )
 
 
 def send_sms_safely(
@@ -126,14 +145,9 @@ def send_sms_safely(
             to=to, from_=from_, body=body, status_url=status_url, valid_for=valid_for
         )
     except AmbiguousCreateError as exc:
-        try:
-            found = recover_ambiguous_message(
+        return _adopt_or_raise(
+            exc,
+            lambda: recover_ambiguous_message(
                 telephony, to=to, from_=from_, reserved_at=reserved_at, owned=owned
-            )
-        except TelephonyError as lookup:
-            raise AmbiguousCreateError(
-                exc.code, exc.http_status, f"{exc.message}; lookup: {lookup}"
-            ) from lookup
-        if found is None:
-            raise
-        return found
+            ),
+        )

@@ -82,9 +82,7 @@ def make_portfolio(services: Services, count: int, step: dict[str, Any] | None =
     )
     now = services.clock.now()
     with transaction(services.sessions) as session:
-        create_campaign(
-            session, definition, packs=packs, now=now, collector=services.settings.collector_type
-        )
+        create_campaign(session, definition, packs=packs, now=now, collector=services.collector)
         set_status(session, "faults", CampaignStatus.ACTIVE, now=now)
     people = insert_portfolio(services.engine, count=count, now=now, places=EAST_CENTRAL)
     with transaction(services.sessions) as session:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from config.errors import ConfigurationError
 from config.settings import DEV_AUTH_TOKEN, load_settings
 from config.startup import check_web_start, default_serve_host, is_loopback
-from dialer.errors import ConfigurationError
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN_CONFIG = REPO / "config" / "gunicorn.conf.py"

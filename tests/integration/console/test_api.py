@@ -139,3 +139,33 @@ def test_the_api_saves_pacing_limits_and_refuses_them_out_of_bounds(
     properties = documented["schema"]["properties"]["limits"]["properties"]
     assert properties["calls_per_second"]["type"] == "number"
     assert properties["max_concurrent_calls"]["minimum"] == 1
+
+
+def test_the_api_checks_limits_with_the_one_validator_scope_and_key_by_field(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    client = app.test_client()
+    headers = token_for(services, seeded.admin_id)
+    fewer = {"max_calls_per_day": 1}
+    unknown_scope = client.post(
+        "/api/v1/limits/preview", headers=headers, json={"scope": "region", "limits": fewer}
+    )
+    assert unknown_scope.status_code == 422
+    assert unknown_scope.json["message"].startswith("scope: must be one of global")
+    unknown_state = client.post(
+        "/api/v1/limits/preview",
+        headers=headers,
+        json={"scope": "state", "scope_key": "Atlantis", "limits": fewer},
+    )
+    assert unknown_state.status_code == 422
+    assert unknown_state.json["message"].startswith("scope_key: 'ATLANTIS' is not a US state")
+    saved = client.post(
+        "/api/v1/limits",
+        headers=headers,
+        json={"scope": "state", "scope_key": "texas", "limits": fewer, "reason": "TX counsel"},
+    )
+    assert saved.status_code == 201
+    assert saved.json["scope_key"] == "US-TX"  # what was stored, as the console shows it
+    with transaction(services.sessions) as session:
+        stored = session.query(ContactLimitVersion).one()
+        assert (stored.scope, stored.scope_key) == ("state", "US-TX")

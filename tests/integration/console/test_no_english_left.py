@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from console.context import state
 from console.display import decision_text, reason_text
 from console.i18n import SOURCE_DIR
-from dialer.admin.contact_limits import save_limits
+from dialer.admin.limit_changes import save_limits
 from dialer.bootstrap import Services
 from dialer.cases.decisions import in_flight_reason
 from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition

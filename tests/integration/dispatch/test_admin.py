@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dialer.admin.contact_limits import current_limits, save_limits
+from dialer.admin.contact_limits import current_limits
+from dialer.admin.limit_changes import save_limits
+from dialer.audit.demo import AuditResult, Seen
+from dialer.audit.demo import reaudit as demo_reaudit
 from dialer.audit.nightly import reaudit
 from dialer.campaigns import enrol, get_campaign
 from dialer.cases.why_not_now import explain_case
@@ -19,6 +22,7 @@ from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 
 MA = [("US", "MA", "617")]
+TX = [("US", "TX", "214")]
 
 
 def test_limits_are_versioned_audited_and_the_strictest_wins(services, packs, clock):
@@ -148,3 +152,36 @@ def test_reaudit_flags_an_unlawful_contact_once(services, packs, clock):
     assert again.violations == []
     assert again.already_reported == 1
     assert "outside_hours" in event.summary
+
+
+def test_both_reaudits_apply_the_state_limits_in_force(services, packs, clock):
+    """A Texas admin limit of one call a day: the second call of the day is a violation for
+    the nightly re-audit and for the demo's re-audit of the provider's log alike."""
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=TX)
+    day = datetime(2026, 3, 17, tzinfo=UTC)  # a Tuesday
+    with transaction(services.sessions) as session:
+        save_limits(
+            session, scope="state", scope_key="TX", actor="bo", reason="TX counsel",
+            limits={"max_calls_per_day": 1}, packs=packs, now=day,
+        )  # fmt: skip
+        for n, hour in enumerate((15, 20)):  # 10:00 and 15:00 in Dallas
+            at = day + timedelta(hours=hour)
+            session.add(
+                ContactAttempt(
+                    consumer_id=person.consumer_id, debt_id=person.debt_id, channel="call",
+                    status="completed", outcome="no_answer", to_number=person.number,
+                    from_number="+12145550199", attempted_at=at, reserved_at=at, placed_at=at,
+                    provider_sid=f"CA{n:032d}",
+                )
+            )  # fmt: skip
+    with transaction(services.sessions) as session:
+        nightly = reaudit(session, since=day, until=day + timedelta(days=1), packs=packs)
+    seen = [
+        Seen(f"CA{n:032d}", Channel.CALL, person.number, day + timedelta(hours=hour))
+        for n, hour in enumerate((15, 20))
+    ]
+    demo = demo_reaudit(services.sessions, seen=seen, packs=packs, totals=AuditResult())
+
+    assert len(nightly.violations) == 1
+    assert [v["sid"] for v in demo.violations] == [f"CA{1:032d}"]
+    assert "frequency_cap" in demo.violations[0]["reasons"]

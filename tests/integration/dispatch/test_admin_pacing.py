@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from dialer.admin.contact_limits import current_limits, current_pacing, save_limits
+from dialer.admin.contact_limits import current_limits, current_pacing
+from dialer.admin.limit_changes import save_limits
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.errors import InputError

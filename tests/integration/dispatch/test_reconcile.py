@@ -13,6 +13,7 @@ from dialer.db.engine import transaction
 from dialer.db.models import CaseEvent, ContactAttempt, Debt
 from dialer.dispatch.claim import claim_due
 from dialer.dispatch.reserve import reserve
+from dialer.dispatch.settle import release
 from dialer.observability.metrics import REGISTRY
 from dialer.reconciliation.resolve import reconcile
 from tests.integration.dispatch.conftest import make_campaign
@@ -205,6 +206,47 @@ def test_a_lost_text_status_is_applied_as_its_webhook_would_be(
         ).all()
         assert "sms_delivered" in lines  # the timeline says so, as for a webhook
         assert session.scalar(sa.select(Debt.next_contact_at)) == clock.now()
+
+
+def test_a_worker_releasing_what_the_reconciler_released_changes_nothing(
+    services, packs, fake, clock
+):
+    """The reconciler released a stuck `dialing` attempt; then the worker's create fails and
+    the worker releases it too: the debt's tries are given back once, not twice."""
+    person, reservation = _reserve_one(services, packs)
+    _set_status(services, reservation.attempt_id, "dialing")
+    with transaction(services.sessions) as session:
+        session.execute(sa.update(Debt).values(step_attempts=3))
+    clock.advance(timedelta(minutes=3))
+    assert reconcile(services.sessions, fake, now=clock.now()).released == 1
+
+    release(
+        services.sessions,
+        reservation,
+        now=clock.now(),
+        retry_at=clock.now() + timedelta(minutes=5),
+        error="timed out",
+    )
+
+    attempt = _attempt(services, reservation.attempt_id)
+    assert (attempt.status, attempt.error_message) == (
+        "not_placed",
+        "reconciled: not found at the provider",
+    )
+    with transaction(services.sessions) as session:
+        debt = session.get(Debt, person.debt_id)
+        assert (debt.step_attempts, debt.next_contact_at) == (2, clock.now())
+
+
+def test_a_release_after_a_callback_moved_the_call_on_leaves_it_alone(services, packs, clock):
+    person, reservation = _reserve_one(services, packs)
+    _set_status(services, reservation.attempt_id, "ringing")
+
+    release(services.sessions, reservation, now=clock.now(), retry_at=clock.now(), error="x")
+
+    assert _attempt(services, reservation.attempt_id).status == "ringing"
+    with transaction(services.sessions) as session:
+        assert session.get(Debt, person.debt_id).step_attempts == 1
 
 
 def test_a_call_in_progress_whose_callbacks_stopped_is_fetched_once_it_should_have_ended(

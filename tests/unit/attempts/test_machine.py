@@ -12,7 +12,12 @@ from dialer.attempts import (
     apply_call_status,
     apply_sms_status,
     call_outcome,
+    provider_accepted,
+    refuse,
+    release,
+    revive,
     sms_outcome,
+    start_dialing,
 )
 from dialer.vocabulary import AttemptStatus, Outcome
 
@@ -120,3 +125,40 @@ def test_sms_outcomes() -> None:
     assert sms_outcome(S.DELIVERED) is Outcome.DELIVERED
     assert sms_outcome(S.UNDELIVERED) is Outcome.UNDELIVERED
     assert sms_outcome(S.QUEUED) is None
+
+
+def test_before_the_provider_an_attempt_goes_reserved_dialing_queued() -> None:
+    assert start_dialing(S.RESERVED) is S.DIALING
+    assert provider_accepted(S.DIALING) is S.QUEUED
+    assert provider_accepted(S.RESERVED) is S.QUEUED  # the SID came back before the update
+
+
+def test_an_attempt_that_was_released_or_moved_on_does_not_start_dialing() -> None:
+    for status in S:
+        if status is not S.RESERVED:
+            assert start_dialing(status) is None
+
+
+def test_the_provider_accepting_never_moves_a_callback_backwards() -> None:
+    assert provider_accepted(S.RINGING) is S.RINGING
+    assert provider_accepted(S.COMPLETED) is S.COMPLETED
+    assert provider_accepted(S.NOT_PLACED) is S.NOT_PLACED  # revive it first
+
+
+def test_only_an_attempt_not_yet_placed_is_released() -> None:
+    assert release(S.RESERVED) is S.NOT_PLACED
+    assert release(S.DIALING) is S.NOT_PLACED
+    for status in set(S) - {S.RESERVED, S.DIALING}:
+        assert release(status) is None, status  # a second release changes nothing
+
+
+def test_a_refusal_is_final_even_over_our_release_but_not_over_a_callback() -> None:
+    assert refuse(S.DIALING) is S.NOT_PLACED
+    assert refuse(S.NOT_PLACED) is S.NOT_PLACED
+    assert refuse(S.RINGING) is None
+
+
+def test_only_an_attempt_we_released_is_revived() -> None:
+    assert revive(S.NOT_PLACED, released=True) is S.DIALING
+    assert revive(S.NOT_PLACED, released=False) is None  # refused by the provider: it stays
+    assert revive(S.COMPLETED, released=True) is None

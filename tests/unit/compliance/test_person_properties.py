@@ -21,7 +21,7 @@ from dialer.compliance import (
     evaluate,
     load_rule_packs,
 )
-from dialer.compliance.zones import zone_info
+from dialer.compliance.zone_names import zone_info
 from dialer.vocabulary import Channel, ContactMode, Outcome, PhoneType
 
 PACKS: RulePacks = load_rule_packs()

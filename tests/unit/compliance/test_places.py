@@ -7,14 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from dialer.compliance import ConsumerFacts, PhoneFacts, ProposedContact, RulePacks, evaluate
-from dialer.compliance.zones import (
-    candidate_zones,
-    consumer_states,
-    postal_lookup,
-    postal_zones,
-    state_code,
-    state_zones,
-)
+from dialer.compliance.postal_zones import postal_lookup, postal_zones
+from dialer.compliance.zones import candidate_zones, consumer_states, state_code, state_zones
 from dialer.vocabulary import Channel, PhoneType
 
 PHOENIX_MOBILE = "+16025550100"  # area code 602: Arizona time only

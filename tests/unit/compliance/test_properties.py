@@ -15,7 +15,7 @@ from dialer.compliance import (
     evaluate_through,
     load_rule_packs,
 )
-from dialer.compliance.zones import zone_info
+from dialer.compliance.zone_names import zone_info
 from dialer.vocabulary import Channel, ConsumerFlag, Outcome, PhoneType
 
 PACKS: RulePacks = load_rule_packs()

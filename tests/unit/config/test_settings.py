@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from config.errors import ConfigurationError
 from config.settings import load_settings
-from dialer.errors import ConfigurationError
 
 
 def test_development_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:

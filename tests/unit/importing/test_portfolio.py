@@ -7,7 +7,8 @@ from pathlib import Path
 
 import phonenumbers
 
-from dialer.compliance.zones import phone_zones, postal_lookup
+from dialer.compliance.postal_zones import postal_lookup
+from dialer.compliance.zones import phone_zones
 from dialer.demo.portfolio import write_portfolio
 from dialer.importing.case_rows import validate_case_row
 from dialer.importing.history_rows import validate_history_row
