@@ -18,6 +18,7 @@ from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_a
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.db.models import ContactAttempt
+from dialer.predictive.calls import is_predictive_call
 from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
 from dialer.vocabulary import (
     AgentAvailability,
@@ -30,6 +31,7 @@ from dialer.vocabulary import (
 
 P = VoicePrompt
 MAX_TRIES = 2
+NONE_FREE_AT_ANSWER = "no agent was free when the person answered a predictive call"
 BRIDGED = frozenset({"completed", "answered"})
 DIALED = {"no-answer": Outcome.NO_ANSWER, "busy": Outcome.BUSY, "canceled": Outcome.NO_ANSWER}
 
@@ -112,9 +114,20 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
         )
     if is_machine(attempt.answered_by):
         return _voicemail(session, view, now=now)
+    return _live_answer(session, view, now=now)
+
+
+def _live_answer(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+    """A person answered (or, with async AMD, nobody knows yet): the agent reserved before
+    dialling (progressive), a free agent now (predictive), else the identity question."""
+    attempt = view.attempt
     reserved = agents.agent_for_attempt(session, attempt.id)
     if reserved is not None and reserved.phone_e164:
         return _dial_agent(view, reserved.phone_e164)
+    if is_predictive_call(session, attempt):
+        # placed with no agent reserved: a free one now, else the call is abandoned and the
+        # person hears at once who called and the number to call back (TSR 310.4(b)(4)(iii))
+        return _agent(session, view, now=now, why=NONE_FREE_AT_ANSWER)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
 
 
@@ -157,12 +170,16 @@ def _identity(session: Session, view: CaseView, request: VoiceRequest, now: date
     return _retry(view, Stage.IDENTITY, (P.IDENTITY,), request.try_number)
 
 
-def _agent(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+def _agent(
+    session: Session, view: CaseView, *, now: datetime, why: str = "none was available"
+) -> VoiceStep:
+    """A free agent (whisper, then the bridge); with none free, an abandoned call: the
+    identification message first, then the offer of a callback at a time the person chooses."""
     agent = agents.reserve_agent(
         session, attempt_id=view.attempt.id, now=now, language=view.language
     )
     if agent is None:
-        choices.agent_unavailable(session, view, now=now)
+        choices.agent_unavailable(session, view, now=now, why=why)
         return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
     return _dial_agent(view, agent.phone_e164)

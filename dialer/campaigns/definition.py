@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from dialer.clients import client_code
 from dialer.compliance.zones import state_code
+from dialer.predictive.pacing import PacingOptions
 from dialer.vocabulary import Channel, DebtStage, Language
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
@@ -158,6 +160,34 @@ class ApprovedSender(_Strict):
 
 
 Delay = Annotated[str, Field(description="a duration like 30m, 4h, 2d, or 'advance'")]
+LEGAL_ABANDONMENT_CAP = Decimal("0.03")  # 16 CFR 310.4(b)(4)(i): 3 % of live-answered calls
+
+
+class Predictive(_Strict):
+    """A predictive agent step's pacing: calls in flight = free agents x ratio, the ratio from
+    the campaign's recent live-answer rate, slowed down to stay under the abandonment limit."""
+
+    max_ratio: float = Field(default=2.0, ge=1.0, le=5.0)
+    abandonment_limit: Decimal = Field(default=LEGAL_ABANDONMENT_CAP, gt=0)
+    min_sample: int = Field(default=20, ge=1, le=10_000)
+
+    @field_validator("abandonment_limit")
+    @classmethod
+    def _within_the_cap(cls, value: Decimal) -> Decimal:
+        if value > LEGAL_ABANDONMENT_CAP:
+            msg = (
+                f"{value} is above 0.03: at most 3 % of live-answered calls may be abandoned "
+                "per campaign over 30 days (16 CFR 310.4(b)(4)(i))"
+            )
+            raise ValueError(msg)
+        return value
+
+    def options(self) -> PacingOptions:
+        return PacingOptions(
+            max_ratio=self.max_ratio,
+            abandonment_limit=Fraction(self.abandonment_limit),
+            min_sample=self.min_sample,
+        )
 
 
 class Step(_Strict):
@@ -169,8 +199,10 @@ class Step(_Strict):
     next_step_after: str = "1d"  # wait after this step before the next one starts
     escalate_to: Literal["agency", "legal"] | None = None
     # agent steps: progressive (a call only for a free agent, bridged when the consumer
-    # answers) or preview (the case waits on a free agent's desk; the agent dials)
-    dialing: Literal["progressive", "preview"] = "progressive"
+    # answers), preview (the case waits on a free agent's desk; the agent dials) or predictive
+    # (free agents x a ratio from the answer rate; an agent is found when a person answers)
+    dialing: Literal["progressive", "preview", "predictive"] = "progressive"
+    predictive: Predictive | None = None  # options of dialing: predictive (defaults if absent)
 
     @field_validator("retry")
     @classmethod
@@ -194,13 +226,23 @@ class Step(_Strict):
         if self.kind in (StepKind.IVR, StepKind.AGENT) and not self.script:
             msg = f"an {self.kind.value} step needs a script (e.g. reminder_ivr, agent_bridge)"
             raise ValueError(msg)
-        if self.dialing == "preview" and self.kind is not StepKind.AGENT:
-            msg = "dialing: preview is for agent steps only"
+        if self.dialing != "progressive" and self.kind is not StepKind.AGENT:
+            msg = f"dialing: {self.dialing} is for agent steps only"
+            raise ValueError(msg)
+        if self.predictive is not None and self.dialing != "predictive":
+            msg = "predictive options need dialing: predictive"
             raise ValueError(msg)
         if self.kind is StepKind.ESCALATE and self.escalate_to is None:
             msg = "an escalate step needs escalate_to: agency or legal"
             raise ValueError(msg)
         return self
+
+    @property
+    def pacing(self) -> PacingOptions | None:
+        """A predictive step's pacing options; None for any other step."""
+        if self.dialing != "predictive":
+            return None
+        return (self.predictive or Predictive()).options()
 
     @property
     def channel(self) -> Channel | None:

@@ -37,6 +37,8 @@ from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.dispatch.skip import never_usable, skip_step
 from dialer.limits import current_limits
+from dialer.predictive.pacing import Pacing
+from dialer.predictive.state import pace_campaign
 from dialer.templates import MessageContext
 from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import (
@@ -146,6 +148,7 @@ class _Ask:
     mode: ContactMode
     now: datetime
     lease_until: datetime | None
+    predictive: bool = False  # placed with no agent reserved: one is found at the answer
 
 
 def _contact(
@@ -176,7 +179,7 @@ def _contact(
         now=now,
         lease_until=lease_until,
     )
-    waiting = _not_yet(session, ask, lanes)
+    ask, waiting = _ready(session, ask, lanes)
     if waiting is not None:
         return waiting
     limits = _limits(session, campaign, debt, limits_cache)
@@ -249,6 +252,35 @@ def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None
     return None
 
 
+def _ready(session: Session, ask: _Ask, lanes: Lanes | None) -> tuple[_Ask, Outcome | None]:
+    """Why nothing can be asked yet (see _not_yet), or for a predictive step whether the pacer
+    allows one more call now, and whether it goes without a reserved agent."""
+    waiting = _not_yet(session, ask, lanes)
+    if waiting is not None:
+        return ask, waiting
+    pacing = _paced(session, ask)
+    if pacing is None:
+        return ask, None
+    if pacing.calls_to_place < 1:
+        return ask, _wait_for_agent(ask.debt, now=ask.now, paced=pacing)
+    return replace(ask, predictive=pacing.is_predictive), None
+
+
+def _paced(session: Session, ask: _Ask) -> Pacing | None:
+    """A predictive step's pacing (free agents x ratio, under the abandonment cap); None for
+    any other step. A callback is the call one person asked for: never paced."""
+    options = ask.step.pacing
+    if options is None or ask.plan.callback:
+        return None
+    return pace_campaign(
+        session,
+        campaign_id=ask.campaign.id,
+        step_index=ask.plan.step_index,
+        options=options,
+        now=ask.now,
+    )
+
+
 def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
     """A step whose channel can never be used for the person is skipped (not a callback);
     any other block parks the debt until the engine's next lawful time."""
@@ -298,7 +330,7 @@ def _write_attempt(
     )
     session.add(attempt)
     session.flush()
-    if step.kind is StepKind.AGENT:
+    if step.kind is StepKind.AGENT and not ask.predictive:
         held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk
@@ -375,10 +407,16 @@ def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now
     return True
 
 
-def _wait_for_agent(debt: Debt, *, now: datetime) -> Outcome:
-    """Progressive dialing: no free agent, no call; the debt is due again shortly."""
+def _wait_for_agent(debt: Debt, *, now: datetime, paced: Pacing | None = None) -> Outcome:
+    """Progressive dialing: no free agent, no call; the debt is due again shortly. Predictive:
+    the calls in flight already match the free agents x the ratio in force."""
     debt.next_contact_at = now + AGENT_WAIT
     debt.last_decision = "waiting for a free agent (agent step: one call per free agent)"
+    if paced is not None:
+        debt.last_decision = (
+            f"waiting for a free agent (predictive: ratio {paced.ratio:.2f} in force, "
+            f"{paced.budget} more abandonments allowed under the limit)"
+        )
     debt.updated_at = now
     return Outcome(planned="no free agent")
 
