@@ -6,12 +6,13 @@ Pure pydantic models: validation gives each error as (field, reason); the loader
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -114,6 +115,51 @@ class Hours(_Strict):
 
     call: Window | None = None
     sms: Window | None = None
+
+
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES: tuple[DayName, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class BusinessHours(_Strict):
+    """When agents take inbound calls, in the company's zone (not the caller's): outside them
+    a caller leaves a message, which is their callback request."""
+
+    zone: str
+    days: tuple[DayName, ...] = DAY_NAMES[:5]
+    start: str = "08:00"
+    end: str = "20:00"
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            msg = f"{value!r} is not a time zone name like America/New_York"
+            raise ValueError(msg) from exc
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        return Window._clock(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusinessHours:
+        if self.start >= self.end:
+            msg = f"start {self.start} is not before end {self.end}"
+            raise ValueError(msg)
+        if not self.days:
+            msg = "days is empty: name the days agents take calls (mon ... sun)"
+            raise ValueError(msg)
+        return self
+
+    def is_open(self, at: datetime) -> bool:
+        local = at.astimezone(ZoneInfo(self.zone))
+        if DAY_NAMES[local.weekday()] not in self.days:
+            return False
+        return self.start <= local.strftime("%H:%M") < self.end
 
 
 class CallerIds(_Strict):
@@ -273,6 +319,7 @@ class CampaignDefinition(_Strict):
     caller_ids: CallerIds
     hours: Hours = Hours()
     sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
+    business_hours: BusinessHours | None = None  # inbound calls: absent, agents' presence decides
     # A promise to pay pauses automated contact about the debt until the day after the
     # promised date plus this grace; a promise still open then is broken: the strategy resumes.
     promise_grace: str = "2d"
