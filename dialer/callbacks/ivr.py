@@ -32,6 +32,9 @@ from dialer.vocabulary import (
 P = VoicePrompt
 MAX_TRIES = 2
 NONE_FREE_AT_ANSWER = "no agent was free when the person answered a predictive call"
+# TSR 310.4(b)(4)(iii): a person not connected to an agent within two seconds hears the
+# identification message promptly; a predictive bridge gives the agent's line that long.
+PREDICTIVE_AGENT_SECONDS = 2
 BRIDGED = frozenset({"completed", "answered"})
 DIALED = {"no-answer": Outcome.NO_ANSWER, "busy": Outcome.BUSY, "canceled": Outcome.NO_ANSWER}
 
@@ -127,7 +130,7 @@ def _live_answer(session: Session, view: CaseView, *, now: datetime) -> VoiceSte
     if is_predictive_call(session, attempt):
         # placed with no agent reserved: a free one now, else the call is abandoned and the
         # person hears at once who called and the number to call back (TSR 310.4(b)(4)(iii))
-        return _agent(session, view, now=now, why=NONE_FREE_AT_ANSWER)
+        return _agent(session, view, now=now, why=NONE_FREE_AT_ANSWER, predictive=True)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
 
 
@@ -153,6 +156,23 @@ def _dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
     )
 
 
+def _bridge_now(view: CaseView, agent_number: str) -> VoiceStep:
+    """A predictive call's person is put straight through: no prompt, no whisper (the case is
+    on the agent's screen), and an agent who has not answered within PREDICTIVE_AGENT_SECONDS
+    leaves the call abandoned, with the identification message next (see _after_dial)."""
+    return VoiceStep(
+        StepKind.DIAL_AGENT,
+        view.attempt.id,
+        view.language,
+        view.context,
+        stage=Stage.DIAL,
+        agent_number=agent_number,
+        caller_id=view.attempt.from_number,
+        dial_timeout=PREDICTIVE_AGENT_SECONDS,
+        whisper=False,
+    )
+
+
 def _retry(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int) -> VoiceStep:
     """No input or a wrong key: ask once more, then hang up politely."""
     if try_number >= MAX_TRIES:
@@ -171,7 +191,12 @@ def _identity(session: Session, view: CaseView, request: VoiceRequest, now: date
 
 
 def _agent(
-    session: Session, view: CaseView, *, now: datetime, why: str = "none was available"
+    session: Session,
+    view: CaseView,
+    *,
+    now: datetime,
+    why: str = "none was available",
+    predictive: bool = False,
 ) -> VoiceStep:
     """A free agent (whisper, then the bridge); with none free, an abandoned call: the
     identification message first, then the offer of a callback at a time the person chooses."""
@@ -182,6 +207,8 @@ def _agent(
         choices.agent_unavailable(session, view, now=now, why=why)
         return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
+    if predictive:
+        return _bridge_now(view, agent.phone_e164)
     return _dial_agent(view, agent.phone_e164)
 
 

@@ -42,6 +42,8 @@ class VoiceStep:
     caller_id: str | None = None
     consumer_number: str | None = None
     audio_url: str | None = None  # a recorded message played instead of the spoken prompts
+    dial_timeout: int | None = None  # seconds the dialled leg may ring (None: the default)
+    whisper: bool = True  # the agent's leg hears the case summary before the bridge
 
 
 def ask(

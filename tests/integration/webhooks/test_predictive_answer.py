@@ -87,20 +87,40 @@ def test_the_abandoned_person_who_picks_a_time_gets_a_scheduled_callback(
     assert debt.callback_at == attempt.callback_at
 
 
-def test_a_person_answering_with_a_free_agent_is_bridged_with_a_whisper(
+def test_a_person_answering_with_a_free_agent_is_put_straight_through(
     twilio: Twilio, services: Services
 ) -> None:
+    """No prompt to the person and no whisper to hold them up (the case pops on the agent's
+    screen); the agent's line rings at most two seconds."""
     agent_id = make_agent(services.sessions, now=services.clock.now())
     attempt_id = _predictive_call(services)
 
     body = twilio.answer(attempt_id).get_data(as_text=True)
 
-    assert "<Dial" in body
-    assert "+16175550199</Number>" in body
-    assert f"/twilio/voice/whisper?attempt={attempt_id}" in body
+    assert "<Say" not in body
+    assert '<Dial action="' in body
+    assert 'timeout="2"' in body
+    assert "<Number>+16175550199</Number>" in body  # no whisper URL
     agent = rows(services.sessions, User, User.id == agent_id)[0]
     assert (agent.availability, agent.current_attempt_id) == ("on_call", attempt_id)
-    whisper = twilio.post(
-        f"/twilio/voice/whisper?attempt={attempt_id}", {"CallSid": "CA" + "5" * 32}
-    ).get_data(as_text=True)
-    assert "Confirm the person's identity first" in whisper
+    twilio.call_status(attempt_id, "completed", 4, CallDuration="200")
+    assert attempt_row(services.sessions, attempt_id).outcome != "abandoned"
+
+
+def test_an_agent_line_that_does_not_answer_in_two_seconds_abandons_the_call(
+    twilio: Twilio, services: Services
+) -> None:
+    agent_id = make_agent(services.sessions, now=services.clock.now())
+    attempt_id = _predictive_call(services)
+    twilio.answer(attempt_id)
+    path = f"/twilio/voice/gather?attempt={attempt_id}&stage=dial&try=1"
+
+    body = twilio.post(path, {"CallSid": "CA" + "1" * 32, "DialCallStatus": "no-answer"}).get_data(
+        as_text=True
+    )
+
+    assert IDENTIFICATION in body.split("<Say", 2)[1]
+    assert "stage=callback" in body
+    twilio.call_status(attempt_id, "completed", 4, CallDuration="20")
+    assert attempt_row(services.sessions, attempt_id).outcome == "abandoned"
+    assert rows(services.sessions, User, User.id == agent_id)[0].availability == "away"
