@@ -60,6 +60,8 @@ class CallRecord:
     hangup_requested: bool = False
     redirect: tuple[str, str] | None = None
     interrupt: threading.Event = field(default_factory=threading.Event)
+    # What the called party heard, in order: (emulated seconds after the answer, verb, text).
+    heard: list[tuple[float, str, str]] = field(default_factory=list)
 
     @property
     def terminal(self) -> bool:

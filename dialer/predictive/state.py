@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from dialer.abandonment import LIVE_ANSWERED, WINDOW
 from dialer.agents import free_agents
+from dialer.campaigns.definition import Predictive
 from dialer.db.models import Campaign, ContactAttempt
 from dialer.predictive.pacing import Pacing, PacingOptions, PacingState, pace
-from dialer.vocabulary import AttemptStatus, Channel, Direction, Outcome
+from dialer.vocabulary import AttemptStatus, CampaignStatus, Channel, Direction, Outcome
 
 RECENT = timedelta(hours=1)  # the answer-rate sample: the step's calls that ended lately
 # A call that may still be answered by a person and has no agent yet: it would need one.
@@ -92,3 +93,22 @@ def pace_campaign(
     session.get(Campaign, campaign_id, with_for_update=True)
     state = pacing_state(session, campaign_id=campaign_id, step_index=step_index, now=now)
     return pace(state, options)
+
+
+def ratios_in_force(session: Session, *, now: datetime) -> dict[int, Pacing]:
+    """For the dashboard: each active campaign's predictive step, paced as it would be now
+    (read only: nothing is locked)."""
+    paced: dict[int, Pacing] = {}
+    campaigns = session.scalars(
+        select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE.value)
+    )
+    for campaign in campaigns:
+        steps = (campaign.definition or {}).get("steps") or []
+        for index, step in enumerate(steps):
+            if not isinstance(step, dict) or step.get("dialing") != "predictive":
+                continue
+            options = Predictive.model_validate(step.get("predictive") or {}).options()
+            state = pacing_state(session, campaign_id=campaign.id, step_index=index, now=now)
+            paced[campaign.id] = pace(state, options)
+            break
+    return paced
