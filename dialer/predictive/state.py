@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from dialer.abandonment import LIVE_ANSWERED, WINDOW
@@ -42,10 +42,52 @@ def _count(session: Session, where: ColumnElement[bool]) -> int:
     return int(session.scalar(select(func.count(ContactAttempt.id)).where(where)) or 0)
 
 
+def predictive_steps(session: Session) -> list[tuple[Campaign, int, Predictive]]:
+    """Every active campaign's predictive steps (campaign, step index, options), by id."""
+    found = []
+    active = select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE.value)
+    for campaign in session.scalars(active.order_by(Campaign.id)):
+        steps = (campaign.definition or {}).get("steps") or []
+        for index, step in enumerate(steps):
+            if isinstance(step, dict) and step.get("dialing") == "predictive":
+                found.append(
+                    (campaign, index, Predictive.model_validate(step.get("predictive") or {}))
+                )
+    return found
+
+
+def _waiting(session: Session, steps: list[tuple[int, int]]) -> int:
+    """Calls of these (campaign, step) pairs not yet answered and with no agent: each would
+    need one of the free agents, whichever campaign placed it."""
+    if not steps:
+        return 0
+    return _count(
+        session,
+        and_(
+            ContactAttempt.channel == Channel.CALL.value,
+            ContactAttempt.direction == Direction.OUTBOUND.value,
+            ContactAttempt.status.in_(NOT_YET_ANSWERED),
+            ContactAttempt.agent_id.is_(None),
+            or_(
+                *(
+                    and_(ContactAttempt.campaign_id == c, ContactAttempt.step_index == i)
+                    for c, i in steps
+                )
+            ),
+        ),
+    )
+
+
 def pacing_state(
-    session: Session, *, campaign_id: int, step_index: int, now: datetime
+    session: Session,
+    *,
+    campaign_id: int,
+    step_index: int,
+    now: datetime,
+    sharing: list[tuple[int, int]] | None = None,
 ) -> PacingState:
-    """Free agents, the step's calls waiting for an answer, and the campaign's figures."""
+    """Free agents, the calls waiting for an answer (of every predictive step that shares the
+    agents: `sharing`, by default this one), and the campaign's figures."""
     calls = _campaign_calls(campaign_id)
     live = ContactAttempt.outcome.in_(LIVE_ANSWERED)
     month = session.execute(
@@ -62,18 +104,10 @@ def pacing_state(
             ContactAttempt.attempted_at >= now - RECENT,
         )
     ).one()
-    waiting = _count(
-        session,
-        and_(
-            calls,
-            ContactAttempt.step_index == step_index,
-            ContactAttempt.status.in_(NOT_YET_ANSWERED),
-            ContactAttempt.agent_id.is_(None),
-        ),
-    )
+    pairs = sharing if sharing is not None else [(campaign_id, step_index)]
     return PacingState(
         free_agents=free_agents(session),
-        waiting_calls=waiting,
+        waiting_calls=_waiting(session, pairs),
         live_answered=int(month[0]),
         abandoned=int(month[1] or 0),
         recent_calls=int(recent[0]),
@@ -89,26 +123,30 @@ def pace_campaign(
     options: PacingOptions,
     now: datetime,
 ) -> Pacing:
-    """Lock the campaign, read its state and pace it."""
-    session.get(Campaign, campaign_id, with_for_update=True)
-    state = pacing_state(session, campaign_id=campaign_id, step_index=step_index, now=now)
+    """Lock every campaign that dials predictively (in id order: no deadlock), so no two
+    workers both take the last call the agents allow; then read the state and pace it. The
+    waiting calls of all of them count: they share the free agents."""
+    steps = predictive_steps(session)
+    for campaign_id_ in sorted({c.id for c, _, _ in steps} | {campaign_id}):
+        session.get(Campaign, campaign_id_, with_for_update=True)
+    sharing = sorted({(c.id, i) for c, i, _ in steps} | {(campaign_id, step_index)})
+    state = pacing_state(
+        session, campaign_id=campaign_id, step_index=step_index, now=now, sharing=sharing
+    )
     return pace(state, options)
 
 
 def ratios_in_force(session: Session, *, now: datetime) -> dict[int, Pacing]:
-    """For the dashboard: each active campaign's predictive step, paced as it would be now
-    (read only: nothing is locked)."""
+    """For the dashboard: each active campaign's (first) predictive step, paced as it would be
+    now (read only: nothing is locked)."""
+    steps = predictive_steps(session)
+    sharing = [(c.id, i) for c, i, _ in steps]
     paced: dict[int, Pacing] = {}
-    campaigns = session.scalars(
-        select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE.value)
-    )
-    for campaign in campaigns:
-        steps = (campaign.definition or {}).get("steps") or []
-        for index, step in enumerate(steps):
-            if not isinstance(step, dict) or step.get("dialing") != "predictive":
-                continue
-            options = Predictive.model_validate(step.get("predictive") or {}).options()
-            state = pacing_state(session, campaign_id=campaign.id, step_index=index, now=now)
-            paced[campaign.id] = pace(state, options)
-            break
+    for campaign, index, options in steps:
+        if campaign.id in paced:
+            continue
+        state = pacing_state(
+            session, campaign_id=campaign.id, step_index=index, now=now, sharing=sharing
+        )
+        paced[campaign.id] = pace(state, options.options())
     return paced

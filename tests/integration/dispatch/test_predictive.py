@@ -25,12 +25,12 @@ PREDICTIVE = [
 ]
 
 
-def _history(services, campaign_id: int, *, live: int, abandoned: int) -> None:
+def _history(services, campaign_id: int, *, live: int, abandoned: int, start: int = 500) -> None:
     """The campaign's past calls, on a consumer outside the audience: in the last hour 100
     calls of which 25 reached a person (a 25 % answer rate); over the month `live` calls a
     person answered, `abandoned` of them abandoned."""
     now = services.clock.now()
-    (person,) = insert_portfolio(services.engine, count=1, now=now, places=MA, start=500)
+    (person,) = insert_portfolio(services.engine, count=1, now=now, places=MA, start=start)
     rows = []
     recent = ["conversation"] * 25 + ["no_answer"] * 75
     older = ["abandoned"] * abandoned + ["conversation"] * (live - 25 - abandoned)
@@ -51,7 +51,7 @@ def _history(services, campaign_id: int, *, live: int, abandoned: int) -> None:
             }
         )
     with transaction(services.sessions) as session:
-        session.execute(sa.update(Debt).values(stage="resolved"))
+        session.execute(sa.update(Debt).where(Debt.id == person.debt_id).values(stage="resolved"))
         session.execute(sa.insert(ContactAttempt), rows)
 
 
@@ -109,3 +109,23 @@ def test_near_the_abandonment_cap_it_slows_down_to_progressive(services, packs, 
     assert dispatcher.tick().placed == 2
     assert sorted(a.agent_id for a in _placed(services)) == sorted([first, second])
     assert dispatcher.tick().placed == 0  # no more calls than agents: none is abandoned
+
+
+def test_two_predictive_campaigns_share_the_free_agents_calls_in_flight(
+    services, packs, dispatcher, fake
+):
+    """The free agents are the same for both: the second campaign's pacer counts the first
+    one's waiting calls, so together they never place more than 2 agents x 3.0."""
+    _agent(services, "a1", "+16175550901")
+    _agent(services, "a2", "+16175550902")
+    first = make_campaign(services, packs, steps=PREDICTIVE)
+    _history(services, first.id, live=1025, abandoned=0)
+    _enrol(services, 9)
+    second = make_campaign(services, packs, steps=PREDICTIVE, name="second-campaign")
+    _history(services, second.id, live=1025, abandoned=0, start=600)
+    insert_portfolio(services.engine, count=9, now=services.clock.now(), places=MA, start=100)
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "second-campaign"), now=services.clock.now())
+
+    assert dispatcher.tick().placed == 6
+    assert dispatcher.tick().placed == 0
