@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from fractions import Fraction
 
 ABANDONMENT_CAP = Fraction(3, 100)  # 16 CFR 310.4(b)(4)(i): 3 % of live-answered calls
 PROGRESSIVE = 1.0
+RECENT = timedelta(hours=1)  # the answer-rate sample: the step's calls that ended lately
 
 
 @dataclass(frozen=True, slots=True)

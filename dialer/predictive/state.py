@@ -7,7 +7,7 @@ call the pacer allows for the campaign.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -16,10 +16,9 @@ from dialer.abandonment import LIVE_ANSWERED, WINDOW
 from dialer.agents import free_agents
 from dialer.campaigns.definition import Predictive
 from dialer.db.models import Campaign, ContactAttempt
-from dialer.predictive.pacing import Pacing, PacingOptions, PacingState, pace
+from dialer.predictive.pacing import RECENT, Pacing, PacingOptions, PacingState, pace
 from dialer.vocabulary import AttemptStatus, CampaignStatus, Channel, Direction, Outcome
 
-RECENT = timedelta(hours=1)  # the answer-rate sample: the step's calls that ended lately
 # A call that may still be answered by a person and has no agent yet: it would need one.
 NOT_YET_ANSWERED = (
     AttemptStatus.RESERVED.value,

@@ -39,6 +39,7 @@ from dialer.dispatch.choose import choose_contact
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
 from dialer.simulate.population import SIM_DEBT, SimCase
+from dialer.simulate.predictive import Predictive
 from dialer.vocabulary import (
     Channel,
     ConsumerFlag,
@@ -57,6 +58,7 @@ _STATUS = {
     Outcome.CONVERSATION: "completed", Outcome.VOICEMAIL: "completed",
     Outcome.WRONG_PARTY: "completed", Outcome.NO_ANSWER: "no_answer", Outcome.BUSY: "busy",
     Outcome.FAILED: "failed", Outcome.DELIVERED: "delivered", Outcome.UNDELIVERED: "undelivered",
+    Outcome.ABANDONED: "completed",
 }  # fmt: skip
 _AT = attrgetter("at")
 
@@ -129,6 +131,10 @@ class Shard:
         self.waiting: dict[StepKind, deque[int]] = {kind: deque() for kind in self.budget_rates}
         self.clock: FakeClock | None = None
         self.start: datetime | None = None
+        self.predictive = Predictive(
+            options=next((st.pacing for st in definition.steps if st.pacing), None),
+            agents=max(round(capacity.agents * share), 0),
+        )
 
     def run(self, *, start: datetime, days: int) -> ShardResult:
         self.clock, self.start = FakeClock(start), start
@@ -140,6 +146,9 @@ class Shard:
             call_budget = self.budget[StepKind.IVR]
             for kind, rate in self.budget_rates.items():
                 self.budget[kind] = min(self.budget[kind], rate) + rate  # no hoarding
+            if self.predictive.options is not None:  # agent calls: free agents x the ratio
+                self.figures.over_dialled += self.predictive.over_dialled()
+                self.budget[StepKind.AGENT] = self.predictive.new_step(now)
             self._drain_waiting(now)
             epoch = now.timestamp()
             while self.heap and self.heap[0][0] <= epoch:
@@ -223,7 +232,7 @@ class Shard:
             mode=ContactMode.AUTOMATED,
             debts=(SIM_DEBT,),
         )
-        self._place(index, proposed, choice.decision)
+        self._place(index, proposed, choice.decision, agent_step=step.kind is StepKind.AGENT)
 
     def _blocked(self, index: int, decision: Decision) -> None:
         codes = decision.reason_codes
@@ -233,7 +242,9 @@ class Shard:
         else:
             self._push(index, decision.next_allowed_at)
 
-    def _place(self, index: int, proposed: ProposedContact, decision: Decision) -> None:
+    def _place(
+        self, index: int, proposed: ProposedContact, decision: Decision, *, agent_step: bool
+    ) -> None:
         case, state = self.cases[index], self.states[index]
         now = proposed.at
         if state.rng is None:
@@ -248,7 +259,9 @@ class Shard:
             outcome, ended = sms.outcome, now + SMS_SECONDS
             stop_at = ended + STOP_DELAY if sms.stop_reply else None
         else:
-            call = draw_call(self.model, state.rng)
+            call = self.predictive.answered(
+                draw_call(self.model, state.rng), now=now, agent_step=agent_step
+            )
             outcome, ended = call.outcome, now + call.duration
             self._after_call(index, proposed.to, call, ended)
         case.history.append(  # before the reply: the history stays in time order
