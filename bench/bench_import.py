@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dialer.clock import FakeClock
 from dialer.db import migrate
 from dialer.db.engine import make_engine
+from dialer.demo.portfolio import write_portfolio
 
 # Load the reference data (ZIP index) outside the timed runs, as a long-lived process would.
 from dialer.importing import import_cases, reference
-from dialer.portfolio import write_portfolio
 from tests.databases import fresh_postgres_database
 
 reference.zip_states()

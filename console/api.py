@@ -16,22 +16,22 @@ from console.authz import api_requires, api_user
 from console.context import now, packs, unit_of_work
 from console.limits_editor import account_calls_per_second, check_against_law
 from console.openapi import SPEC
-from dialer.accounts import Permission
+from dialer.admin.accounts import Permission
+from dialer.admin.contact_limits import save_limits
+from dialer.admin.limits_preview import preview_limits
 from dialer.campaigns import list_campaigns, set_status
-from dialer.case_page import (
+from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.cases.page import (
     can_work_case,
     debt_by_ref,
     explain_text,
     find_cases,
     load_case_view,
 )
-from dialer.client_access import allowed_clients
+from dialer.clients.access import allowed_clients
 from dialer.db.ids import MAX_INTEGER, parse_record_id
 from dialer.db.models import Campaign, ContactLimitVersion, Debt
-from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
-from dialer.limits import save_limits
-from dialer.limits_preview import preview_limits
 from dialer.vocabulary import CampaignStatus, Channel
 
 bp = Blueprint("api", __name__)

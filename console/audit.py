@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from console.authz import requires
 from console.context import unit_of_work
 from console.forms import AuditFilterForm
-from dialer.accounts import Permission
-from dialer.audit_log import PAGE_SIZE, AuditFilter, audit_csv, find_audit_entries
+from dialer.admin.accounts import Permission
+from dialer.admin.audit_log import PAGE_SIZE, AuditFilter, audit_csv, find_audit_entries
 from dialer.db.ids import parse_record_id
 
 bp = Blueprint("audit", __name__)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from console.authz import ConsoleUser, signed_in, signed_in_page
 from console.context import now, state, unit_of_work
 from console.forms import EmptyForm, LanguageForm, LoginForm
-from dialer.accounts import Permission, authenticate, end_sessions, update_user
+from dialer.admin.accounts import Permission, authenticate, end_sessions, update_user
 
 bp = Blueprint("auth", __name__)
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
 from console.context import unit_of_work
-from dialer.accounts import Permission, can, session_id, user_for_session, user_for_token
+from dialer.admin.accounts import Permission, can, session_id, user_for_session, user_for_token
 from dialer.db.models import User
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])

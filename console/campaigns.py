@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.forms import CampaignEditForm, EmptyForm
-from dialer.accounts import Permission
+from dialer.admin.accounts import Permission
 from dialer.campaigns import create_campaign, list_campaigns, parse_definition, set_status
 from dialer.db.models import Campaign
 from dialer.errors import InputError

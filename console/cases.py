@@ -16,21 +16,21 @@ from console.context import now, packs, unit_of_work
 from console.desk import flash_done
 from console.forms import DispositionForm, EmptyForm, FlagAddForm, FlagClearForm, SearchForm
 from console.gateway import place_reserved
-from dialer import agent_desk
-from dialer.accounts import Permission
-from dialer.case_page import (
+from dialer.admin.accounts import Permission
+from dialer.agents import desk as agent_desk
+from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.cases.flags import clear_flag, flag_by_hand
+from dialer.cases.page import (
     can_work_case,
     explain_text,
     find_cases,
     load_case_view,
     opt_out_list,
 )
-from dialer.client_access import allowed_clients
+from dialer.clients.access import allowed_clients
 from dialer.db.ids import parse_record_id
 from dialer.db.models import ConsumerFlagRecord, Debt
-from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError, NotFoundError
-from dialer.flags import clear_flag, flag_by_hand
 from dialer.vocabulary import Channel, ConsumerFlag
 
 bp = Blueprint("cases", __name__)
@@ -120,7 +120,7 @@ def disposition(debt_id: int) -> ResponseReturnValue:
 def call(debt_id: int) -> ResponseReturnValue:
     _may_work(debt_id)
     EmptyForm()
-    from dialer.manual_call import reserve_manual_call
+    from dialer.agents.manual_call import reserve_manual_call
 
     user = signed_in()
     try:

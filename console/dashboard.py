@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from console.authz import requires
 from console.charts import bar_chart, gauge
 from console.context import app_services, now, unit_of_work
-from dialer.abandonment import ABANDONMENT_CAP, abandonment_by_campaign
-from dialer.accounts import Permission
-from dialer.dashboard import today
+from dialer.admin.accounts import Permission
+from dialer.admin.dashboard import today
+from dialer.agents.abandonment import ABANDONMENT_CAP, abandonment_by_campaign
 from dialer.predictive.state import ratios_in_force
 from dialer.vocabulary import AgentAvailability
 

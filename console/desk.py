@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from console.authz import requires, signed_in
 from console.context import now, packs, unit_of_work
 from console.forms import AvailabilityForm, DispositionForm, EmptyForm
-from dialer import agent_desk, preview
-from dialer.accounts import Permission
-from dialer.case_page import load_case_view
+from dialer.admin.accounts import Permission
+from dialer.agents import desk as agent_desk
+from dialer.agents import preview
+from dialer.cases.page import load_case_view
 from dialer.errors import InputError
 
 bp = Blueprint("desk", __name__)

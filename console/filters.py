@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from dialer.accounts import Permission
-from dialer.dispositions import mask
+from dialer.admin.accounts import Permission
+from dialer.cases.dispositions import mask
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo | str | None = None) -> str:

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from dialer.dispositions import DispositionCode
+from dialer.cases.dispositions import DispositionCode
 from dialer.vocabulary import ConsumerFlag
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import current_app
 
 from console.context import unit_of_work
+from dialer.admin.contact_limits import current_pacing
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import Reservation
-from dialer.limits import current_pacing
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
 from webhooks.extension import services

@@ -12,10 +12,8 @@ from flask_babel import gettext as _
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
 from console.forms import LimitsForm
-from dialer.accounts import Permission
-from dialer.compliance import validate_limits
-from dialer.errors import InputError, LimitTooLooseError
-from dialer.limits import (
+from dialer.admin.accounts import Permission
+from dialer.admin.contact_limits import (
     DEFAULT_LIMITS,
     check_not_below_defaults,
     latest_version,
@@ -24,7 +22,9 @@ from dialer.limits import (
     save_limits,
     scope_key_of,
 )
-from dialer.limits_preview import LimitsPreview, preview_limits
+from dialer.admin.limits_preview import LimitsPreview, preview_limits
+from dialer.compliance import validate_limits
+from dialer.errors import InputError, LimitTooLooseError
 from dialer.pacing import PACING_KEYS, check_pacing
 
 bp = Blueprint("limits", __name__)

@@ -16,11 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.forms import ReportForm
-from dialer.accounts import Permission
-from dialer.client_access import allowed_clients
+from dialer.admin.accounts import Permission
+from dialer.admin.reports import GroupBy, Report, ReportQuery, contact_report, report_csv
+from dialer.clients.access import allowed_clients
 from dialer.db.models import Campaign, Client, User
 from dialer.errors import InputError
-from dialer.reports import GroupBy, Report, ReportQuery, contact_report, report_csv
 from dialer.vocabulary import Channel, Role
 
 bp = Blueprint("reports", __name__)

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
-from dialer.accounts import Permission
-from dialer.case_page import can_work_case
-from dialer.client_access import allowed_clients
+from dialer.admin.accounts import Permission
+from dialer.agents.inbox import InboxFilter, find_inbox, resolve_message
+from dialer.cases.page import can_work_case
+from dialer.clients.access import allowed_clients
 from dialer.db.models import Consumer, ContactAttempt, Debt, InboxMessage, Phone, SuppressedNumber
 from dialer.errors import InputError, NotFoundError
-from dialer.inbox import InboxFilter, find_inbox, resolve_message
-from dialer.suppression import remove_suppression, restore_number
-from dialer.suppression_admin import active_entries, add_number, apply_upload, read_upload
+from dialer.suppression.admin import active_entries, add_number, apply_upload, read_upload
+from dialer.suppression.numbers import remove_suppression, restore_number
 from dialer.vocabulary import PhoneStatus
 
 bp = Blueprint("texts", __name__)

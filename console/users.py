@@ -10,7 +10,7 @@ from sqlalchemy import select
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.forms import EmptyForm, UserCreateForm, UserUpdateForm
-from dialer.accounts import Permission, create_user, issue_api_token, update_user
+from dialer.admin.accounts import Permission, create_user, issue_api_token, update_user
 from dialer.db.models import User
 from dialer.errors import InputError, NotFoundError
 

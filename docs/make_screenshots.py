@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dialer.accounts import update_user  # noqa: E402
-from dialer.case_record import add_case_event  # noqa: E402
+from dialer.admin.accounts import update_user  # noqa: E402
+from dialer.cases.record import add_case_event  # noqa: E402
 from dialer.db.engine import transaction  # noqa: E402
 from dialer.db.models import ContactAttempt, User  # noqa: E402
 from tests.browser.harness import (  # noqa: E402

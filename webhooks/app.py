@@ -17,8 +17,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 
 import console
 from config.settings import Settings, load_settings
-from dialer import metrics
 from dialer.bootstrap import Services, build_services
+from dialer.observability import metrics
 from webhooks import health
 from webhooks import metrics as metrics_view
 from webhooks import sms as twilio_sms

@@ -13,7 +13,7 @@ from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
 from dialer.db.engine import HeldConnection
 from dialer.db.group_commit import GroupCommit
 from dialer.ledger import WebhookSpool, drain_spool
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.telephony import Telephony
 
 log = get_logger(__name__)

@@ -1,4 +1,4 @@
-"""`/metrics`: the Prometheus text exposition of dialer.metrics, behind a token.
+"""`/metrics`: the Prometheus text exposition of dialer.observability.metrics, behind a token.
 
 With DIALER_METRICS_TOKEN set, a scrape sends `Authorization: Bearer <token>`; without it,
 only a development instance answers (the counters tell how busy the business is and which
@@ -12,7 +12,7 @@ import hmac
 from flask import Blueprint, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from dialer.metrics import exposition
+from dialer.observability.metrics import exposition
 from webhooks.extension import services
 
 bp = Blueprint("metrics", __name__)

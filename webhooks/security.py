@@ -21,7 +21,7 @@ from twilio.request_validator import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dialer import metrics
+from dialer.observability import metrics
 from webhooks.extension import services
 
 _VALIDATOR = "twilio_request_validator"

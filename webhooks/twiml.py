@@ -11,8 +11,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
-from dialer.templates import voice_text
 from dialer.vocabulary import Language
+from dialer.wording import voice_text
 
 SAY_LANGUAGE = {Language.EN: "en-US", Language.ES: "es-US", Language.ZH: "cmn-CN"}
 GATHER_TIMEOUT_SECONDS = 6

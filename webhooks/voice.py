@@ -12,10 +12,10 @@ from dialer.callbacks.events import AmdEvent, CallStatusEvent, VoiceRequest
 from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import IngestResult, ingest
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.telephony import TelephonyError
 from webhooks.extension import call_status_batches, services, telephony, webhook_spool
-from webhooks.forms import TwilioRequest
+from webhooks.params import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import gather_url, render_fallback, render_voice_step
 

@@ -7,8 +7,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from dialer import metrics
-from dialer.agents import release_agent
+from dialer.agents.pool import release_agent
 from dialer.attempts import (
     apply_call_status,
     call_outcome,
@@ -19,8 +18,9 @@ from dialer.attempts import (
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, RecordingEvent
 from dialer.callbacks.replanning import mark_debt_for_replanning
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import ContactAttempt
+from dialer.observability import metrics
 from dialer.vocabulary import AttemptStatus, Outcome
 
 

@@ -13,8 +13,8 @@ from dialer.callbacks.revival import revive
 from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt, Phone
 from dialer.errors import InputError, NotFoundError
 from dialer.ledger.store import locked_attempt
-from dialer.templates import MessageContext
 from dialer.vocabulary import Language
+from dialer.wording import MessageContext
 
 DEFAULT_COMPANY = "Dialer Recovery Services"
 DEFAULT_CALLBACK_NUMBER = "+18005550100"

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from dialer.callbacks.case import CaseView
 from dialer.callbacks.disputes import dispute_debt
-from dialer.case_record import add_case_event
-from dialer.contact_check import consumer_zone
-from dialer.suppression import add_opt_out, mark_wrong_number
+from dialer.cases.contact_check import consumer_zone
+from dialer.cases.record import add_case_event
+from dialer.suppression.numbers import add_opt_out, mark_wrong_number
 from dialer.vocabulary import Channel, Outcome
 
 IVR = "ivr"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dialer.case_record import add_flag
+from dialer.cases.record import add_flag
 from dialer.db.models import Debt
 from dialer.vocabulary import ConsumerFlag
 

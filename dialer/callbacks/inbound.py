@@ -1,8 +1,8 @@
 """Inbound SMS: stored on each consumer who owns the number and acted on.
 
 An opt-out (of texts, calls or both, as the consumer wrote it), an opt-in, a wrong-number
-report and "not my debt" are applied at once and follow the number (`dialer.suppression`);
-anything but a bare keyword also lands in the agents' inbox (`dialer.inbox`), with what the
+report and "not my debt" are applied at once and follow the number (`dialer.suppression.numbers`);
+anything but a bare keyword also lands in the agents' inbox (`dialer.agents.inbox`), with what the
 dialer already did about it. A number on nobody's file still gets its suppression entry and its
 inbox line, so a later import of that number is not contacted.
 """
@@ -15,15 +15,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.agents.inbox import add_to_inbox, stored_body
 from dialer.callbacks.case import message_context
 from dialer.callbacks.disputes import dispute_debt
 from dialer.callbacks.events import InboundSms
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.compliance import SmsIntent, SmsReading, read_inbound_sms
 from dialer.db.models import Consumer, ContactAttempt, Debt, Phone
-from dialer.inbox import add_to_inbox, stored_body
-from dialer.suppression import add_opt_out, mark_wrong_number, opt_in_to_texts, suppress_number
-from dialer.templates import render_reply
+from dialer.suppression.numbers import (
+    add_opt_out,
+    mark_wrong_number,
+    opt_in_to_texts,
+    suppress_number,
+)
 from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
@@ -34,6 +38,7 @@ from dialer.vocabulary import (
     SuppressionKind,
     SuppressionScope,
 )
+from dialer.wording import render_reply
 
 SOURCE = "sms"
 _SUMMARIES = {

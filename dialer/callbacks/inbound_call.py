@@ -14,14 +14,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.agents import free_agents
+from dialer.agents.pool import free_agents
 from dialer.callbacks.business_hours import inbound_hours
 from dialer.callbacks.case import case_view
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import Consumer, ContactAttempt, Debt, Phone
-from dialer.templates import MessageContext, VoicePrompt
 from dialer.vocabulary import (
     CONTACTABLE_STAGES,
     AttemptOrigin,
@@ -31,6 +30,7 @@ from dialer.vocabulary import (
     Direction,
     Language,
 )
+from dialer.wording import MessageContext, VoicePrompt
 
 INBOUND = "inbound"
 

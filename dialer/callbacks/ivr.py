@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dialer import agents
-from dialer.agents import release_agent
+from dialer.agents import pool as agents
+from dialer.agents.pool import release_agent
 from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices, inbound_call
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
@@ -19,7 +19,6 @@ from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.db.models import ContactAttempt
 from dialer.predictive.calls import is_predictive_call
-from dialer.templates import CALLBACK_WINDOWS, VoicePrompt
 from dialer.vocabulary import (
     AgentAvailability,
     AttemptOrigin,
@@ -28,6 +27,7 @@ from dialer.vocabulary import (
     Language,
     Outcome,
 )
+from dialer.wording import CALLBACK_WINDOWS, VoicePrompt
 
 P = VoicePrompt
 MAX_TRIES = 2

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import ContactAttempt, Debt
 from dialer.vocabulary import AttemptStatus
 

@@ -6,14 +6,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dialer import metrics
 from dialer.attempts import apply_sms_status, is_terminal, sms_outcome
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import SmsStatusEvent
 from dialer.callbacks.replanning import mark_debt_for_replanning
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import ContactAttempt, Phone
-from dialer.suppression import add_opt_out
+from dialer.observability import metrics
+from dialer.suppression.numbers import add_opt_out
 from dialer.vocabulary import AttemptStatus, Channel, PhoneStatus
 
 UNREACHABLE, UNKNOWN_HANDSET, LANDLINE, FILTERED = 30003, 30005, 30006, 30007

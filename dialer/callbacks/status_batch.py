@@ -58,8 +58,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
-from dialer import metrics
-from dialer.agents import release_statement
+from dialer.agents.pool import release_statement
 from dialer.attempts import parse_call_status
 from dialer.callbacks.calls import (
     CALL_ENDED,
@@ -75,6 +74,7 @@ from dialer.db.engine import DriverStatement, HeldConnection
 from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
+from dialer.observability import metrics
 from dialer.vocabulary import AttemptStatus
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dialer.templates import MessageContext, VoicePrompt
 from dialer.vocabulary import Language
+from dialer.wording import MessageContext, VoicePrompt
 
 
 class Stage(StrEnum):

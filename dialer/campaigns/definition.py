@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dialer.clients import client_code
+from dialer.clients.codes import client_code
 from dialer.compliance.zones import state_code
 from dialer.predictive.pacing import PacingOptions
 from dialer.vocabulary import Channel, DebtStage, Language

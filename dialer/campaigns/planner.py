@@ -15,7 +15,7 @@ from sqlalchemy import and_, select, union_all
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind, parse_duration
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt, PromiseToPay
 from dialer.vocabulary import (
     CONTACTABLE_STAGES,

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from dialer.agents import agents_who_can_take_calls
+from dialer.admin.contact_limits import campaign_hours, check_limits, limits_from_dict
+from dialer.agents.pool import agents_who_can_take_calls
 from dialer.campaigns.definition import Audience, CampaignDefinition, StepKind
 from dialer.campaigns.sms_policy import check_sms_policy
-from dialer.case_record import add_audit_entry
+from dialer.cases.record import add_audit_entry
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Campaign, Client, Consumer, Debt
 from dialer.errors import InputError, NotFoundError
-from dialer.limits import campaign_hours, check_limits, limits_from_dict
 from dialer.vocabulary import CampaignStatus, CollectorType
 
 ENROL_BATCH = 5_000

@@ -6,7 +6,7 @@ import click
 
 from config.settings import load_settings
 from dialer.bootstrap import build_services
-from dialer.case_view import render_case
+from dialer.cases.terminal_view import render_case
 
 
 @click.group()

@@ -89,7 +89,7 @@ def _line(scenario_id: str, result: object) -> str:
 
 
 def _register_explain() -> None:
-    from dialer.cli.explain import explain
+    from dialer.cli.why_not_now import explain
 
     compliance.add_command(explain)
 

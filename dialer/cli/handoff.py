@@ -8,8 +8,8 @@ import click
 
 from config.settings import load_settings
 from dialer.bootstrap import build_services
+from dialer.clients.handoff import PARTIES, export_handoff
 from dialer.db.engine import transaction
-from dialer.handoff import PARTIES, export_handoff
 
 
 @click.group("handoff")

@@ -165,7 +165,7 @@ def generate_command(
     consumers: int, out: Path, history: Path | None, history_start: datetime | None, seed: int
 ) -> None:
     """Write a deterministic synthetic portfolio (and optionally its contact history)."""
-    from dialer.portfolio import write_portfolio
+    from dialer.demo.portfolio import write_portfolio
 
     start = history_start
     if start is not None and start.tzinfo is None:

@@ -15,7 +15,7 @@ import config
 from config.settings import Settings, load_settings
 from config.startup import check_web_start, default_serve_host
 from dialer.db.readiness import DatabaseNotReadyError, require_ready
-from dialer.logging import configure_logging, get_logger
+from dialer.observability.logging import configure_logging, get_logger
 
 CLOCK_START_HELP = "Alias of DIALER_CLOCK_START: the ISO time (with offset) the clock starts at."
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from config.settings import load_settings
-from dialer.reconcile import FAILED_CALLBACK_AFTER, LOST_AFTER, STUCK_AFTER, reconcile
+from dialer.reconciliation.resolve import FAILED_CALLBACK_AFTER, LOST_AFTER, STUCK_AFTER, reconcile
 
 
 @click.command("reconcile")

@@ -15,7 +15,7 @@ from dialer.errors import InputError
 
 
 def _read_limits(path: Path) -> AdminLimits:
-    from dialer.limits import limits_from_dict
+    from dialer.admin.contact_limits import limits_from_dict
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

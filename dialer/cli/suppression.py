@@ -13,8 +13,7 @@ from config.settings import load_settings
 from dialer.bootstrap import Services, build_services
 from dialer.db.engine import transaction
 from dialer.errors import InputError
-from dialer.suppression import describe
-from dialer.suppression_admin import (
+from dialer.suppression.admin import (
     active_entries,
     add_number,
     apply_upload,
@@ -22,6 +21,7 @@ from dialer.suppression_admin import (
     read_upload,
     remove_number,
 )
+from dialer.suppression.numbers import describe
 
 _COLUMNS = ("number", "kind", "scope", "source", "added_at", "added_by", "reason", "removed_at")
 _ACTOR = click.option(

@@ -7,9 +7,9 @@ import sys
 import click
 
 from config.settings import load_settings
-from dialer.accounts import create_user, find_user, issue_api_token
+from dialer.admin.accounts import create_user, find_user, issue_api_token
 from dialer.bootstrap import build_services
-from dialer.client_access import limit_user_to_clients
+from dialer.clients.access import limit_user_to_clients
 from dialer.db.engine import transaction
 from dialer.errors import InputError
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dialer.compliance.decision import CandidateZone, Count, Decision, Reason, ReasonCode
 from dialer.compliance.engine import evaluate, evaluate_through
-from dialer.compliance.explain import render_decision
 from dialer.compliance.facts import (
     AdminLimits,
     ConsumerFacts,
@@ -25,8 +24,9 @@ from dialer.compliance.keywords import (
     interpret_inbound_sms,
     read_inbound_sms,
 )
-from dialer.compliance.limits import validate_limits
+from dialer.compliance.limit_check import validate_limits
 from dialer.compliance.packs import RulePack, RulePacks, default_rules_dir, load_rule_packs
+from dialer.compliance.plain_language import render_decision
 
 __all__ = [
     "AdminLimits",

@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from dialer.demo.audit import AuditResult
+from dialer.audit.demo import AuditResult
 from dialer.demo.charts import bar_chart, hbar_chart, line_chart, per_second
 from dialer.demo.live import local_times
 from dialer.demo.snapshot import Snapshot

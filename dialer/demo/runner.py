@@ -19,25 +19,25 @@ import requests
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, PROJECT_ROOT, load_settings
-from dialer.bootstrap import clock_from_settings
-from dialer.clock import Clock, SystemClock, monotonic
-from dialer.compliance import load_rule_packs
-from dialer.db.engine import make_engine, make_session_factory
-from dialer.db.migrate import upgrade
-from dialer.demo.audit import AuditResult, provider_log, reaudit
-from dialer.demo.live import CLEAR, clock_line, panel, progress_line
-from dialer.demo.person_audit import (
+from dialer.admin.contact_limits import current_limits
+from dialer.audit.demo import AuditResult, provider_log, reaudit
+from dialer.audit.person import (
     audit_people,
     automated_sids,
     contactable_people,
     people_by_number,
 )
+from dialer.bootstrap import clock_from_settings
+from dialer.clock import Clock, SystemClock, monotonic
+from dialer.compliance import load_rule_packs
+from dialer.db.engine import make_engine, make_session_factory
+from dialer.db.migrate import upgrade
+from dialer.demo.live import CLEAR, clock_line, panel, progress_line
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
 from dialer.demo.replies import ConsumerReplies
 from dialer.demo.report import ReportData, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
 from dialer.errors import DialerError
-from dialer.limits import current_limits
 
 CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
@@ -187,7 +187,7 @@ def _prepare(
 ) -> None:
     cases, history = options.cases_file, options.history_file
     if cases is None:
-        from dialer.portfolio import write_portfolio
+        from dialer.demo.portfolio import write_portfolio
 
         cases, history = workdir / "cases.csv", history or workdir / "history.csv"
         write_portfolio(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import Debt
 from dialer.vocabulary import Channel
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
-from dialer.case_facts import debt_key
+from dialer.cases.facts import debt_key
 from dialer.compliance import (
     AdminLimits,
     ConsumerFacts,

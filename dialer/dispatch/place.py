@@ -23,15 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dialer.callbacks.revival import revive
 from dialer.campaigns.definition import StepKind
-from dialer.case_facts import covered_debt_ids
+from dialer.cases.facts import covered_debt_ids
 from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, Phone
 from dialer.dispatch.choose import SMS_VALIDITY
 from dialer.dispatch.reserve import Reservation
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
-from dialer.suppression import add_opt_out
+from dialer.suppression.numbers import add_opt_out
 from dialer.telephony import (
     AmbiguousCreateError,
     InvalidNumberError,

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from dialer import agents
+from dialer.admin.contact_limits import current_limits
+from dialer.agents import pool as agents
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.planner import (
     IN_FLIGHT_RECHECK,
@@ -25,10 +26,10 @@ from dialer.campaigns.planner import (
     apply_plan,
     plan_next_contact,
 )
-from dialer.case_facts import debt_key
+from dialer.cases.decisions import load_case_view
+from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
 from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
-from dialer.decisions import load_case_view
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
@@ -36,11 +37,8 @@ from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.dispatch.skip import never_usable, skip_step
-from dialer.limits import current_limits
 from dialer.predictive.pacing import Pacing
 from dialer.predictive.state import pace_campaign
-from dialer.templates import MessageContext
-from dialer.templates.covering import DebtLine, render_covering_sms
 from dialer.vocabulary import (
     AttemptOrigin,
     AttemptStatus,
@@ -51,6 +49,8 @@ from dialer.vocabulary import (
     Language,
     PhoneStatus,
 )
+from dialer.wording import MessageContext
+from dialer.wording.covering import DebtLine, render_covering_sms
 
 _MAX_REPLANS = 3
 
@@ -389,7 +389,7 @@ def _hold_for_agent(
     debt.step_attempts += 1
     debt.last_decision = "in preview on an agent's desk: the agent dials"
     debt.updated_at = now
-    return Outcome(planned="preview")  # nothing is placed: dialer.preview does it
+    return Outcome(planned="preview")  # nothing is placed: dialer.agents.preview does it
 
 
 def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.definition import CampaignDefinition
-from dialer.case_record import add_case_event
+from dialer.cases.record import add_case_event
 from dialer.db.models import Debt
 from dialer.dispatch.blocks import NO_PHONE
 from dialer.dispatch.choose import Choice

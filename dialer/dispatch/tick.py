@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer import metrics
+from dialer.admin.contact_limits import current_pacing
 from dialer.clock import Clock, monotonic
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
@@ -24,8 +24,8 @@ from dialer.dispatch.claim import LEASE, claim_due, give_back
 from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
-from dialer.limits import current_pacing
-from dialer.logging import get_logger
+from dialer.observability import metrics
+from dialer.observability.logging import get_logger
 from dialer.pacing import Pacer
 from dialer.scheduling.heartbeat import DEAD_AFTER, release_dead_claims
 from dialer.telephony import Telephony

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from dialer.clients import CODE_LENGTH, client_code
+from dialer.clients.codes import CODE_LENGTH, client_code
 from dialer.importing import reference
 from dialer.importing.fields import (
     Cells,
@@ -86,7 +86,7 @@ class CaseRow:
     attorney_name: str | None
     attorney_phone: str | None
     phones: tuple[CasePhone, ...] = field(default=())
-    client_code: str | None = None  # blank: the client is the creditor's (see dialer.clients)
+    client_code: str | None = None  # blank: the client is the creditor's (see dialer.clients.codes)
 
     @property
     def client(self) -> str:

@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer import metrics
 from dialer.db.engine import transaction
 from dialer.db.models import ProviderEvent
 from dialer.ledger.spool import WebhookSpool
@@ -29,6 +28,7 @@ from dialer.ledger.store import (
     lock_attempt,
     stored_response,
 )
+from dialer.observability import metrics
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from dialer.abandonment import LIVE_ANSWERED, WINDOW
-from dialer.agents import free_agents
+from dialer.agents.abandonment import LIVE_ANSWERED, WINDOW
+from dialer.agents.pool import free_agents
 from dialer.campaigns.definition import Predictive
 from dialer.db.models import Campaign, ContactAttempt
 from dialer.predictive.pacing import RECENT, Pacing, PacingOptions, PacingState, pace

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dialer.clock import Clock
 from dialer.db.engine import transaction
 from dialer.db.models import Debt, WorkerHeartbeat
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 
 log = get_logger(__name__)
 HEARTBEAT_SECONDS = 2.0

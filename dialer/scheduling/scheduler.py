@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from dialer.agent_desk import expire_wrap_ups
+from dialer.agents.desk import expire_wrap_ups
+from dialer.audit.nightly import reaudit
 from dialer.db.engine import transaction
-from dialer.dispatch.reaudit import reaudit
-from dialer.logging import get_logger
-from dialer.reconcile import reconcile
+from dialer.observability.logging import get_logger
+from dialer.reconciliation.resolve import reconcile
 from dialer.scheduling.heartbeat import Heartbeat
 from dialer.scheduling.leader import LeaderLock
 from dialer.scheduling.runtime import Runtime

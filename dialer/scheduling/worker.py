@@ -11,7 +11,7 @@ import threading
 from types import FrameType
 
 from dialer.dispatch import Dispatcher, TickReport
-from dialer.logging import get_logger
+from dialer.observability.logging import get_logger
 from dialer.scheduling.heartbeat import HEARTBEAT_SECONDS, Heartbeat
 
 log = get_logger(__name__)

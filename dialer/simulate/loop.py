@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from dialer.campaigns import CampaignDefinition, PlanAction, Step, StepKind, decide
 from dialer.campaigns.planner import LatestAttempt
-from dialer.case_facts import HISTORY_DAYS
+from dialer.cases.facts import HISTORY_DAYS
 from dialer.clock import FakeClock
 from dialer.compliance import (
     AdminLimits,

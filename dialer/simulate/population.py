@@ -1,6 +1,6 @@
 """The simulated portfolio: the synthetic cases CSV read into the engine's plain facts.
 
-The portfolio comes from `dialer.portfolio.write_portfolio` (the same generator the demo
+The portfolio comes from `dialer.demo.portfolio.write_portfolio` (the same generator the demo
 imports) and is validated row by row with the importer's own `validate_case_row`; nothing goes
 through a database. Each simulation process reads only its own share of the consumers (every
 n-th by position in the file), so the validation of 100,000 cases is split across the CPUs.
@@ -110,7 +110,7 @@ def portfolio_files(folder: Path, *, consumers: int) -> PortfolioFiles:
 
 def write_synthetic(files: PortfolioFiles, *, seed: int, start: datetime) -> None:
     """The synthetic portfolio (with history ending at `start`) written to `files`."""
-    from dialer.portfolio import write_portfolio
+    from dialer.demo.portfolio import write_portfolio
 
     write_portfolio(
         files.cases,

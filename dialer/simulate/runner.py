@@ -22,9 +22,9 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
+from dialer.admin.contact_limits import DEFAULT_LIMITS, limits_from_dict, strictest
 from dialer.campaigns import CampaignDefinition, load_definition
 from dialer.compliance import AdminLimits, RulePacks, load_rule_packs
-from dialer.limits import DEFAULT_LIMITS, limits_from_dict, strictest
 from dialer.simulate.audit import reaudit
 from dialer.simulate.figures import Figures
 from dialer.simulate.loop import Shard

@@ -10,9 +10,9 @@ from datetime import UTC, timedelta
 import pytest
 
 from dialer.bootstrap import Services
+from dialer.cases.why_not_now import explain_case
 from dialer.compliance import load_rule_packs
 from dialer.db.models import InboxMessage
-from dialer.explain import explain_case
 from dialer.vocabulary import Channel
 from tests.e2e.test_voice_flow import CONSUMER, OUR_NUMBER, _case, emulator, served
 from twilio_emulator.testing import EmulatorHandle

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
-from dialer.abandonment import abandonment_by_campaign
+from dialer.agents.abandonment import abandonment_by_campaign
 from dialer.bootstrap import build_services
 from dialer.campaigns import create_campaign, enrol, get_campaign, parse_definition, set_status
 from dialer.clock import FakeClock

@@ -18,10 +18,11 @@ from sqlalchemy import delete, select, update
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
-from dialer import agent_desk
+from dialer.agents import desk as agent_desk
+from dialer.agents.manual_call import reserve_manual_call
 from dialer.bootstrap import Services, build_services
 from dialer.campaigns import create_campaign, parse_definition
-from dialer.case_facts import debt_key, load_consumer_facts, load_history
+from dialer.cases.facts import debt_key, load_consumer_facts, load_history
 from dialer.clock import FakeClock
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db import migrate
@@ -36,7 +37,6 @@ from dialer.db.models import (
     User,
 )
 from dialer.dispatch.place import place
-from dialer.manual_call import reserve_manual_call
 from dialer.pacing import Pacer, PacingConfig
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import AttemptStatus, Channel, CollectorType

@@ -22,7 +22,7 @@ from dialer.compliance import (
 )
 from dialer.db.engine import make_engine, transaction
 from dialer.db.models import ContactAttempt
-from dialer.reconcile import reconcile
+from dialer.reconciliation.resolve import reconcile
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import CampaignStatus, Channel, CollectorType, PhoneType
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url

@@ -36,7 +36,7 @@ from dialer.campaigns import create_campaign, enrol, get_campaign, parse_definit
 from dialer.compliance import load_rule_packs
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, ProviderEvent
-from dialer.reconcile import reconcile
+from dialer.reconciliation.resolve import reconcile
 from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import TERMINAL_STATUSES, CampaignStatus
 from tests.e2e.workers_support import emulator_calls, stop, wait_for

@@ -19,7 +19,7 @@ import pytest
 import requests
 import structlog
 
-from dialer.logging import configure_logging, get_logger
+from dialer.observability.logging import configure_logging, get_logger
 
 REPO = Path(__file__).resolve().parents[2]
 NUMBER = "+16175550100"

@@ -147,7 +147,8 @@ class OptOut(Base):
     __table_args__ = (
         one_of("channel", Channel),
         Index("ix_opt_outs_phone_channel", "phone_id", "channel"),
-        # At most one opt-out in force per number and channel (dialer.suppression.add_opt_out).
+        # At most one opt-out in force per number and channel
+        # (dialer.suppression.numbers.add_opt_out).
         Index(
             "uq_opt_outs_active",
             "phone_id",

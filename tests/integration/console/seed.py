@@ -9,7 +9,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from dialer.accounts import create_user, hash_password
+from dialer.admin.accounts import create_user, hash_password
 from dialer.campaigns import create_campaign, parse_definition
 from dialer.compliance import RulePacks
 from dialer.db.models import Consumer, Debt, Phone

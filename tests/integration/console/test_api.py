@@ -7,11 +7,11 @@ import re
 from flask import Flask
 
 from console.openapi import SPEC
-from dialer.accounts import issue_api_token
+from dialer.admin.accounts import issue_api_token
+from dialer.admin.contact_limits import current_pacing
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.db.models import ContactLimitVersion, User
-from dialer.limits import current_pacing
 from dialer.pacing import PacingLimits
 from tests.integration.console.seed import Seeded
 

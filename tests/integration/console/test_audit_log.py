@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from flask import Flask
 
-from dialer.audit_log import PAGE_SIZE
+from dialer.admin.audit_log import PAGE_SIZE
 from dialer.bootstrap import Services
-from dialer.case_record import add_audit_entry
+from dialer.cases.record import add_audit_entry
 from dialer.db.engine import transaction
 from tests.integration.console.conftest import login
 from tests.integration.console.seed import Seeded

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dialer.accounts import issue_api_token
+from dialer.admin.accounts import issue_api_token
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.telephony.fake import FakeTelephony

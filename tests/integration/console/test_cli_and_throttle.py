@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from console.throttle import LoginThrottle
-from dialer.accounts import authenticate, user_for_token
+from dialer.admin.accounts import authenticate, user_for_token
 from dialer.bootstrap import Services
 from dialer.cli.main import cli
 from dialer.db.engine import transaction

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from dialer import agent_desk
-from dialer.agents import release_agent
+from dialer.agents import desk as agent_desk
+from dialer.agents.pool import release_agent
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction

@@ -10,11 +10,11 @@ from flask import Flask
 
 from console.context import state
 from dialer.bootstrap import Services
+from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.cases.why_not_now import explain_case
 from dialer.db.engine import transaction
 from dialer.db.models import AuditEntry, CaseEvent, ConsumerFlagRecord, Debt, Phone, PromiseToPay
-from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError
-from dialer.explain import explain_case
 from dialer.vocabulary import Channel
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Flask
 
 from dialer.bootstrap import Services
+from dialer.cases.dispositions import DispositionCode, DispositionInput
 from dialer.db.engine import transaction
 from dialer.db.models import AuditEntry, CaseEvent, ConsumerFlagRecord, Debt
-from dialer.dispositions import DispositionCode, DispositionInput
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
 from tests.integration.console.test_dispositions import call_now, record

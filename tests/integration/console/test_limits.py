@@ -7,10 +7,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from config.settings import Settings, load_settings
+from dialer.admin.contact_limits import current_pacing
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from dialer.db.models import AuditEntry, ContactLimitVersion
-from dialer.limits import current_pacing
 from dialer.pacing import PacingLimits
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded

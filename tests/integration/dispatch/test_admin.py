@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from dialer.admin.contact_limits import current_limits, save_limits
+from dialer.audit.nightly import reaudit
 from dialer.campaigns import enrol, get_campaign
+from dialer.cases.why_not_now import explain_case
 from dialer.db.engine import transaction
 from dialer.db.models import AuditEntry, CaseEvent, ContactAttempt
-from dialer.dispatch.reaudit import reaudit
 from dialer.errors import InputError
-from dialer.explain import explain_case
-from dialer.limits import current_limits, save_limits
 from dialer.vocabulary import Channel
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio

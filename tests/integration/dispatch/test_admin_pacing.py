@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
+from dialer.admin.contact_limits import current_limits, current_pacing, save_limits
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.errors import InputError
-from dialer.limits import current_limits, current_pacing, save_limits
 from dialer.pacing import Pacer, PacingConfig, PacingLimits
 from dialer.vocabulary import Channel
 from tests.databases import redis_test_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from dialer import preview
+from dialer.agents import preview
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, User

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 
 from dialer.callbacks.calls import apply_call_status_event
 from dialer.callbacks.events import CallStatusEvent
-from dialer.case_facts import load_history
+from dialer.cases.facts import load_history
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, ProviderEvent
-from dialer.reconcile import reconcile
+from dialer.reconciliation.resolve import reconcile
 from dialer.telephony import RetryableTelephonyError
 from tests.integration.dispatch.test_reconcile import _attempt, _placed_call, _reserve_one
 

@@ -16,7 +16,8 @@ from dialer.callbacks.replanning import mark_debt_for_replanning
 from dialer.campaigns import enrol, get_campaign
 from dialer.campaigns.definition import CampaignDefinition
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, promise_resumes_at
-from dialer.case_facts import debt_key, load_history
+from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
+from dialer.cases.facts import debt_key, load_history
 from dialer.db.engine import transaction
 from dialer.db.models import (
     AttemptDebt,
@@ -27,7 +28,6 @@ from dialer.db.models import (
     Phone,
     PromiseToPay,
 )
-from dialer.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.errors import InputError
 from dialer.vocabulary import ConsumerFlag
 from tests.integration.dispatch.conftest import make_campaign

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from dialer.admin.contact_limits import DEFAULT_LIMITS, current_limits, save_limits
 from dialer.db.engine import transaction
 from dialer.db.models import ContactLimitVersion
 from dialer.errors import InputError
-from dialer.limits import DEFAULT_LIMITS, current_limits, save_limits
 
 
 def _save(session, packs, clock, limits):

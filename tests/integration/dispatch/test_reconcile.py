@@ -13,8 +13,8 @@ from dialer.db.engine import transaction
 from dialer.db.models import CaseEvent, ContactAttempt, Debt
 from dialer.dispatch.claim import claim_due
 from dialer.dispatch.reserve import reserve
-from dialer.metrics import REGISTRY
-from dialer.reconcile import reconcile
+from dialer.observability.metrics import REGISTRY
+from dialer.reconciliation.resolve import reconcile
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 

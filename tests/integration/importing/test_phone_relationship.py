@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from dialer.case_facts import load_consumer_facts
+from dialer.cases.facts import load_consumer_facts
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
 from dialer.db.models import Consumer
 from dialer.vocabulary import Channel, PhoneRelationship

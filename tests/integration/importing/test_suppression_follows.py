@@ -9,10 +9,10 @@ from click.testing import Result
 from sqlalchemy import select
 
 from dialer.bootstrap import Services
-from dialer.case_facts import load_consumer_facts
+from dialer.cases.facts import load_consumer_facts
 from dialer.db.engine import transaction
 from dialer.db.models import Consumer
-from dialer.suppression_admin import add_number
+from dialer.suppression.admin import add_number
 from dialer.vocabulary import PhoneStatus
 from tests.integration.importing.conftest import case_row
 

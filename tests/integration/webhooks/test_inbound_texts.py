@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dialer.bootstrap import Services
-from dialer.case_facts import load_consumer_facts
+from dialer.cases.facts import load_consumer_facts
 from dialer.db.engine import transaction
 from dialer.db.models import ConsumerFlagRecord, InboxMessage, OptOut, SuppressedNumber
 from dialer.vocabulary import Channel, PhoneStatus

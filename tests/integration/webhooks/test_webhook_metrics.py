@@ -6,7 +6,7 @@ from flask import Flask
 
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
-from dialer.metrics import REGISTRY
+from dialer.observability.metrics import REGISTRY
 from tests.conftest import AS_SCRAPER
 from tests.integration.webhooks.builders import make_case
 from tests.integration.webhooks.conftest import Twilio

@@ -7,7 +7,7 @@ import structlog
 from dialer.campaigns.definition import CallerIds
 from dialer.dispatch.choose import caller_id
 from dialer.dispatch.place import webhook_urls
-from dialer.logging import mask_phone, redact
+from dialer.observability.logging import mask_phone, redact
 
 
 def test_local_presence_picks_the_consumers_area_code():
@@ -47,7 +47,7 @@ def test_logs_never_hold_a_full_number_a_name_or_a_balance():
 
 
 def test_structlog_output_is_redacted(capsys):
-    from dialer.logging import configure_logging, get_logger
+    from dialer.observability.logging import configure_logging, get_logger
 
     configure_logging(log_format="json", level="INFO")
     get_logger("t").info("placed", to="+16175550100", last_name="Lee")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dialer.demo.audit import Seen
-from dialer.demo.person_audit import audit_people
+from dialer.audit.demo import Seen
+from dialer.audit.person import audit_people
 from dialer.vocabulary import Channel
 
 T0 = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)

@@ -8,9 +8,9 @@ from pathlib import Path
 import phonenumbers
 
 from dialer.compliance.zones import phone_zones, postal_lookup
+from dialer.demo.portfolio import write_portfolio
 from dialer.importing.case_rows import validate_case_row
 from dialer.importing.history_rows import validate_history_row
-from dialer.portfolio import write_portfolio
 
 
 def rows(path: Path) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from dialer.logging import configure_logging
+from dialer.observability.logging import configure_logging
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
-from dialer.templates import MessageContext, VoicePrompt
 from dialer.vocabulary import Language
+from dialer.wording import MessageContext, VoicePrompt
 from webhooks.twiml import render_fallback, render_sms_reply, render_voice_step
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>'

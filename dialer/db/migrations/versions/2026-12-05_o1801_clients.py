@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import dialer.db.base
-from dialer.clients import client_code
+from dialer.clients.codes import client_code
 
 revision = "o1801"
 down_revision = "c2workplace01"

@@ -1,0 +1,162 @@
+"""A call an agent places by hand from a case: checked by the engine like any other (mode
+agent), reserved with the decision snapshot, then placed through the gateway by the dispatch
+placer; the case is live on the agent's desk while the call is up.
+
+The agent's phone rings first; when the agent answers, the consumer is dialled and bridged
+(`<Dial>`), so no prerecorded or synthesised prompt ever reaches the consumer. An agent with no
+phone, or who is not available (or still wrapping up), is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dialer.agents.desk import connect_call
+from dialer.campaigns.definition import CampaignDefinition, StepKind
+from dialer.cases.contact_check import check_contact, primary_number
+from dialer.cases.record import add_case_event
+from dialer.compliance import RulePacks
+from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
+from dialer.dispatch.choose import caller_id, instants_to_check
+from dialer.dispatch.person import contact_in_flight, number_in_flight
+from dialer.dispatch.reserve import Reservation, lock_consumer
+from dialer.errors import InputError, NotFoundError
+from dialer.vocabulary import (
+    AgentAvailability,
+    AttemptOrigin,
+    AttemptStatus,
+    Channel,
+    ContactMode,
+    Direction,
+)
+
+
+class ContactNotLawfulError(InputError):
+    """The engine blocked the contact; the message says why and when it would be lawful."""
+
+
+class AgentCannotCallError(InputError):
+    """The agent cannot take a call now (no phone, not available); the message says what."""
+
+
+def ready_phone(agent: User) -> str:
+    """The phone that rings first; refused with what is missing when there is none."""
+    if not agent.phone_e164:
+        raise AgentCannotCallError(
+            f"{agent.username} has no phone number: calls ring the agent's phone first, so an "
+            "admin must add one to the profile (Users page) before calls can be placed"
+        )
+    return agent.phone_e164
+
+
+def ready_agent(session: Session, agent_id: int) -> User:
+    """The agent who will be rung first, locked; refused when they have no phone or are busy."""
+    agent = session.get(User, agent_id, with_for_update=True)
+    if agent is None or not agent.is_active:
+        raise AgentCannotCallError(f"no active user with id {agent_id}")
+    ready_phone(agent)
+    if agent.availability != AgentAvailability.AVAILABLE:
+        raise AgentCannotCallError(
+            f"{agent.username} is {agent.availability.replace('_', ' ')}: set yourself "
+            "available on the desk before placing a call"
+        )
+    return agent
+
+
+def reserve_manual_call(
+    session: Session,
+    *,
+    debt_id: int,
+    agent_id: int,
+    actor: str,
+    now: datetime,
+    packs: RulePacks,
+) -> Reservation:
+    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`."""
+    debt = session.get(Debt, debt_id)
+    if debt is None:
+        raise NotFoundError(f"no case with id {debt_id}")
+    agent = ready_agent(session, agent_id)
+    lock_consumer(session, debt.consumer_id)
+    to = primary_number(session, consumer_id=debt.consumer_id)
+    if to is None:
+        raise InputError("the consumer has no valid phone number")
+    busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
+    if busy is not None:  # the person is the unit: one contact in flight at a time
+        raise ContactNotLawfulError(
+            f"not now: another contact with this person or number is in flight (attempt {busy});"
+            " call when it has ended"
+        )
+    decision = check_contact(
+        session,
+        debt=debt,
+        at=now,
+        packs=packs,
+        to=to,
+        mode=ContactMode.AGENT,
+        later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
+    )
+    if not decision.allowed:
+        why = "; ".join(r.message for r in decision.reasons)
+        when = (
+            f" Next lawful: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
+            if decision.next_allowed_at
+            else ""
+        )
+        raise ContactNotLawfulError(f"not lawful now: {why}.{when}")
+    sender = _caller_id(session, debt, to)
+    phone = session.query(Phone).filter_by(consumer_id=debt.consumer_id, e164=to).one()
+    attempt = ContactAttempt(
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        phone_id=phone.id,
+        channel=Channel.CALL.value,
+        direction=Direction.OUTBOUND.value,
+        mode=ContactMode.AGENT.value,
+        origin=AttemptOrigin.AGENT.value,
+        from_number=sender,
+        to_number=to,
+        campaign_id=debt.campaign_id,
+        status=AttemptStatus.RESERVED.value,
+        attempted_at=now,
+        reserved_at=now,
+        updated_at=now,
+        agent_id=agent_id,
+        decision=decision.to_dict(),
+    )
+    session.add(attempt)
+    session.flush()
+    connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
+    add_case_event(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        attempt_id=attempt.id,
+        at=now,
+        kind="manual_call",
+        summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
+        actor=actor,
+        detail={"decision": decision.decision},
+    )
+    return Reservation(
+        attempt_id=attempt.id,
+        debt_id=debt.id,
+        channel=Channel.CALL,
+        to=to,
+        from_=sender,
+        step_kind=StepKind.AGENT,
+        reserved_at=now,
+        ring_first=agent.phone_e164,
+    )
+
+
+def _caller_id(session: Session, debt: Debt, to: str) -> str:
+    campaign = session.get(Campaign, debt.campaign_id) if debt.campaign_id else None
+    if campaign is None:
+        campaign = session.query(Campaign).order_by(Campaign.id).first()
+    if campaign is None:
+        raise InputError("no caller ID: create a campaign with caller_ids first")
+    definition = CampaignDefinition.model_validate(campaign.definition)
+    return caller_id(definition.caller_ids, to)

@@ -1,0 +1,1 @@
+"""Re-audits: every contact checked again after the fact (nightly, and the demo's)."""

@@ -1,0 +1,2 @@
+"""Cases: the case record, its facts for the engine, pages, flags, dispositions and the one
+decision path."""

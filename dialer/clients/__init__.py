@@ -1,0 +1,1 @@
+"""Clients (creditors): their codes, which users see which clients, and hand-offs to agencies."""

@@ -1,0 +1,1 @@
+"""Reconciliation: attempts a crash or a lost answer left without a known fate."""

@@ -1,0 +1,1 @@
+"""The suppression list by number and its administration."""
