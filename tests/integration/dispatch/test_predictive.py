@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt, User
+from dialer.errors import InputError
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 from tests.integration.dispatch.test_agent_steps import _agent
@@ -129,3 +131,12 @@ def test_two_predictive_campaigns_share_the_free_agents_calls_in_flight(
 
     assert dispatcher.tick().placed == 6
     assert dispatcher.tick().placed == 0
+
+
+def test_a_predictive_campaign_with_no_agent_to_bridge_to_is_refused(services, packs):
+    _agent(services, "nophone", None)
+    with pytest.raises(InputError) as caught:
+        make_campaign(services, packs, steps=PREDICTIVE)
+    assert "step 0 is an agent step, but there is no active agent with a phone number" in str(
+        caught.value
+    )
