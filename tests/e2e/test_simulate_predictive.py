@@ -36,8 +36,8 @@ PREDICTIVE = "    dialing: predictive\n    predictive: {max_ratio: 3.0}"
 def _simulate(tmp_path: Path, name: str, extra: str) -> dict[str, Any]:
     campaign = tmp_path / f"{name}.yaml"
     campaign.write_text(AGENT_STEP % extra, encoding="utf-8")
-    command = [sys.executable, "-m", "dialer", "simulate", "--cases", "2000", "--days", "1"]
-    command += ["--agents", "5", "--workers", "1", "--campaign", str(campaign), "--json"]
+    command = [sys.executable, "-m", "dialer", "simulate", "--cases", "1000", "--days", "1"]
+    command += ["--agents", "3", "--workers", "1", "--campaign", str(campaign), "--json"]
     done = subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=120, check=False
     )
