@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from dialer.agents.desk import connect_call
 from dialer.campaigns.definition import CampaignDefinition, StepKind
-from dialer.cases.contact_check import check_contact, primary_number
+from dialer.cases.contact_check import primary_number
+from dialer.cases.decisions import in_flight_reason
 from dialer.cases.record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.db.models import Campaign, ContactAttempt, Debt, Phone, User
-from dialer.dispatch.choose import caller_id, instants_to_check
+from dialer.dispatch.choose import caller_id
+from dialer.dispatch.covering import agent_call_cover, record_agent_cover
 from dialer.dispatch.person import contact_in_flight, number_in_flight
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError, NotFoundError
@@ -74,7 +76,8 @@ def reserve_manual_call(
     now: datetime,
     packs: RulePacks,
 ) -> Reservation:
-    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`."""
+    """Lock the consumer, ask the engine (mode agent), write the attempt as `reserved`
+    against the debt and every other debt of the person due on a call and allowed."""
     debt = session.get(Debt, debt_id)
     if debt is None:
         raise NotFoundError(f"no case with id {debt_id}")
@@ -85,19 +88,11 @@ def reserve_manual_call(
         raise InputError("the consumer has no valid phone number")
     busy = contact_in_flight(session, debt.consumer_id) or number_in_flight(session, to)
     if busy is not None:  # the person is the unit: one contact in flight at a time
-        raise ContactNotLawfulError(
-            f"not now: another contact with this person or number is in flight (attempt {busy});"
-            " call when it has ended"
-        )
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=to,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),  # it rings within the placement grace
-    )
+        raise ContactNotLawfulError(f"not now: {in_flight_reason(busy).message}")
+    # The engine's answer for the whole span the call rings in, and every other debt of the
+    # person due on a call and allowed too: the call is about each of them.
+    cover = agent_call_cover(session, debt=debt, to=to, now=now, packs=packs)
+    decision = cover.decision
     if not decision.allowed:
         why = "; ".join(r.message for r in decision.reasons)
         when = (
@@ -128,6 +123,7 @@ def reserve_manual_call(
     )
     session.add(attempt)
     session.flush()
+    record_agent_cover(session, cover, attempt)
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
     add_case_event(
         session,
@@ -138,7 +134,7 @@ def reserve_manual_call(
         kind="manual_call",
         summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
-        detail={"decision": decision.decision},
+        detail={"decision": decision.decision, "debts": [d.external_ref for d in cover.debts]},
     )
     return Reservation(
         attempt_id=attempt.id,
@@ -149,6 +145,7 @@ def reserve_manual_call(
         step_kind=StepKind.AGENT,
         reserved_at=now,
         ring_first=agent.phone_e164,
+        debt_ids=tuple(d.id for d in cover.debts),
     )
 
 

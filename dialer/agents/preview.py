@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from dialer.agents.manual_call import ContactNotLawfulError, ready_phone
 from dialer.campaigns.definition import StepKind
-from dialer.cases.contact_check import check_contact
 from dialer.cases.record import add_case_event
 from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt, Debt, User
-from dialer.dispatch.choose import instants_to_check
+from dialer.dispatch.covering import agent_call_cover, covered_debts, record_agent_cover
 from dialer.dispatch.place import release_attempt
 from dialer.dispatch.reserve import Reservation, lock_consumer
 from dialer.errors import InputError
@@ -63,31 +62,33 @@ def _waiting(session: Session, agent_id: int) -> tuple[User, ContactAttempt, Deb
 def call_previewed(
     session: Session, *, agent_id: int, now: datetime, packs: RulePacks
 ) -> Reservation:
-    """The agent dials the case in preview: checked again now, then a fresh attempt."""
+    """The agent dials the case in preview: checked again now (with every debt the preview
+    covered that is still allowed), then a fresh attempt written against each of them."""
     agent, attempt, debt = _waiting(session, agent_id)
     phone = ready_phone(agent)
     lock_consumer(session, debt.consumer_id)
+    previewed_debts = covered_debts(session, attempt.id) or [debt]
     fresh = _copy(attempt, now=now)
     session.delete(attempt)  # the preview was a placeholder: it must not count in the check
     session.flush()
-    decision = check_contact(
-        session,
-        debt=debt,
-        at=now,
-        packs=packs,
-        to=fresh.to_number,
-        mode=ContactMode.AGENT,
-        later=instants_to_check(now, Channel.CALL),
-    )
-    if not decision.allowed:
+    _count(previewed_debts, tries=-1, attempt=fresh)  # each debt planned as before the preview
+    cover = agent_call_cover(
+        session, debt=debt, to=fresh.to_number or "", now=now, packs=packs,
+        candidates=previewed_debts, callback=bool(fresh.callback),
+    )  # fmt: skip
+    allowed = cover.decision.allowed
+    _count(cover.debts if allowed else [], tries=1, attempt=fresh)
+    for left_out in (d for d in previewed_debts if not allowed or d not in cover.debts):
+        left_out.next_contact_at, left_out.updated_at = now, now  # looks again (not a try)
+    if not allowed:
         _free(agent, now)
-        debt.step_attempts = max(0, debt.step_attempts - 1)
-        debt.next_contact_at = decision.next_allowed_at
-        why = "; ".join(reason.message for reason in decision.reasons)
+        debt.next_contact_at = cover.decision.next_allowed_at
+        why = "; ".join(reason.message for reason in cover.decision.reasons)
         raise ContactNotLawfulError(f"not lawful now: {why}.")
-    fresh.decision = decision.to_dict()
+    fresh.decision = cover.decision.to_dict()
     session.add(fresh)
     session.flush()
+    record_agent_cover(session, cover, fresh)
     agent.current_attempt_id = fresh.id
     add_case_event(
         session,
@@ -98,7 +99,10 @@ def call_previewed(
         kind="preview_call",
         summary="Agent dialled the case from preview: the agent's phone rings first",
         actor=agent.username,
-        detail={"decision": decision.decision},
+        detail={
+            "decision": cover.decision.decision,
+            "debts": [d.external_ref for d in cover.debts],
+        },
     )
     return Reservation(
         attempt_id=fresh.id,
@@ -109,7 +113,18 @@ def call_previewed(
         step_kind=StepKind.AGENT,
         reserved_at=now,
         ring_first=phone,
+        debt_ids=tuple(d.id for d in cover.debts),
     )
+
+
+def _count(debts: list[Debt], *, tries: int, attempt: ContactAttempt) -> None:
+    """Take back (-1) or count (+1) the call as each debt's step try; for the consented
+    callback, the asked-for call is pending again (-1) or placed (+1)."""
+    for debt in debts:
+        if attempt.callback:
+            debt.callback_at = (debt.callback_at or attempt.callback_at) if tries < 0 else None
+        else:
+            debt.step_attempts = max(0, debt.step_attempts + tries)
 
 
 def skip_previewed(session: Session, *, agent_id: int, now: datetime) -> None:
@@ -140,6 +155,8 @@ def _copy(attempt: ContactAttempt, *, now: datetime) -> ContactAttempt:
         reserved_at=now,
         updated_at=now,
         agent_id=attempt.agent_id,
+        callback=attempt.callback,
+        callback_at=attempt.callback_at,
     )
 
 

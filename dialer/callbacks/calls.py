@@ -17,7 +17,7 @@ from dialer.attempts import (
 )
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, RecordingEvent
-from dialer.callbacks.replanning import mark_debt_for_replanning
+from dialer.callbacks.replanning import mark_covered_debts_for_replanning
 from dialer.cases.record import add_case_event
 from dialer.db.models import ContactAttempt
 from dialer.observability import metrics
@@ -104,7 +104,8 @@ def ended_detail(attempt: CallRecord) -> dict[str, Any]:
 
 
 def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> None:
-    """Once per call, after `advance_call`: timeline line, agent released, debt replanned."""
+    """Once per call, after `advance_call`: timeline line, agent released, every debt the
+    call covered replanned."""
     add_case_event(
         session,
         consumer_id=attempt.consumer_id,
@@ -116,8 +117,9 @@ def call_ended(session: Session, attempt: ContactAttempt, *, now: datetime) -> N
         detail=ended_detail(attempt),
     )
     release_agent(session, attempt_id=attempt.id, now=now)
-    if attempt.debt_id is not None:
-        mark_debt_for_replanning(session, attempt.debt_id, now)
+    mark_covered_debts_for_replanning(
+        session, attempt_id=attempt.id, debt_id=attempt.debt_id, now=now
+    )
     count_ended(attempt)
 
 

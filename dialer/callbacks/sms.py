@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from dialer.attempts import apply_sms_status, is_terminal, sms_outcome
 from dialer.callbacks.case import load_attempt
 from dialer.callbacks.events import SmsStatusEvent
-from dialer.callbacks.replanning import mark_debt_for_replanning
+from dialer.callbacks.replanning import mark_covered_debts_for_replanning
 from dialer.cases.record import add_case_event
 from dialer.db.models import ContactAttempt, Phone
 from dialer.observability import metrics
@@ -95,8 +95,9 @@ def apply_sms_status_event(
             summary=f"SMS {after.value}",
             detail={"error_code": attempt.error_code},
         )
-        if attempt.debt_id is not None:
-            mark_debt_for_replanning(session, attempt.debt_id, now)
+        mark_covered_debts_for_replanning(
+            session, attempt_id=attempt.id, debt_id=attempt.debt_id, now=now
+        )
         outcome_label = attempt.outcome or attempt.status
         metrics.ATTEMPTS.labels(channel=attempt.channel, outcome=outcome_label).inc()
     return attempt

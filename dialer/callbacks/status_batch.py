@@ -13,7 +13,7 @@ hands the ones that arrive together to `GroupCommit`, which gives them to `apply
    asking Twilio about a call, and the callbacks behind it in the queue neither); stores the
    ledger rows of those callbacks (a dedupe key already stored is a duplicate and changes
    nothing); writes each attempt whose callback was new; appends the timeline lines,
-   releases the agents and makes the debts due for the calls that ended.
+   releases the agents and makes due every debt the calls that ended covered.
 
 A batch holds at most one callback per attempt (`GroupCommit`'s key), so each attempt's new
 columns depend on its row and one callback only. A callback whose attempt changed between the
@@ -55,6 +55,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    union,
 )
 from sqlalchemy.dialects import postgresql
 
@@ -71,7 +72,7 @@ from dialer.callbacks.events import CallStatusEvent
 from dialer.callbacks.replanning import debt_due_now
 from dialer.db.base import Base
 from dialer.db.engine import DriverStatement, HeldConnection
-from dialer.db.models import CaseEvent, ContactAttempt, Debt, ProviderEvent
+from dialer.db.models import AttemptDebt, CaseEvent, ContactAttempt, Debt, ProviderEvent
 from dialer.ledger.ingest import APPLIED, DUPLICATE, count_event
 from dialer.ledger.store import IncomingEvent, stored_key
 from dialer.observability import metrics
@@ -79,6 +80,7 @@ from dialer.vocabulary import AttemptStatus
 
 _ATTEMPTS = Base.metadata.tables[ContactAttempt.__tablename__]
 _CASE_EVENTS = Base.metadata.tables[CaseEvent.__tablename__]
+_ATTEMPT_DEBTS = Base.metadata.tables[AttemptDebt.__tablename__]
 _EVENTS = Base.metadata.tables[ProviderEvent.__tablename__]
 
 # What the machine changes (`calls.advance_call` and the SID binding of `case.load_attempt`).
@@ -344,10 +346,11 @@ def _write_statement() -> Select[Any]:
         .cte("released")
     )
     released_count = select(func.count()).select_from(released).scalar_subquery()
-    debts_in_batch = Debt.id == any_(_ids(item.c.debt_id))
+    covered = _covered(item, after_noted)
+    debts_in_batch = Debt.id == any_(_ids(covered.c.debt_id))
     replanned = (
-        debt_due_now(item.c.debt_id, item.c.now)
-        .where(debts_in_batch, after_noted, released_count >= 0)
+        debt_due_now(covered.c.debt_id, covered.c.now)
+        .where(debts_in_batch, released_count >= 0)
         .returning(literal(1).label("one"))
         .cte("replanned")
     )
@@ -358,6 +361,21 @@ def _write_statement() -> Select[Any]:
         .select_from(item.outerjoin(stored, stored.c.dedupe_key == item.c.dedupe_key))
         .order_by(item.c.idx)
     )
+
+
+def _covered(item: Any, after_noted: ColumnElement[bool]) -> Any:  # noqa: ANN401 - SQL
+    """Every debt a call this batch ended was about, with the batch's time: its own debt and
+    each one in `attempt_debts` (found by the primary key's attempt prefix), so a call that
+    covered several debts of the person replans them all in this same statement."""
+    own = select(item.c.debt_id.label("debt_id"), item.c.now.label("now")).where(
+        after_noted, item.c.debt_id.is_not(None)
+    )
+    shared = (
+        select(_ATTEMPT_DEBTS.c.debt_id, item.c.now)
+        .select_from(item.join(_ATTEMPT_DEBTS, _ATTEMPT_DEBTS.c.attempt_id == item.c.attempt_id))
+        .where(after_noted)
+    )
+    return union(own, shared).cte("covered")
 
 
 def _ids(ids: ColumnElement[int]) -> Any:  # noqa: ANN401 - an SQL element

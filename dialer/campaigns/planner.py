@@ -60,8 +60,8 @@ class Plan:
     callback: bool = False  # the call the consumer asked for, at the time they asked
 
 
-# An attempt in flight is looked at again this often (a contact covering several debts ends
-# with a webhook about one of them; the others see the end at their next look).
+# An attempt in flight is looked at again this often (its end also makes every debt it
+# covered due at once: `callbacks.replanning`).
 IN_FLIGHT_RECHECK = timedelta(minutes=1)
 
 

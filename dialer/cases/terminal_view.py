@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from dialer.cases.decisions import contact_in_flight_now, in_flight_reason
 from dialer.db.models import CaseEvent, Consumer, ContactAttempt, Debt, Phone
 from dialer.errors import NotFoundError
 
@@ -100,11 +101,22 @@ def render_case(session: Session, ref: str) -> str:
         f" due, stage {d.stage}, {d.jurisdiction}, next contact {_fmt(d.next_contact_at)}"
         for d in consumer.debts
     ]
+    out += _in_flight(session, consumer)
     out.append("Timeline (oldest first):")
     out += [f"  {_fmt(line.at)}  {line.text}" for line in timeline(session, consumer)] or [
         "  (empty)"
     ]
     return "\n".join(out)
+
+
+def _in_flight(session: Session, consumer: Consumer) -> list[str]:
+    """Why nothing else goes out now: a contact with the person (or to one of their numbers)
+    in flight, as dispatch and "why not now" say it."""
+    numbers = [phone.e164 for phone in consumer.phones]
+    found = contact_in_flight_now(session, consumer_id=consumer.id, numbers=numbers)
+    if found is None:
+        return []
+    return [f"In flight (nothing else goes out until it ends): {in_flight_reason(found).message}"]
 
 
 def _location(consumer: Consumer) -> str:

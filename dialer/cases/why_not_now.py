@@ -12,7 +12,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialer.cases.decisions import decide, load_case_view, proposal
+from dialer.cases.decisions import (
+    contact_in_flight_now,
+    decide,
+    load_case_view,
+    proposal,
+    with_contact_in_flight,
+)
 from dialer.compliance import Decision
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Consumer, Debt
@@ -47,7 +53,9 @@ def explain_case(
     mode: ContactMode = ContactMode.AUTOMATED,
 ) -> Decision:
     """The decision for the first usable phone that is allowed, else the soonest-clearing block
-    (with no usable phone, the decision for the consumer's first number says why)."""
+    (with no usable phone, the decision for the consumer's first number says why); blocked,
+    saying which and since when, while a contact with the person or to one of those numbers
+    is in flight (dispatch waits for it too)."""
     debt = find_debt(session, case_ref)
     view = load_case_view(
         session,
@@ -70,6 +78,14 @@ def explain_case(
         )
         for p in phones
     ]
+    found = contact_in_flight_now(
+        session, consumer_id=debt.consumer_id, numbers=[p.number for p in phones]
+    )
+    return with_contact_in_flight(_best(decisions, at), found)
+
+
+def _best(decisions: list[Decision], at: datetime) -> Decision:
+    """The first allowed decision, else the soonest-clearing block."""
     allowed = [d for d in decisions if d.allowed]
     if allowed:
         return allowed[0]

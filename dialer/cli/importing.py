@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ import click
 from config.settings import load_settings
 from dialer.bootstrap import build_services
 from dialer.clock import monotonic
+from dialer.compliance import load_rule_packs
 from dialer.importing import (
     CaseImportSummary,
     HistoryImportSummary,
@@ -121,7 +123,11 @@ def cases_command(
 def history_command(file: Path, dry_run: bool, skip_invalid: bool, rejects: Path | None) -> None:
     """Load contacts made before this system took over (they count toward contact limits)."""
     summary = _run(
-        import_history, file, dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects
+        partial(import_history, packs=load_rule_packs(load_settings().rules_dir)),
+        file,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
     )
     _print_history(summary)
     sys.exit(_status(summary))

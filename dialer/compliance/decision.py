@@ -26,6 +26,9 @@ class ReasonCode(StrEnum):
     CONTACT_SPACING = "contact_spacing"
     WRONG_NUMBER = "wrong_number"
     THIRD_PARTY = "third_party"
+    # Not the engine's: another contact with the person (or to the number) is still in flight
+    # (added by the one decision path, `dialer.cases.decisions`, from the case record).
+    CONTACT_IN_FLIGHT = "contact_in_flight"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dialer.compliance.decision import Decision
+from dialer.compliance.decision import Decision, ReasonCode
 from dialer.compliance.zones import zone_info
 
 
@@ -42,6 +42,8 @@ def _headline(decision: Decision) -> str:
 
 def _when(decision: Decision) -> str:
     moment = decision.next_allowed_at
+    if moment is None and ReasonCode.CONTACT_IN_FLIGHT in {r.code for r in decision.reasons}:
+        return "When: once the contact in flight has ended (dispatch looks again every minute)."
     if moment is None:
         return (
             "When: not until the facts change (a permanent block such as cease, opt-out, "

@@ -10,6 +10,7 @@ it and its outcome moves each on. A debt under a dispute or any flag of its own 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, PlanAction, plan_next_contact
+from dialer.cases.decisions import decide, load_case_view, proposal
 from dialer.cases.facts import debt_key
 from dialer.compliance import (
     AdminLimits,
@@ -28,7 +30,7 @@ from dialer.compliance import (
 )
 from dialer.db.models import AttemptDebt, Campaign, ContactAttempt, Debt
 from dialer.dispatch.choose import decide_for
-from dialer.vocabulary import CampaignStatus, Channel
+from dialer.vocabulary import CampaignStatus, Channel, ContactMode
 
 MAX_COVERED = 10  # a person with more due debts gets the rest in the next contact
 
@@ -88,12 +90,16 @@ def cover_with_companions(
     now: datetime,
     channel: Channel,
     lease_until: datetime | None = None,
+    candidates: Sequence[Debt] | None = None,
 ) -> Cover:
     """Add every companion debt due on `channel` now and allowed on its own; the decision
-    becomes the engine's answer for the contact about all of them."""
+    becomes the engine's answer for the contact about all of them. `candidates`: the debts to
+    try instead of those due now (a preview's, when the agent dials it)."""
     flagged = {key for key, _ in facts.debt_flags}
-    for other in due_companions(session, cover.primary, now=now, lease_until=lease_until):
-        if debt_key(other.id) in flagged:
+    if candidates is None:
+        candidates = due_companions(session, cover.primary, now=now, lease_until=lease_until)
+    for other in candidates:
+        if other.id == cover.primary.id or debt_key(other.id) in flagged:
             continue
         campaign = session.get(Campaign, other.campaign_id) if other.campaign_id else None
         if campaign is None:
@@ -130,8 +136,8 @@ def record_cover(
     names = ", ".join(debt.external_ref for debt, _ in steps)
     for debt, step_index in steps:
         session.add(AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=step_index))
-        # The contact's end replans the claimed debt (its webhooks name it); the others look
-        # again shortly, and again while it is in flight, so none is left behind.
+        # The contact's end replans every debt it covered (`attempt_debts`, one statement);
+        # until then the others look again shortly, so none is left behind.
         debt.next_contact_at = None if debt is cover.primary else now + IN_FLIGHT_RECHECK
         if callback:
             debt.callback_at = None  # the call asked for is placed; it is not a step attempt
@@ -140,3 +146,70 @@ def record_cover(
         covered = f" (one contact about {names})" if len(steps) > 1 else ""
         debt.last_decision = f"allowed: {channel.value} reserved{covered}"
         debt.updated_at = now
+
+
+def record_agent_cover(session: Session, cover: Cover, attempt: ContactAttempt) -> None:
+    """An agent's call by hand (manual or from preview) is written against each debt it covers,
+    so each debt's caps count it; not a campaign step attempt. Its end replans them all."""
+    for debt, step_index in [(cover.primary, cover.primary_step), *cover.others]:
+        session.add(AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=step_index))
+
+
+def covered_debts(session: Session, attempt_id: int) -> list[Debt]:
+    """The debts an attempt was written against (`attempt_debts`), in id order."""
+    return list(
+        session.scalars(
+            select(Debt)
+            .join(AttemptDebt, AttemptDebt.debt_id == Debt.id)
+            .where(AttemptDebt.attempt_id == attempt_id)
+            .order_by(Debt.id)
+        )
+    )
+
+
+def agent_call_cover(
+    session: Session,
+    *,
+    debt: Debt,
+    to: str,
+    now: datetime,
+    packs: RulePacks,
+    candidates: Sequence[Debt] | None = None,
+    callback: bool = False,
+) -> Cover:
+    """An agent's call about `debt` to `to` now (manual, or dialled from preview): the one
+    decision path's answer for it (mode agent, lawful through the call's span) and, when
+    allowed, every other debt of the person due on a call (or each of `candidates`) that is
+    allowed too, so the call is about all of them. `callback`: the call the consumer asked for
+    (the consented one), about its debt only."""
+    view = load_case_view(
+        session,
+        consumer_id=debt.consumer_id,
+        debt_id=debt.id,
+        campaign_id=debt.campaign_id,
+        jurisdiction=debt.jurisdiction,
+        at=now,
+    )
+    proposed = proposal(
+        at=now,
+        channel=Channel.CALL,
+        to=to,
+        debt_ids=(debt.id,),
+        mode=ContactMode.AGENT,
+        callback=callback,
+    )
+    cover = Cover(debt, debt.step_index, decide(view, proposed, packs=packs))
+    if not cover.decision.allowed or callback:  # the call asked for is about its debt only
+        return cover
+    return cover_with_companions(
+        session,
+        cover,
+        proposed,
+        facts=view.facts,
+        history=view.history,
+        limits=view.limits,
+        packs=packs,
+        now=now,
+        channel=Channel.CALL,
+        candidates=candidates,
+    )

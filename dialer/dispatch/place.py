@@ -44,7 +44,7 @@ from dialer.telephony import (
     send_sms_safely,
 )
 from dialer.telephony.recovery import Owned
-from dialer.vocabulary import AttemptStatus, Channel, Outcome, PhoneStatus
+from dialer.vocabulary import AttemptOrigin, AttemptStatus, Channel, Outcome, PhoneStatus
 
 log = get_logger(__name__)
 RETRY_BACKOFF = timedelta(seconds=30)
@@ -309,7 +309,7 @@ def release_attempt(
         if debt is not None:
             if attempt.callback:  # the call asked for was not made: it stays asked for
                 debt.callback_at = attempt.callback_at
-            else:
+            elif attempt.origin == AttemptOrigin.DIALER.value:  # a manual call is no step try
                 debt.step_attempts = max(0, debt.step_attempts - 1)
             debt.next_contact_at = retry_at
             debt.updated_at = now

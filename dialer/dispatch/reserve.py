@@ -26,16 +26,16 @@ from dialer.campaigns.planner import (
     apply_plan,
     plan_next_contact,
 )
-from dialer.cases.decisions import load_case_view
+from dialer.cases.decisions import in_flight_reason, load_case_view
 from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import AttemptDebt, Campaign, Consumer, ContactAttempt, Debt
+from dialer.db.models import Campaign, Consumer, ContactAttempt, Debt
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
 from dialer.dispatch.covering import Cover, cover_with_companions, record_cover
 from dialer.dispatch.lanes import Lanes, possible_senders
-from dialer.dispatch.person import contact_in_flight, number_in_flight
+from dialer.dispatch.person import InFlight, contact_in_flight, number_in_flight
 from dialer.dispatch.skip import never_usable, skip_step
 from dialer.predictive.pacing import Pacing
 from dialer.predictive.state import pace_campaign
@@ -207,12 +207,13 @@ def _contact(
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
         valid = any(p.status is PhoneStatus.VALID for p in view.facts.phones)
         return _not_now(session, ask, choice, any_valid_number=valid)
-    if number_in_flight(session, choice.phone.number) is not None:
-        return _person_busy(debt, now=now, why="a contact to this number is in flight")
+    busy = number_in_flight(session, choice.phone.number)
+    if busy is not None:
+        return _person_busy(debt, now=now, found=busy)
     cover = Cover(debt, plan.step_index, choice.decision)
-    # The callback is the call asked for about this debt, nothing more; an agent's call is
-    # about the claimed case (the agent sees the whole person on the desk).
-    if not plan.callback and step.kind is not StepKind.AGENT:
+    # The callback is the call asked for about this debt, nothing more; any other call or
+    # text (an agent step's too) covers every debt of the person due and allowed on it.
+    if not plan.callback:
         proposed = ProposedContact(
             at=now, channel=ask.channel, to=choice.phone.number, mode=ask.mode
         )
@@ -247,8 +248,9 @@ def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None
         return _defer(ask.debt, ask.channel, now=ask.now)
     if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
         return _wait_for_agent(ask.debt, now=ask.now)
-    if contact_in_flight(session, ask.debt.consumer_id) is not None:
-        return _person_busy(ask.debt, now=ask.now, why="a contact with the person is in flight")
+    busy = contact_in_flight(session, ask.debt.consumer_id)
+    if busy is not None:
+        return _person_busy(ask.debt, now=ask.now, found=busy)
     return None
 
 
@@ -334,11 +336,10 @@ def _write_attempt(
         held = _hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk
-                session.add(
-                    AttemptDebt(attempt_id=attempt.id, debt_id=debt.id, step_index=debt.step_index)
+                record_cover(
+                    session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback
                 )
-                if callback:
-                    debt.callback_at = None
+                debt.last_decision = PREVIEW_WAITING
             return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
     return Outcome(
@@ -365,30 +366,30 @@ def _limits(session: Session, campaign: Campaign, debt: Debt, cache: LimitsCache
     return limits
 
 
-def _person_busy(debt: Debt, *, now: datetime, why: str) -> Outcome:
+def _person_busy(debt: Debt, *, now: datetime, found: InFlight) -> Outcome:
     """Another contact with the person (or to the number) is in flight: look again shortly
-    (its end also makes the debts it covers due)."""
+    (its end also makes the debts it covers due); "why not now" says which, as explain does."""
+    reason = in_flight_reason(found)
+    debt.last_decision = f"waiting: {reason.code.value}: {reason.message}"
     debt.next_contact_at = now + IN_FLIGHT_RECHECK
     debt.updated_at = now
-    return Outcome(planned="person_in_flight", person_busy=why)
+    return Outcome(planned="person_in_flight", person_busy=reason.message)
 
 
 AGENT_WAIT = timedelta(seconds=5)
+PREVIEW_WAITING = "in preview on an agent's desk: the agent dials"
 
 
 def _hold_for_agent(
     session: Session, attempt: ContactAttempt, debt: Debt, step: Step, *, now: datetime
 ) -> Outcome | None:
     """An agent step's call needs its agent first: None to place it now (progressive), else
-    why nothing is placed (no free agent; or preview: the case waits on the agent's desk)."""
+    why nothing is placed (no free agent; or preview: the case waits on the agent's desk,
+    written against every debt it covers by the caller)."""
     if not _reserve_agent(session, attempt, debt, now=now):
         return _wait_for_agent(debt, now=now)
     if step.dialing != "preview":
         return None
-    debt.next_contact_at = None
-    debt.step_attempts += 1
-    debt.last_decision = "in preview on an agent's desk: the agent dials"
-    debt.updated_at = now
     return Outcome(planned="preview")  # nothing is placed: dialer.agents.preview does it
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, update
 
 from dialer.clock import Clock
+from dialer.compliance import RulePacks, load_rule_packs
+from dialer.importing.callbacks import CallbackTimes
 from dialer.importing.csvio import CsvSource, SourceRow
 from dialer.importing.fields import RowIssue
 from dialer.importing.history_rows import (
@@ -66,11 +68,14 @@ class HistoryImportSummary:
 class HistoryWriter:
     """Resolves debt references (unknown ones are rejected) and inserts the new attempts."""
 
-    def __init__(self, connection: Connection, *, now: datetime, file_name: str) -> None:
+    def __init__(
+        self, connection: Connection, *, now: datetime, file_name: str, packs: RulePacks
+    ) -> None:
         self.connection = connection
         self.now = now
         self.file_name = file_name
         self.counts = HistoryCounts()
+        self.callbacks = CallbackTimes(connection, now=now, packs=packs)
 
     def write(
         self, batch: Sequence[Pending[HistoryRow]], *, persist: bool
@@ -88,17 +93,29 @@ class HistoryWriter:
             for p in batch
             if p.row.debt_ref not in debts
         ]
-        now = self.now.isoformat().replace("+00:00", "Z")
-        late += [
-            (p, [RowIssue(p.line, "callback_at", f"is in the past (now {now}): a callback must "
-                          "be asked for a later time")])
-            for p in batch
-            if p.row.callback_at is not None and p.row.callback_at <= self.now
-        ]  # fmt: skip
+        late += self._callback_issues(batch, debts)
         refused = {id(p) for p, _ in late}
         if persist:
             self._store([p.row for p in batch if id(p) not in refused], debts)
         return late
+
+    def _callback_issues(
+        self, batch: Sequence[Pending[HistoryRow]], debts: dict[str, tuple[int, int]]
+    ) -> list[tuple[Pending[HistoryRow], list[RowIssue]]]:
+        """A callback_at in the past or at an unlawful hour, with the next lawful time."""
+        issues = []
+        for p in batch:
+            if p.row.callback_at is None or p.row.debt_ref not in debts:
+                continue
+            issue = self.callbacks.issue(
+                line=p.line,
+                debt_id=debts[p.row.debt_ref][1],
+                at=p.row.callback_at,
+                to=p.row.consumer_number,
+            )
+            if issue is not None:
+                issues.append((p, [issue]))
+        return issues
 
     def _store(self, rows: list[HistoryRow], debts: dict[str, tuple[int, int]]) -> None:
         phones = {
@@ -244,19 +261,25 @@ def import_history(
     clock: Clock,
     options: ImportOptions | None = None,
     reporter: ImportReporter | None = None,
+    packs: RulePacks | None = None,
 ) -> HistoryImportSummary:
-    """Validate and (unless dry-run) import past contacts in one pass and one transaction."""
+    """Validate and (unless dry-run) import past contacts in one pass and one transaction;
+    `packs` (default: the shipped rule packs) judge the hours of each callback_at."""
     options = options or ImportOptions()
+    packs = packs if packs is not None else load_rule_packs()
     source = CsvSource(path, required=HISTORY_REQUIRED, optional=HISTORY_OPTIONAL)
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
-            writer = HistoryWriter(connection, now=clock.now(), file_name=path.name)
+            writer = HistoryWriter(connection, now=clock.now(), file_name=path.name, packs=packs)
             run = ImportRun(
                 source, validate=_validate, sink=writer, options=options,
                 reporter=reporter or SilentReporter(),
             )  # fmt: skip
-            tally = run.run()
+            try:
+                tally = run.run()
+            finally:
+                writer.callbacks.close()
             committed = run.should_commit
             (transaction.commit if committed else transaction.rollback)()
         except BaseException:

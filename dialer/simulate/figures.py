@@ -26,9 +26,14 @@ _SCALED_COUNTS = (
     "deferred_for_capacity",
     "evaluations",
     "over_dialled",
+    "debts",
+    "people_with_several_debts",
+    "shared_contacts",
 )
 # Counts that add up across shards but are never scaled: the re-audit covers the sample only.
 _AUDIT_COUNTS = ("audited", "violation_count")
+# Peaks per person: the largest across shards, never scaled.
+_PEAKS = ("most_contacts_per_person_hour", "most_in_flight_per_person")
 
 
 @dataclass
@@ -56,6 +61,11 @@ class Figures:
     audited: int = 0
     violations: list[dict[str, Any]] = field(default_factory=list)
     violation_count: int = 0
+    debts: int = 0  # contactable debts of the simulated people
+    people_with_several_debts: int = 0
+    shared_contacts: int = 0  # contacts about several debts of one person at once
+    most_contacts_per_person_hour: int = 0  # with one person, in any 60 minutes
+    most_in_flight_per_person: int = 0  # contacts with one person at the same instant
 
     def add(self, other: Figures) -> None:
         for name in _COUNTERS:
@@ -67,6 +77,8 @@ class Figures:
             for a, b in zip(self.contacts_by_local_hour, other.contacts_by_local_hour, strict=True)
         ]
         self.violations.extend(other.violations[: max(0, 20 - len(self.violations))])
+        for name in _PEAKS:
+            setattr(self, name, max(getattr(self, name), getattr(other, name)))
 
     def scaled(self, factor: float, *, cases: int) -> Figures:
         """Counts multiplied by `factor` (a sample standing for the whole portfolio)."""
@@ -80,7 +92,7 @@ class Figures:
         for name in _SCALED_COUNTS:
             setattr(out, name, round(getattr(self, name) * factor))
         out.contacts_by_local_hour = [round(n * factor) for n in self.contacts_by_local_hour]
-        for name in _AUDIT_COUNTS:  # never scaled
+        for name in (*_AUDIT_COUNTS, *_PEAKS):  # never scaled
             setattr(out, name, getattr(self, name))
         return out
 
@@ -92,7 +104,10 @@ class Figures:
         """The figures shown side by side (ordered as printed)."""
         rows = {
             "cases": self.cases,
+            "debts": self.debts,
+            "people with several debts": self.people_with_several_debts,
             "attempts (all)": self.total_attempts,
+            "contacts about several debts": self.shared_contacts,
             "calls placed": self.attempts.get("call", 0),
             "SMS sent": self.attempts.get("sms", 0),
             "answered by a person": self.outcomes.get("conversation", 0)
@@ -110,6 +125,8 @@ class Figures:
         }
         rows.update({f"  blocked: {code}": n for code, n in sorted(self.blocks.items())})
         rows["waits for pacing capacity"] = self.deferred_for_capacity
+        rows["most contacts with one person in an hour"] = self.most_contacts_per_person_hour
+        rows["most contacts in flight with one person"] = self.most_in_flight_per_person
         rows["re-audited contacts"] = self.audited
         rows["re-audit violations"] = self.violation_count
         return rows
@@ -136,4 +153,9 @@ class Figures:
             "audited": self.audited,
             "violation_count": self.violation_count,
             "violations": list(self.violations),
+            "debts": self.debts,
+            "people_with_several_debts": self.people_with_several_debts,
+            "shared_contacts": self.shared_contacts,
+            "most_contacts_per_person_hour": self.most_contacts_per_person_hour,
+            "most_in_flight_per_person": self.most_in_flight_per_person,
         }

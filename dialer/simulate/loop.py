@@ -38,7 +38,8 @@ from dialer.dispatch.blocks import NO_PHONE
 from dialer.dispatch.choose import choose_contact
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
-from dialer.simulate.population import SIM_DEBT, SimCase
+from dialer.simulate.person import person_peaks
+from dialer.simulate.population import SimCase
 from dialer.simulate.predictive import Predictive
 from dialer.vocabulary import (
     Channel,
@@ -75,6 +76,7 @@ class AttemptRecord:
     case: int
     at: datetime
     proposed: ProposedContact
+    ended: datetime | None = None  # when the call ended or the text's receipt came back
 
 
 @dataclass
@@ -158,7 +160,18 @@ class Shard:
             hour = int((now - start).total_seconds() // 3600)
             self.figures.calls_per_hour[hour] += max(0, round(used))
             self.clock.advance(STEP)
+        self._count_people()
         return ShardResult(self.figures, self.records)
+
+    def _count_people(self) -> None:
+        """Person-level figures: debts per person, and the peaks per person (see `person`)."""
+        self.figures.debts += sum(len(case.debts) for case in self.cases)
+        self.figures.people_with_several_debts += sum(len(c.debts) > 1 for c in self.cases)
+        hourly, at_once = person_peaks(
+            (record.case, record.at, record.ended or record.at) for record in self.records
+        )
+        self.figures.most_contacts_per_person_hour = hourly
+        self.figures.most_in_flight_per_person = at_once
 
     def _drain_waiting(self, now: datetime) -> None:
         """Cases that found no capacity earlier go first (FIFO), while capacity lasts."""
@@ -211,7 +224,7 @@ class Shard:
             recent_history(case.history, now),
             channel=channel,
             at=now,
-            debts=(SIM_DEBT,),
+            debts=case.debts,
             limits=self.limits,
             packs=self.packs,
             sms_capable={},
@@ -230,7 +243,7 @@ class Shard:
             channel=channel,
             to=choice.phone.number,
             mode=ContactMode.AUTOMATED,
-            debts=(SIM_DEBT,),
+            debts=case.debts,  # one contact about every debt of the person, counted for each
         )
         self._place(index, proposed, choice.decision, agent_step=step.kind is StepKind.AGENT)
 
@@ -251,7 +264,6 @@ class Shard:
             # seeded by the consumer, not by the process or the order: the same consumer
             # answers the same way in every run with this seed (fair limit comparisons)
             state.rng = random.Random(self.seed * 1_000_003 + case.position)  # noqa: S311
-        self.records.append(AttemptRecord(index, now, proposed))
         self._count_contact(decision, proposed)
         stop_at: datetime | None = None
         if proposed.channel is Channel.SMS:
@@ -264,13 +276,14 @@ class Shard:
             )
             outcome, ended = call.outcome, now + call.duration
             self._after_call(index, proposed.to, call, ended)
+        self.records.append(AttemptRecord(index, now, proposed, ended))
         case.history.append(  # before the reply: the history stays in time order
             HistoryEntry(
                 at=now,
                 channel=proposed.channel,
                 to=proposed.to,
                 outcome=outcome.value,
-                debts=(SIM_DEBT,),
+                debts=proposed.debts,
             )
         )
         if stop_at is not None:
@@ -282,6 +295,8 @@ class Shard:
 
     def _count_contact(self, decision: Decision, proposed: ProposedContact) -> None:
         self.figures.attempts[proposed.channel.value] += 1
+        if len(proposed.debts) > 1:
+            self.figures.shared_contacts += 1
         if decision.candidate_zones:
             zone = decision.candidate_zones[0].zone
             self.figures.contacts_by_zone[zone] += 1
@@ -326,7 +341,7 @@ class Shard:
                 from_=number,
                 body="STOP",
                 outcome="received",
-                debts=(SIM_DEBT,),
+                debts=case.debts,
             )
         )
         self._change(

@@ -25,15 +25,17 @@ from dialer.importing.case_rows import (
 from dialer.importing.csvio import CsvSource
 from dialer.importing.fields import DAY_NAMES, Window
 from dialer.simulate.follow import follow_rows
-from dialer.vocabulary import Channel, DebtStage, Direction
+from dialer.vocabulary import CONTACTABLE_STAGES, Channel, DebtStage, Direction
 
-SIM_DEBT = "D1"  # the simulator follows one debt per consumer (the first in the file)
+SIM_DEBT = "D1"  # the engine's name for a consumer's first debt (then D2, D3, ...)
 Keep = Callable[[int], bool]  # which consumers (by position in the file) to read
 
 
 @dataclass(slots=True)
 class SimCase:
-    """One consumer with one debt, as the planner and the engine see them."""
+    """One consumer and their debts, as the planner and the engine see them: one plan per
+    person (the first debt's), each contact about every contactable debt (`debts`, the
+    engine's names), counted against each, as dispatch covers them."""
 
     key: str
     facts: ConsumerFacts
@@ -41,11 +43,18 @@ class SimCase:
     stage: str = DebtStage.NEW.value
     history: list[HistoryEntry] = field(default_factory=list)
     position: int = 0  # the consumer's position in the portfolio (seeds its outcome draws)
+    debts: tuple[str, ...] = (SIM_DEBT,)
 
     def fresh(self) -> SimCase:
         """A copy to simulate on (a run changes facts, stage and history)."""
         return SimCase(
-            self.key, self.facts, self.debt_ref, self.stage, list(self.history), self.position
+            self.key,
+            self.facts,
+            self.debt_ref,
+            self.stage,
+            list(self.history),
+            self.position,
+            self.debts,
         )
 
 
@@ -164,6 +173,7 @@ def _read(
     cases: dict[str, SimCase] = {}
     owners: dict[str, tuple[str, str]] = {}  # debt_ref -> (consumer_ref, debt name for engine)
     seen: dict[str, int] = {}
+    named: dict[str, int] = {}  # debts named so far per consumer (D1, D2, ...)
     for line, cells in _rows(path, finished):
         ref = cells.get("consumer_ref", "").strip()
         position = seen.setdefault(ref, len(seen))
@@ -173,7 +183,12 @@ def _read(
         if row is None:
             continue
         if row.consumer_ref in cases:
-            owners[row.debt_ref] = (row.consumer_ref, row.debt_ref)
+            case = cases[row.consumer_ref]
+            named[row.consumer_ref] += 1
+            name = f"D{named[row.consumer_ref]}"
+            owners[row.debt_ref] = (row.consumer_ref, name)
+            if (row.stage or DebtStage.NEW) in CONTACTABLE_STAGES:
+                case.debts = (*case.debts, name)
             continue
         if not row.phones:
             continue
@@ -182,6 +197,7 @@ def _read(
             row.consumer_ref, facts_from_row(row), row.debt_ref, stage, position=position
         )
         owners[row.debt_ref] = (row.consumer_ref, SIM_DEBT)
+        named[row.consumer_ref] = 1
     return list(cases.values()), owners
 
 

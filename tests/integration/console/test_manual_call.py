@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -10,10 +10,11 @@ from flask import Flask
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, User
+from dialer.db.models import ContactAttempt, Debt, User
 from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
+from tests.integration.console.test_api import token_for
 
 SAMS_PHONE = "+16175550113"
 
@@ -133,6 +134,45 @@ def test_a_manual_call_while_a_campaign_contact_is_in_flight_is_refused(
 
     assert response.status_code == 302
     page = client.get(f"/cases/{seeded.debt_id}").text
-    assert "another contact with this person or number is in flight" in page
+    assert "a text with this person is still in flight: sms to" in page
     assert fake.placed == []
     assert len(_attempts(services)) == 1
+
+
+def test_why_not_now_names_the_contact_in_flight_on_the_case_page_and_the_api(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """The answer dispatch gives (it waits for the contact in flight): which channel, which
+    number, when it was placed (first, beside the engine's own reasons)."""
+    with transaction(services.sessions) as session:
+        debt_ref = session.get(Debt, seeded.debt_id).external_ref
+        session.add(
+            ContactAttempt(
+                consumer_id=seeded.consumer_id,
+                debt_id=seeded.debt_id,
+                channel="call",
+                direction="outbound",
+                mode="automated",
+                origin="dialer",
+                to_number=seeded.phone,
+                status="in_progress",
+                attempted_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+    clock.advance(timedelta(seconds=40))
+    client = app.test_client()
+    login(client, "sam")
+
+    page = client.get(f"/cases/{seeded.debt_id}").text
+
+    assert "[contact_in_flight]" in page
+    assert f"call to {seeded.phone}, placed 2026-03-17T15:00:00Z" in page
+    explained = client.get(
+        f"/api/v1/cases/{debt_ref}/explanation",
+        headers=token_for(services, seeded.supervisor_id),
+    ).json
+    decision = explained["call"]["decision"]
+    assert decision["decision"] == "block"
+    assert decision["reasons"][0]["code"] == "contact_in_flight"
+    assert explained["sms"]["decision"]["reasons"][0]["code"] == "contact_in_flight"

@@ -18,6 +18,7 @@ from dialer.campaigns.definition import CampaignDefinition
 from dialer.campaigns.planner import IN_FLIGHT_RECHECK, promise_resumes_at
 from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.cases.facts import debt_key, load_history
+from dialer.cases.why_not_now import explain_case
 from dialer.db.engine import transaction
 from dialer.db.models import (
     AttemptDebt,
@@ -29,7 +30,7 @@ from dialer.db.models import (
     PromiseToPay,
 )
 from dialer.errors import InputError
-from dialer.vocabulary import ConsumerFlag
+from dialer.vocabulary import Channel, ConsumerFlag
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 
@@ -159,7 +160,20 @@ def test_while_a_contact_is_in_flight_no_other_debt_of_the_person_is_contacted(
     dispatcher.tick()
 
     assert (len(fake.sent), len(fake.placed)) == (1, 0)  # no call while the text is in flight
-    assert _debts_of(services, person.consumer_id)[1].next_contact_at is not None  # not lost
+    waiting = _debts_of(services, person.consumer_id)[1]
+    assert waiting.next_contact_at is not None  # not lost
+    # the same answer "why not now" gives: which contact, to which number, since when
+    assert waiting.last_decision.startswith("waiting: contact_in_flight: a text with this person")
+    with transaction(services.sessions) as session:
+        explained = explain_case(
+            session,
+            case_ref=waiting.external_ref,
+            channel=Channel.CALL,
+            at=clock.now(),
+            packs=packs,
+        )
+    assert explained.reasons[0].code == "contact_in_flight"
+    assert explained.reasons[0].message in waiting.last_decision
 
 
 def test_two_workers_never_put_two_contacts_in_flight_for_one_person(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
 from tests.integration.importing.conftest import case_row
 
 
@@ -30,6 +34,28 @@ def test_show_by_debt_or_consumer_reference(write_csv, run_cli) -> None:
     assert "imported" in timeline[2]
     assert "imported" in timeline[3]
     assert run_cli("cases", "show", "C1").output == text
+
+
+def test_show_says_which_contact_is_in_flight(services, write_csv, run_cli) -> None:
+    run_cli("import", "cases", str(write_csv("cases.csv", [case_row(1)])))
+    assert "In flight" not in run_cli("cases", "show", "D1").output
+    with services.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO contact_attempts (consumer_id, debt_id, channel, direction, mode,"
+                " origin, status, to_number, attempted_at, identity_confirmed,"
+                " callback_requested) SELECT consumer_id, id, 'sms', 'outbound', 'automated',"
+                " 'dialer', 'sending', '+16175550001', :at, false, false FROM debts"
+            ),
+            {"at": datetime(2026, 3, 17, 15, 0, tzinfo=UTC)},
+        )
+
+    text = run_cli("cases", "show", "D1").output
+
+    assert (
+        "In flight (nothing else goes out until it ends): a text with this person is still in"
+        " flight: sms to +16175550001, placed 2026-03-17T15:00:00Z" in text
+    )
 
 
 def test_unknown_reference_exits_2(db_url) -> None:

@@ -83,6 +83,8 @@ def test_a_callback_at_in_the_history_is_scheduled_and_a_past_one_refused(
 
     assert refused.exit_code == 1
     assert "line 3, column callback_at: is in the past" in refused.output
+    assert "The next lawful time is " in refused.output  # from now, in the consumer's zone
+    assert "America/New_York" in refused.output
     assert "line 4, column callback_at: must be after the contact's time" in refused.output
     assert count("contact_attempts") == 0  # nothing changed
     done = run_cli("import", "history", str(write_csv("history.csv", [asked])))
@@ -97,3 +99,29 @@ def test_a_callback_at_in_the_history_is_scheduled_and_a_past_one_refused(
     assert str(debt).startswith("2099-01-05 15:00")
     assert attempt[0]
     assert str(attempt[1]).startswith("2099-01-05 15:00")
+
+
+def test_a_callback_at_outside_lawful_hours_is_refused_with_the_next_lawful_time(
+    services, write_csv, run_cli, count
+) -> None:
+    run_cli("import", "cases", str(write_csv("cases.csv", [case_row(1), case_row(2)])))
+    lawful = {"debt_ref": "D1", "at": "2026-03-02T15:00:00Z", "channel": "call",
+              "to": "+16175550001", "outcome": "conversation", "mode": "agent",
+              "callback_at": "2099-01-05T15:00:00Z"}  # fmt: skip
+    late = {**lawful, "debt_ref": "D2", "to": "+16175550002"}
+    late["callback_at"] = "2099-01-06T02:30:00Z"  # 21:30 in Cambridge, MA (EST)
+    path = write_csv("history.csv", [lawful, late])
+
+    refused = run_cli("import", "history", str(path))
+
+    assert refused.exit_code == 1
+    assert "line 3, column callback_at: is not a lawful time for the consumer" in refused.output
+    assert "The next lawful time is 2099-01-06 08:00 America/New_York" in refused.output
+    assert count("contact_attempts") == 0  # nothing changed
+    skipped = run_cli("import", "history", str(path), "--skip-invalid")
+    assert skipped.exit_code == 0, skipped.output
+    with services.engine.connect() as connection:
+        asked = connection.execute(
+            sa.text("SELECT external_ref, callback_at FROM debts ORDER BY external_ref")
+        ).all()
+    assert [(ref, at is not None) for ref, at in asked] == [("D1", True), ("D2", False)]
