@@ -4,7 +4,8 @@ call in four reaches a person, and now every consumer answers.
 
 The pacer places 2 free agents x 3.0 calls, held to what the abandonment budget allows (2
 extra calls: 4 abandoned of 225 live answers over 30 days, and 6 of 227 would still be
-under 3 %). Every consumer answers: two reach the agents, two are abandoned. They hear the
+under 3 %; each conversation that ends adds to it). Every consumer answers: those beyond the
+free agents are abandoned. They hear the
 identification message (who called, the number to call back) within two seconds of answering,
 as the emulator logs it, and pick a callback time. The budget is spent, so the rest of the
 portfolio is dialled progressively, and the campaign ends under 3 %."""
@@ -193,11 +194,12 @@ def test_predictive_over_dials_only_within_the_cap_and_abandoned_calls_identify_
     assert finished, (tmp_path / "worker.log").read_text()[-2000:]
     consumer_legs = [c for c in calls if c.direction == "outbound-api"]
     assert sorted(c.to for c in consumer_legs) == sorted(p.number for p in people)
-    # ringing with no one answering yet: never more than the agents and the budget of 2
+    # ringing with no one answering yet: never more than the agents and the budget, which
+    # grows with the conversations that end (at most 3 here: 7 of 235 is still under 3 %)
     ringing = [(c.date_created, c.start_time or c.end_time) for c in consumer_legs]
-    assert _most_at_once(ringing) <= len(AGENT_PHONES) + 2
+    assert _most_at_once(ringing) <= len(AGENT_PHONES) + 3
     abandoned = [a for a in attempts if a.outcome == "abandoned"]
-    assert 1 <= len(abandoned) <= 2  # the surprise happened, and only within the budget
+    assert 1 <= len(abandoned) <= 3  # the surprise happened, and only within the budget
     assert figures.live_answered == 225 + CONSUMERS
     assert figures.abandoned == 4 + len(abandoned)
     assert figures.rate is not None
