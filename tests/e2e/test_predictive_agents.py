@@ -5,10 +5,10 @@ call in four reaches a person, and now every consumer answers.
 The pacer places 2 free agents x 3.0 calls, held to what the abandonment budget allows (2
 extra calls: 4 abandoned of 225 live answers over 30 days, and 6 of 227 would still be
 under 3 %; each conversation that ends adds to it). Every consumer answers: those beyond the
-free agents are abandoned. They hear the
-identification message (who called, the number to call back) within two seconds of answering,
-as the emulator logs it, and pick a callback time. The budget is spent, so the rest of the
-portfolio is dialled progressively, and the campaign ends under 3 %."""
+free agents are abandoned. They hear the identification message (who called, the number to
+call back) within two seconds of answering, as the emulator logs it, and pick a callback
+time. Once the budget is spent the rest of the portfolio is dialled progressively, and the
+campaign ends under 3 %."""
 
 from __future__ import annotations
 
