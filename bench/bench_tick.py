@@ -216,7 +216,7 @@ def measure(size: int, ticks: int, admin: str) -> dict[str, float]:
                 definition,
                 packs=packs,
                 now=NOW,
-                collector=services.settings.collector_type,
+                collector=services.collector,
             )
             set_status(session, "bench", CampaignStatus.ACTIVE, now=NOW)
             campaign_id = campaign.id

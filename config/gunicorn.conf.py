@@ -41,9 +41,9 @@ def on_starting(server: Any) -> None:  # noqa: ANN401 - gunicorn's Arbiter
     DIALER_CLOCK_START set (development and demos only), workers started or restarted at
     different moments must read the same simulated time: they inherit one DIALER_CLOCK_EPOCH.
     """
+    from config.errors import ConfigurationError
     from config.settings import load_settings
     from config.startup import check_web_start
-    from dialer.errors import ConfigurationError
 
     try:
         check_web_start(load_settings(), server.cfg.bind)

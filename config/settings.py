@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -21,8 +22,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from dialer.errors import ConfigurationError
-from dialer.vocabulary import CollectorType
+from config.errors import ConfigurationError
 
 SID_PATTERN = re.compile(r"AC[0-9a-fA-F]{32}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +99,9 @@ class Settings(BaseSettings):
     # Third party unless told otherwise: Twilio refuses US SMS for third-party debt collection
     # (errors 30943, 30863), so campaigns with US SMS steps need first_party or an approved
     # sender; assuming first_party would let an agency text against that policy.
-    collector_type: CollectorType = Field(
-        default=CollectorType.THIRD_PARTY, alias="DIALER_COLLECTOR_TYPE"
+    # The values of dialer.vocabulary.CollectorType (config does not import the dialer).
+    collector_type: Literal["first_party", "third_party"] = Field(
+        default="third_party", alias="DIALER_COLLECTOR_TYPE"
     )
 
     @field_validator("twilio_account_sid")
@@ -227,12 +228,25 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+def ip_address_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a numeric host names, in every form the system resolver accepts: '127.1',
+    '2130706433' and '0x7f.1' are all 127.0.0.1 to a client, though not to `ip_address`."""
+    name = host.strip().strip("[]")
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(name))
+    except OSError:
+        return None
+
+
 def _is_local_host(host: str) -> bool:
     if host == "localhost" or host.endswith((".localhost", ".local")):
         return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+    address = ip_address_of(host)
+    if address is None:
         return False
     return address.is_loopback or address.is_private or address.is_unspecified
 

@@ -9,11 +9,10 @@ The refusal is one line that names the settings and never shows any part of thei
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 
-from config.settings import Settings
-from dialer.errors import ConfigurationError
+from config.errors import ConfigurationError
+from config.settings import Settings, ip_address_of
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -23,10 +22,8 @@ def is_loopback(host: str) -> bool:
     name = host.strip().strip("[]").lower()
     if name in LOOPBACK_NAMES:
         return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    address = ip_address_of(name)
+    return address is not None and address.is_loopback
 
 
 def bind_host(bind: str) -> str:

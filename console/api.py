@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -19,6 +21,7 @@ from console.openapi import SPEC
 from dialer.admin.accounts import Permission
 from dialer.admin.contact_limits import save_limits
 from dialer.admin.limits_preview import preview_limits
+from dialer.admin.reports import DayBasis, GroupBy, ReportQuery, contact_report, report_row
 from dialer.campaigns import list_campaigns, set_status
 from dialer.cases.dispositions import DispositionCode, DispositionInput, record_disposition
 from dialer.cases.page import (
@@ -174,6 +177,31 @@ def pause(campaign_id: int) -> ResponseReturnValue:
 @api_requires(Permission.RUN_CAMPAIGNS)
 def resume(campaign_id: int) -> ResponseReturnValue:
     return _move(campaign_id, CampaignStatus.ACTIVE)
+
+
+@bp.get("/reports/contacts")
+@api_requires(Permission.DASHBOARD)
+def contacts_report() -> ResponseReturnValue:
+    """The contact report over days in `zone`, or by each consumer's own day (days=consumer)."""
+    args = request.args
+    try:
+        query = ReportQuery(
+            start=date.fromisoformat(args.get("start", "")),
+            end=date.fromisoformat(args.get("end", "")),
+            zone=ZoneInfo(args.get("zone", "UTC")),
+            group_by=GroupBy(args.get("group_by", GroupBy.CAMPAIGN.value)),
+            days=DayBasis(args.get("days", DayBasis.OPERATOR.value)),
+        )
+    except (ValueError, KeyError) as exc:  # a bad day, zone or choice
+        raise InputError(f"start, end (YYYY-MM-DD), zone, group_by, days: {exc}") from None
+    with unit_of_work() as db:
+        report = contact_report(db, replace(query, client_ids=allowed_clients(db, api_user().id)))
+    return jsonify(
+        days=query.days.value,
+        rows=[report_row(r) for r in report.rows],
+        total=report_row(report.total),
+        blocks_by_reason=dict(report.blocks_by_reason.most_common()),
+    )
 
 
 @bp.get("/limits")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
+from console.error_text import error_of
 from console.forms import CampaignEditForm, EmptyForm
 from dialer.admin.accounts import Permission
 from dialer.campaigns import create_campaign, list_campaigns, parse_definition, set_status
@@ -63,11 +64,11 @@ def edit(campaign_id: int) -> ResponseReturnValue:
                     definition,
                     packs=packs(),
                     now=now(),
-                    collector=app_services().settings.collector_type,
+                    collector=app_services().collector,
                     actor=signed_in().username,
                 )
         except (InputError, yaml.YAMLError) as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
             return render_template("campaign_edit.html", form=form, name=name), 422
         flash(_("Campaign saved as a new version."), "ok")
         return redirect(url_for("campaigns.index"))
@@ -83,5 +84,5 @@ def _move(campaign_id: int, status: CampaignStatus) -> ResponseReturnValue:
                 abort(404)
             set_status(db, campaign.name, status, now=now(), actor=signed_in().username)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
     return redirect(url_for("campaigns.index"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from console.authz import requires, signed_in
 from console.context import now, packs, unit_of_work
 from console.desk import flash_done
+from console.error_text import error_of
 from console.forms import DispositionForm, EmptyForm, FlagAddForm, FlagClearForm, SearchForm
 from console.gateway import place_reserved
 from dialer.admin.accounts import Permission
@@ -31,6 +32,7 @@ from dialer.clients.access import allowed_clients
 from dialer.db.ids import parse_record_id
 from dialer.db.models import ConsumerFlagRecord, Debt
 from dialer.errors import InputError, NotFoundError
+from dialer.recordings.access import recordings_of
 from dialer.vocabulary import Channel, ConsumerFlag
 
 bp = Blueprint("cases", __name__)
@@ -69,6 +71,7 @@ def show(debt_id: int) -> ResponseReturnValue:
             call_form=EmptyForm(),
             clear_form=FlagClearForm(formdata=None),
             add_flag_form=FlagAddForm(formdata=None),
+            recordings=recordings_of(db, consumer_id=view.consumer.id),
         )
 
 
@@ -109,9 +112,9 @@ def disposition(debt_id: int) -> ResponseReturnValue:
     except NotFoundError:
         abort(404)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(back)
-    flash_done(summary)
+    flash_done(summary, entry.code.value)
     return redirect(back)
 
 
@@ -129,7 +132,7 @@ def call(debt_id: int) -> ResponseReturnValue:
                 db, debt_id=debt_id, agent_id=user.id, actor=user.username, now=now(), packs=packs()
             )
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(url_for("cases.show", debt_id=debt_id))
     placement = place_reserved(reservation)
     if placement.result == "placed":
@@ -200,7 +203,7 @@ def _change_flag(
     except NotFoundError:
         abort(404)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(back)
     flash(done(_(flag)), "ok")
     return redirect(back)

@@ -14,7 +14,7 @@ from console.throttle import LoginThrottle
 from dialer.bootstrap import Services
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
-from webhooks.extension import services
+from web.extensions import services
 
 _KEY = "dialer.console"
 

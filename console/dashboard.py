@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from console.authz import requires
 from console.charts import bar_chart, gauge
 from console.context import app_services, now, unit_of_work
+from console.display import reason_text
 from dialer.admin.accounts import Permission
 from dialer.admin.dashboard import today
 from dialer.agents.abandonment import ABANDONMENT_CAP, abandonment_by_campaign
@@ -32,14 +33,19 @@ def today_page() -> ResponseReturnValue:
     cps = app_services().settings.calls_per_second
     charts = {
         "hours": bar_chart(hours, title=_("Calls by consumer local hour"), highlight=unusual),
-        "outcomes": bar_chart(sorted(stats.call_outcomes.items()), title=_("Call outcomes")),
+        "outcomes": bar_chart(
+            _labelled(sorted(stats.call_outcomes.items())), title=_("Call outcomes")
+        ),
         "rpc": gauge(stats.right_party_rate, title=_("Right-party contact rate")),
-        "sms": bar_chart(sorted(stats.sms_outcomes.items()), title=_("SMS delivery")),
+        "sms": bar_chart(_labelled(sorted(stats.sms_outcomes.items())), title=_("SMS delivery")),
         "sms_rate": gauge(stats.sms_delivery_rate, title=_("SMS delivered")),
-        "blocks": bar_chart(stats.blocks_by_reason.most_common(10), title=_("Blocks by reason")),
+        "blocks": bar_chart(
+            [(reason_text(r), float(n)) for r, n in stats.blocks_by_reason.most_common(10)],
+            title=_("Blocks by reason"),
+        ),
         "agents": bar_chart(
             [
-                (state.value, float(stats.agents_by_availability[state.value]))
+                (_(state.value), float(stats.agents_by_availability[state.value]))
                 for state in AgentAvailability
             ],
             title=_("Agents by availability"),
@@ -59,3 +65,8 @@ def today_page() -> ResponseReturnValue:
         pacing=pacing,
         refresh_seconds=REFRESH_SECONDS,
     )
+
+
+def _labelled(items: list[tuple[str, int]]) -> list[tuple[str, float]]:
+    """Outcome and status values in the reader's language."""
+    return [(_(label), float(count)) for label, count in items]

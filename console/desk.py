@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
 from console.context import now, packs, unit_of_work
+from console.display import english
+from console.error_text import error_of
 from console.forms import AvailabilityForm, DispositionForm, EmptyForm
 from dialer.admin.accounts import Permission
 from dialer.agents import desk as agent_desk
@@ -29,11 +32,7 @@ def page() -> ResponseReturnValue:
             view = load_case_view(db, debt_id=desk.debt_id, now=now(), packs=packs())
         form = AvailabilityForm(availability=desk.availability)
         disposition = _disposition_form(desk.attempt_id)
-        to_complete = [
-            call
-            for call in agent_desk.calls_to_complete(db, user_id=user.id, now=now())
-            if call.attempt_id != desk.attempt_id
-        ]
+        to_complete = _to_complete(db, user_id=user.id, live=desk.attempt_id)
         return render_template(
             "desk.html",
             desk=desk,
@@ -48,10 +47,30 @@ def page() -> ResponseReturnValue:
 @bp.get("/desk/state")
 @requires(Permission.DESK)
 def state() -> ResponseReturnValue:
-    """Polled every 2 s by the desk page; the case pops when attempt_id changes."""
+    """Polled every 2 s by the desk page; the case pops when attempt_id changes, the calls to
+    complete are fetched again when their list changes."""
+    user_id = signed_in().id
     with unit_of_work() as db:
-        desk = agent_desk.refresh(db, user_id=signed_in().id, now=now())
-    return jsonify(desk.to_dict())
+        desk = agent_desk.refresh(db, user_id=user_id, now=now())
+        to_complete = _to_complete(db, user_id=user_id, live=desk.attempt_id)
+    return jsonify(desk.to_dict() | {"to_complete": [call.attempt_id for call in to_complete]})
+
+
+@bp.get("/desk/to-complete")
+@requires(Permission.DESK)
+def to_complete_panel() -> ResponseReturnValue:
+    """The agent's calls still without a disposition, as an HTML fragment for desk.js."""
+    user_id = signed_in().id
+    with unit_of_work() as db:
+        desk = agent_desk.refresh(db, user_id=user_id, now=now())
+        calls = _to_complete(db, user_id=user_id, live=desk.attempt_id)
+        return render_template("_calls_to_complete.html", to_complete=calls)
+
+
+def _to_complete(db: Session, *, user_id: int, live: int | None) -> list[agent_desk.CallToComplete]:
+    """The agent's own recent calls without a disposition, except the one live on the desk."""
+    calls = agent_desk.calls_to_complete(db, user_id=user_id, now=now())
+    return [call for call in calls if call.attempt_id != live]
 
 
 @bp.get("/desk/case")
@@ -88,7 +107,7 @@ def availability() -> ResponseReturnValue:
                     actor=user.username,
                 )
         except InputError as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
     return redirect(url_for("desk.page"))
 
 
@@ -106,7 +125,7 @@ def preview_call() -> ResponseReturnValue:
                 db, agent_id=signed_in().id, now=now(), packs=packs()
             )
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(url_for("desk.page"))
     placement = place_reserved(reservation)
     if placement.result == "placed":
@@ -124,7 +143,7 @@ def preview_skip() -> ResponseReturnValue:
             with unit_of_work() as db:
                 preview.skip_previewed(db, agent_id=signed_in().id, now=now())
         except InputError as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
     return redirect(url_for("desk.page"))
 
 
@@ -135,5 +154,7 @@ def _disposition_form(attempt_id: int | None) -> DispositionForm:
     return form
 
 
-def flash_done(summary: str) -> None:
-    flash(_("Recorded: %(summary)s", summary=summary), "ok")
+def flash_done(summary: str, code: str) -> None:
+    """The disposition's own summary in English; its name in the other languages."""
+    shown = summary if english() else _(code)
+    flash(_("Recorded: %(summary)s", summary=shown), "ok")

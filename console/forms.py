@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -124,6 +125,9 @@ class CampaignEditForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
 
+SPOKEN = [SelectChoice("en", "English"), SelectChoice("zh", "中文"), SelectChoice("es", "Español")]
+
+
 class UserCreateForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
@@ -144,6 +148,9 @@ class UserCreateForm(FlaskForm):
             SelectChoice("es", "Español"),
         ],
     )
+    languages = SelectMultipleField(
+        _l("Languages spoken with consumers"), choices=SPOKEN, validators=[Optional()]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
 
 
@@ -157,6 +164,9 @@ class UserUpdateForm(FlaskForm):
         ],
     )
     is_active = BooleanField(_l("Active"))
+    languages = SelectMultipleField(
+        _l("Languages spoken with consumers"), choices=SPOKEN, validators=[Optional()]
+    )
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
 
@@ -209,6 +219,14 @@ class ReportForm(FlaskForm):
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("To"), validators=[DataRequired()])
     zone = StringField(_l("Time zone"), default="UTC", validators=[Length(max=64)])
+    days = SelectField(
+        _l("Days"),
+        choices=[
+            SelectChoice("operator", _l("in this time zone")),
+            SelectChoice("consumer", _l("in each consumer's own time zone")),
+        ],
+        default="operator",
+    )
     group_by = SelectField(
         _l("Group by"),
         choices=[

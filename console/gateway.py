@@ -1,4 +1,5 @@
-"""The telephony gateway and pacer the console uses for manual calls (built once per app).
+"""The telephony gateway and pacer the console uses for manual calls (the process's own, from
+dialer.bootstrap).
 
 Tests put their own (a FakeTelephony) in app.extensions["dialer.telephony"]. The pacer shares
 the workers' call window and applies the admin's pacing limits each time it is handed out.
@@ -6,18 +7,14 @@ the workers' call window and applies the admin's pacing limits each time it is h
 
 from __future__ import annotations
 
-from flask import current_app
-
 from console.context import unit_of_work
 from dialer.admin.contact_limits import current_pacing
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import Reservation
 from dialer.pacing import Pacer
 from dialer.telephony import Telephony
-from webhooks.extension import services
-from webhooks.extension import telephony as shared_telephony
-
-_PACER = "dialer.console.pacer"
+from web.extensions import services
+from web.extensions import telephony as shared_telephony
 
 
 def telephony() -> Telephony:
@@ -25,18 +22,7 @@ def telephony() -> Telephony:
 
 
 def pacer() -> Pacer:
-    from dialer.scheduling.runtime import pacing_config
-
-    found = current_app.extensions.get(_PACER)
-    if found is None:
-        settings = services().settings
-        found = Pacer(
-            pacing_config(settings),
-            account=settings.twilio_account_sid,
-            database=services().engine,
-        )
-        current_app.extensions[_PACER] = found
-    assert isinstance(found, Pacer)
+    found = services().pacer  # the process's pacer (dialer.bootstrap), as the workers build it
     with unit_of_work() as db:
         found.apply_admin(current_pacing(db))
     return found

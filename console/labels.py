@@ -71,4 +71,40 @@ VOCABULARY = (
     N_("failed"),
     N_("canceled"),
     N_("not_placed"),
+    # outcomes and message statuses
+    N_("conversation"),
+    N_("voicemail"),
+    N_("abandoned"),
+    N_("sent"),
+    N_("sending"),
+    N_("delivered"),
+    N_("undelivered"),
+    N_("received"),
+    # promise statuses
+    N_("open"),
+    N_("kept"),
+    N_("broken"),
+    # suppression kinds and scopes
+    N_("opt_out"),
+    N_("do_not_contact"),
+    N_("sms"),
+    N_("call"),
+    N_("all"),
+    # audited entities
+    N_("user"),
+    N_("consumer"),
+    N_("campaign"),
+    N_("debt"),
+    N_("phone"),
+    N_("contact_attempt"),
+    N_("contact_limits"),
+    N_("inbox_message"),
+    N_("suppressed_number"),
+    # where a suppression entry came from
+    N_("carrier"),
+    N_("import"),
+    N_("history"),
+    # limit scopes
+    N_("global"),
+    N_("state"),
 )

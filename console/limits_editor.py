@@ -3,21 +3,26 @@ preview of what the change would block now, and saves a new version (next tick u
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
 from console.context import app_services, now, packs, unit_of_work
+from console.error_text import error_of
 from console.forms import LimitsForm
 from dialer.admin.accounts import Permission
 from dialer.admin.contact_limits import (
     DEFAULT_LIMITS,
     check_not_below_defaults,
+    current_limits,
     latest_version,
     limits_from_dict,
+    limits_to_dict,
     recent_versions,
     save_limits,
     scope_key_of,
@@ -66,9 +71,9 @@ def editor() -> ResponseReturnValue:
                         db, scope=scope, scope_key=key, proposed=proposed, now=now(), packs=packs()
                     )
         except LimitTooLooseError as exc:
-            refusal, status = str(exc), 422
+            refusal, status = error_of(exc), 422
         except InputError as exc:
-            refusal, status = str(exc), 422
+            refusal, status = error_of(exc), 422
         else:
             if preview is None:
                 flash(_("Limits saved: they apply from the next dispatch tick."), "ok")
@@ -77,9 +82,11 @@ def editor() -> ResponseReturnValue:
         status = 422
     with unit_of_work() as db:
         versions = _recent(db)
+        inherited = inherited_placeholders(db, scope=form.scope.data or "global")
     return render_template(
         "limits.html",
         form=form,
+        inherited=inherited,
         refusal=refusal,
         preview=preview,
         versions=versions,
@@ -138,8 +145,11 @@ def check_against_law(proposed: dict[str, Any], *, scope: str, scope_key: str) -
 
 
 def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
-    form.scope.data, form.scope_key.data = scope, scope_key
+    """The scope's own stored values as the fields' values ("Texas" opens US-TX)."""
     with unit_of_work() as db:
+        with suppress(InputError):  # else shown as typed; saving it says what is wrong
+            scope_key = scope_key_of(db, scope=scope, scope_key=scope_key) if scope_key else ""
+        form.scope.data, form.scope_key.data = scope, scope_key
         version = latest_version(db, scope=scope, scope_key=scope_key)
         stored = dict(version.limits) if version is not None else {}
     for name, start, end in (
@@ -159,6 +169,30 @@ def _fill(form: LimitsForm, *, scope: str, scope_key: str) -> None:
     form.min_minutes_between_contacts.data = stored.get("min_minutes_between_contacts")
     for key in PACING_KEYS:
         getattr(form, key).data = stored.get(key)
+
+
+def inherited_placeholders(db: Session, *, scope: str) -> dict[str, str]:
+    """What a state or campaign scope inherits (defaults and the global scope), shown as the
+    empty fields' placeholders: a browser never submits a placeholder, so a field the admin
+    leaves alone stays inherited instead of being copied into the scope."""
+    if scope == "global":
+        return {
+            "call_start": "08:00",
+            "call_end": "21:00",
+            "sms_start": "08:00",
+            "sms_end": "21:00",
+        }
+    shown: dict[str, str] = {}
+    for name, value in limits_to_dict(current_limits(db, campaign_id=None, state=None)).items():
+        if isinstance(value, dict):
+            prefix = name.removesuffix("_hours")
+            shown[f"{prefix}_start"], shown[f"{prefix}_end"] = value["start"], value["end"]
+        elif not isinstance(value, bool):
+            shown[name] = str(value)
+    for prefix in ("call", "sms"):
+        shown.setdefault(f"{prefix}_start", "08:00")
+        shown.setdefault(f"{prefix}_end", "21:00")
+    return shown
 
 
 def _recent(db: Any) -> list[Any]:  # noqa: ANN401

@@ -170,6 +170,16 @@ SPEC: dict[str, Any] = {
         "/campaigns": {"get": _op("Campaigns (supervisor, admin)")},
         "/campaigns/{campaign_id}/pause": {"post": _op("Pause a campaign", params=[_CAMPAIGN])},
         "/campaigns/{campaign_id}/resume": {"post": _op("Resume a campaign", params=[_CAMPAIGN])},
+        "/reports/contacts": {
+            "get": _op(
+                "Contact report over days start..end (supervisor, admin): days=operator counts "
+                "them in `zone`, days=consumer on each consumer's own local day",
+                params=[
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("start", "end", "zone", "group_by", "days")
+                ],
+            )
+        },
         "/limits": {
             "get": _op("The contact limits in force per scope (admin)"),
             "post": _op(

@@ -17,7 +17,7 @@ from console.authz import requires, signed_in
 from console.context import now, unit_of_work
 from console.forms import ReportForm
 from dialer.admin.accounts import Permission
-from dialer.admin.reports import GroupBy, Report, ReportQuery, contact_report, report_csv
+from dialer.admin.reports import DayBasis, GroupBy, Report, ReportQuery, contact_report, report_csv
 from dialer.clients.access import allowed_clients
 from dialer.db.models import Campaign, Client, User
 from dialer.errors import InputError
@@ -80,6 +80,7 @@ def _query(form: ReportForm, allowed: frozenset[int] | None) -> ReportQuery:
         campaign_id=int(form.campaign.data) if form.campaign.data else None,
         agent_id=int(form.agent.data) if form.agent.data else None,
         channel=Channel(form.channel.data) if form.channel.data else None,
+        days=DayBasis(form.days.data or "operator"),
     )
 
 

@@ -21,18 +21,20 @@ from console import (
     dashboard,
     desk,
     limits_editor,
+    recordings,
     reports,
     texts,
     users,
+    wallboard,
 )
 from console.authz import login_manager
 from console.context import ConsoleState, init_state
+from console.display import register_display
 from console.filters import register_filters
 from console.i18n import init_i18n
 from console.throttle import LoginThrottle
-from dialer.compliance import load_rule_packs
 from dialer.db.ids import MAX_INTEGER
-from webhooks.extension import services_of
+from web.extensions import services_of
 
 csrf = CSRFProtect()
 HSTS = "max-age=31536000; includeSubDomains"
@@ -64,10 +66,11 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     register_filters(app)
+    register_display(app)
     init_state(
         app,
         ConsoleState(
-            packs=load_rule_packs(settings.rules_dir),
+            packs=services_of(app).packs,
             throttle=LoginThrottle(
                 redis_url=settings.redis_url,
                 per_account=settings.login_limit_per_account,
@@ -87,6 +90,8 @@ def init_app(app: Flask) -> None:
         limits_editor,
         users,
         audit,
+        recordings,
+        wallboard,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
+from console.error_text import error_of
 from dialer.admin.accounts import Permission
 from dialer.agents.inbox import InboxFilter, find_inbox, resolve_message
 from dialer.cases.page import can_work_case
@@ -63,7 +64,7 @@ def resolve(message_id: int) -> ResponseReturnValue:
     except NotFoundError:
         abort(404)
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
     return redirect(url_for("texts.inbox"))
 
 
@@ -81,7 +82,7 @@ def restore(phone_id: int) -> ResponseReturnValue:
             restore_number(db, phone, actor=signed_in().username, reason=reason, now=now())
         flash(_("The number is the consumer's again and may be contacted."), "ok")
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
     return redirect(_back(request.form.get("back")))
 
 
@@ -111,7 +112,7 @@ def add() -> ResponseReturnValue:
         else:
             flash(_("Number added to the suppression list."), "ok")
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
     return redirect(url_for("texts.suppression"))
 
 
@@ -126,7 +127,7 @@ def upload() -> ResponseReturnValue:
         text = raw.decode("utf-8-sig")
         report = read_upload(text, default_reason=request.form.get("reason") or None)
     except (InputError, UnicodeDecodeError) as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return redirect(url_for("texts.suppression"))
     skip = request.form.get("skip_invalid") == "1"
     if request.form.get("dry_run") != "1":

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from console.authz import requires, signed_in
 from console.context import now, unit_of_work
+from console.error_text import error_of
 from console.forms import EmptyForm, UserCreateForm, UserUpdateForm
 from dialer.admin.accounts import Permission, create_user, issue_api_token, update_user
 from dialer.db.models import User
@@ -41,10 +42,11 @@ def create() -> ResponseReturnValue:
                 phone_e164=form.phone.data,
                 password=form.password.data,
                 language=form.language.data or "en",
+                languages=form.languages.data or (),
                 reason="created in the console",
             )
     except InputError as exc:
-        flash(str(exc), "error")
+        flash(error_of(exc), "error")
         return _page(form, 422)
     flash(_("User created."), "ok")
     return redirect(url_for("users.index"))
@@ -69,11 +71,12 @@ def update(user_id: int) -> ResponseReturnValue:
                     reason=form.reason.data or None,
                     role=form.role.data,
                     is_active=bool(form.is_active.data),
+                    languages=form.languages.data or (),
                 )
         except NotFoundError:
             abort(404)
         except InputError as exc:
-            flash(str(exc), "error")
+            flash(error_of(exc), "error")
     return redirect(url_for("users.index"))
 
 

@@ -1,14 +1,11 @@
-"""One error hierarchy for the whole service."""
+"""One error hierarchy for the whole service (a bad setting raises
+config.errors.ConfigurationError: config imports nothing from the dialer)."""
 
 from __future__ import annotations
 
 
 class DialerError(Exception):
     """Base class of every error the dialer raises on purpose."""
-
-
-class ConfigurationError(DialerError):
-    """A setting is missing or invalid; the message names the variable."""
 
 
 class InputError(DialerError):

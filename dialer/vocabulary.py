@@ -29,6 +29,13 @@ class Language(StrEnum):
     ZH = "zh"
 
 
+class RecordingBasis(StrEnum):
+    """How a call recording was made lawful where it was made."""
+
+    ONE_PARTY = "one_party"  # one-party-consent state: the agent's (our) consent suffices
+    ANNOUNCED = "announced"  # all-party-consent state: announced before recording started
+
+
 class PhoneType(StrEnum):
     MOBILE = "mobile"
     LANDLINE = "landline"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer.cli.emulator import twilio_emulator
+from twilio_emulator.cli import twilio_emulator
 
 if __name__ == "__main__":
     twilio_emulator(prog_name="python -m twilio_emulator")

@@ -13,7 +13,7 @@ from twilio_emulator.engine import Engine
 from twilio_emulator.pacing import Pacer
 from twilio_emulator.scenarios import Scenarios
 from twilio_emulator.shapes import API_VERSION, new_sid, rfc2822
-from twilio_emulator.state import CallRecord, Store
+from twilio_emulator.state import CallRecord, RecordingRecord, Store
 
 SIP_CODES = {"completed": "200", "busy": "486", "no-answer": "487", "failed": "404"}
 SIP_CODES["canceled"] = "487"
@@ -194,7 +194,7 @@ class CallFlow:
                 return
             self._finish_locked(call, status)
         call.interrupt.set()
-        if call.record and call.recording_status_callback and call.duration:
+        if call.record and call.duration:
             self.send_recording(call, call.recording_status_callback, call.duration, "OutboundAPI")
         self._status_event(call, "completed", status)
 
@@ -251,21 +251,52 @@ class CallFlow:
             call.status_callback, params, kind=f"call-{event}", method=call.status_callback_method
         )
 
-    def send_recording(self, call: CallRecord, url: str, seconds: float, source: str) -> str:
-        sid = new_sid("RE")
-        recording_url = (
-            f"https://api.twilio.com/{API_VERSION}/Accounts/{call.account_sid}/Recordings/{sid}"
+    def keep_recording(
+        self, call: CallRecord, seconds: float, source: str, *, channels: int = 1
+    ) -> RecordingRecord:
+        """Store a finished recording of `call` (listed, fetched and deleted through the
+        Recordings endpoints, as on Twilio)."""
+        moment = self.store.now()
+        recording = RecordingRecord(
+            sid=new_sid("RE"),
+            account_sid=call.account_sid,
+            call_sid=call.parent_call_sid or call.sid,
+            date_created=moment,
+            start_time=moment,
+            duration=round(seconds),
+            source=source,
+            channels=channels,
         )
+        with self.store.lock:
+            self.store.recordings[recording.sid] = recording
+        return recording
+
+    def send_recording(
+        self,
+        call: CallRecord,
+        url: str | None,
+        seconds: float,
+        source: str,
+        *,
+        recording: RecordingRecord | None = None,
+    ) -> str:
+        recording = recording or self.keep_recording(call, seconds, source)
+        recording_url = (
+            f"https://api.twilio.com/{API_VERSION}/Accounts/{call.account_sid}"
+            f"/Recordings/{recording.sid}"
+        )
+        if not url:
+            return recording_url
         params = [
             ("AccountSid", call.account_sid),
-            ("CallSid", call.parent_call_sid or call.sid),
-            ("RecordingSid", sid),
+            ("CallSid", recording.call_sid),
+            ("RecordingSid", recording.sid),
             ("RecordingUrl", recording_url),
             ("RecordingStatus", "completed"),
-            ("RecordingDuration", str(round(seconds))),
-            ("RecordingChannels", "1"),
+            ("RecordingDuration", str(recording.duration)),
+            ("RecordingChannels", str(recording.channels)),
             ("RecordingSource", source),
-            ("RecordingStartTime", rfc2822(self.store.now()) or ""),
+            ("RecordingStartTime", rfc2822(recording.start_time) or ""),
         ]
         self.dispatcher.send(url, params, kind="recording")
         return recording_url

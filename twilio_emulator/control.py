@@ -14,6 +14,8 @@ GET  /_emulator/stats                  -> create timestamps, max per 1-second wi
 GET  /_emulator/callbacks              -> every webhook sent (url, kind, params, status, token)
 GET  /_emulator/calls/<sid>/heard      -> what the called party heard: [{at, verb, text}], `at`
                                         in emulated seconds after the answer
+GET  /_emulator/calls/<sid>/executed   -> the TwiML the call executed, in order (verbs, and
+                                          recording-started/-completed events)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
 POST /_emulator/reset                  -> forget calls, messages, scripts, opt-outs, config
 """
@@ -139,6 +141,17 @@ def heard(sid: str) -> tuple[Response, int]:
     if rows is None:
         return bad(f"no call {sid}")
     return jsonify([{"at": at, "verb": verb, "text": text} for at, verb, text in rows]), 200
+
+
+@bp.get("/calls/<sid>/executed")
+def executed(sid: str) -> tuple[Response, int]:
+    store = emu().store
+    with store.lock:
+        call = store.calls.get(sid)
+        if call is None:
+            return bad(f"no call {sid}")
+        children = [c.sid for c in store.calls.values() if c.parent_call_sid == sid]
+        return jsonify({"sid": sid, "executed": list(call.executed), "children": children}), 200
 
 
 @bp.get("/idle")

@@ -62,6 +62,9 @@ class CallRecord:
     interrupt: threading.Event = field(default_factory=threading.Event)
     # What the called party heard, in order: (emulated seconds after the answer, verb, text).
     heard: list[tuple[float, str, str]] = field(default_factory=list)
+    # The TwiML this call executed, in order: {"verb", "attributes", "text"} per verb, and
+    # {"event": "recording-started", "recording_sid"} when a recording began (for audits).
+    executed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def terminal(self) -> bool:
@@ -86,6 +89,21 @@ class MessageRecord:
     validity_period: int | None = None  # seconds it may wait in the sender's queue
     outcome: str = "delivered"
     planned_error: int | None = None
+
+
+@dataclass
+class RecordingRecord:
+    """A call recording, as Twilio keeps it until it is deleted."""
+
+    sid: str
+    account_sid: str
+    call_sid: str
+    date_created: datetime
+    start_time: datetime
+    duration: int
+    source: str  # DialVerb, RecordVerb, OutboundAPI
+    channels: int = 1
+    status: str = "completed"
 
 
 @dataclass
@@ -124,6 +142,7 @@ class Store:
         self.lock = threading.RLock()
         self.calls: dict[str, CallRecord] = {}
         self.messages: dict[str, MessageRecord] = {}
+        self.recordings: dict[str, RecordingRecord] = {}
         self.scripts: dict[str, NumberScript] = {}
         self.opted_out: set[str] = set()
         self.call_creates: list[float] = []  # epoch seconds (on `clock`) of accepted call creates
@@ -139,6 +158,7 @@ class Store:
                 call.interrupt.set()
             self.calls.clear()
             self.messages.clear()
+            self.recordings.clear()
             self.scripts.clear()
             self.opted_out.clear()
             self.call_creates.clear()

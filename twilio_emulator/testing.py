@@ -87,6 +87,11 @@ class EmulatorHandle:
         rows: list[dict[str, Any]] = self._control("GET", "callbacks")
         return [r for r in rows if str(r["kind"]).startswith(kind_prefix)]
 
+    def executed(self, call_sid: str) -> list[dict[str, Any]]:
+        """The TwiML `call_sid` executed, in order (verbs and recording events)."""
+        rows: list[dict[str, Any]] = self._control("GET", f"calls/{call_sid}/executed")["executed"]
+        return rows
+
     def wait_idle(self, timeout: float = 20.0) -> bool:
         return bool(self._control("GET", "idle", params={"timeout": timeout})["idle"])
 

@@ -103,7 +103,22 @@ class TwimlRunner:
         """Sleep in emulated time; True when the call was hung up or redirected meanwhile."""
         return self.engine.sleep(emulated_seconds, self.call.interrupt)
 
+    def log(self, call: CallRecord, entry: dict[str, object]) -> None:
+        with self.flow.store.lock:
+            call.executed.append(entry)
+
+    def log_verb(self, call: CallRecord, verb: ET.Element, parent: str | None = None) -> None:
+        entry: dict[str, object] = {
+            "verb": verb.tag,
+            "attributes": dict(verb.attrib),
+            "text": (verb.text or "").strip(),
+        }
+        if parent:
+            entry["parent"] = parent
+        self.log(call, entry)
+
     def execute(self, verb: ET.Element, doc: Document) -> Document | str:
+        self.log_verb(self.call, verb)
         handlers = {
             "Gather": self.gather,
             "Dial": self.dial,
@@ -136,11 +151,11 @@ class TwimlRunner:
 
     def gather(self, verb: ET.Element, doc: Document) -> Document | str:
         for child in verb:
-            if child.tag not in {"Say", "Play", "Pause"}:
-                continue
-            self.hear(child)
-            if self.wait(self.media_seconds(child)):
-                return CONTINUE
+            if child.tag in {"Say", "Play", "Pause"}:
+                self.log_verb(self.call, child, parent="Gather")
+                self.hear(child)
+                if self.wait(self.media_seconds(child)):
+                    return CONTINUE
         plan: CallPlan = self.call.plan
         digits = plan.digits.popleft() if plan.digits else None
         timeout = _float(verb, "timeout", 5.0)
@@ -187,9 +202,11 @@ class TwimlRunner:
                 status = "no-answer"
             else:
                 status = "completed"
+                self.start_dial_recording(verb)
                 if self.wait(talk):
                     talk = max(talk / 2, 1.0)
                 duration = round(talk)
+                self.finish_dial_recording(verb, doc, duration)
         elif status == "answered":
             status = "no-answer"
         with self.flow.store.lock:
@@ -203,6 +220,24 @@ class TwimlRunner:
             ("DialBridged", "true" if status == "completed" else "false"),
         ]
         return self.follow(verb, doc, extra)
+
+    def start_dial_recording(self, verb: ET.Element) -> None:
+        """<Dial record="record-from-answer[-dual]">: recording starts at the bridge."""
+        if (verb.get("record") or "").startswith("record-from-"):
+            self.log(self.call, {"event": "recording-started", "source": "DialVerb"})
+
+    def finish_dial_recording(self, verb: ET.Element, doc: Document, duration: int) -> None:
+        mode = verb.get("record") or ""
+        if not mode.startswith("record-from-") or duration <= 0:
+            return
+        dual = mode.endswith("-dual")
+        recording = self.flow.keep_recording(
+            self.call, duration, "DialVerb", channels=2 if dual else 1
+        )
+        self.log(self.call, {"event": "recording-completed", "recording_sid": recording.sid})
+        callback = verb.get("recordingStatusCallback")
+        url = urljoin(doc.url, callback) if callback else None
+        self.flow.send_recording(self.call, url, duration, "DialVerb", recording=recording)
 
     def child_leg(self, number: str, caller: str) -> CallRecord:
         parent = self.call
@@ -231,6 +266,7 @@ class TwimlRunner:
         if doc is None:
             return False
         for verb in doc.verbs:
+            self.log_verb(child, verb)
             if verb.tag in {"Say", "Play", "Pause"}:
                 self.wait(self.media_seconds(verb))
             elif verb.tag in {"Hangup", "Reject"}:
@@ -241,13 +277,10 @@ class TwimlRunner:
         seconds = min(self.call.plan.record_seconds, _float(verb, "maxLength", 3600.0))
         self.wait(seconds)
         callback = verb.get("recordingStatusCallback")
-        url = ""
-        if callback:
-            url = self.flow.send_recording(
-                self.call, urljoin(doc.url, callback), seconds, "RecordVerb"
-            )
+        target = urljoin(doc.url, callback) if callback else None
+        url = self.flow.send_recording(self.call, target, seconds, "RecordVerb")
         extra = [
-            ("RecordingUrl", url or f"https://api.twilio.com/recordings/{new_sid('RE')}"),
+            ("RecordingUrl", url),
             ("RecordingDuration", str(round(seconds))),
             ("Digits", "hangup"),
         ]

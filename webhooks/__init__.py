@@ -1,7 +1,2 @@
-"""The Flask application: Twilio webhooks, the console and the JSON API."""
-
-from __future__ import annotations
-
-from webhooks.app import create_app
-
-__all__ = ["create_app"]
+"""The Twilio webhooks: voice and SMS blueprints behind Twilio's signature (`webhooks.app`), and
+the gunicorn target `webhooks.wsgi:app` (the whole web process, built by `web.app`)."""

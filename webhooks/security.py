@@ -22,7 +22,7 @@ from twilio.request_validator import (
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dialer.observability import metrics
-from webhooks.extension import services
+from web.extensions import services
 
 _VALIDATOR = "twilio_request_validator"
 

@@ -9,7 +9,7 @@ from dialer.callbacks import EventKind
 from dialer.callbacks.events import InboundSms
 from dialer.callbacks.inbound import handle_inbound_sms
 from dialer.ledger import ingest
-from webhooks.extension import services, webhook_spool
+from web.extensions import services, webhook_spool
 from webhooks.params import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import render_sms_reply

@@ -30,6 +30,23 @@ def whisper_url(base_url: str, *, attempt_id: int) -> str:
     return f"{base_url}/twilio/voice/whisper?{urlencode({'attempt': attempt_id})}"
 
 
+def recording_url(base_url: str, *, attempt_id: int) -> str:
+    return f"{base_url}/twilio/voice/recording?{urlencode({'attempt': attempt_id})}"
+
+
+def _recording(step: VoiceStep, base_url: str) -> dict[str, str]:
+    """<Dial> attributes that record the bridged conversation (both parties, from the answer
+    of the dialled party: after any notice said before the <Dial>)."""
+    if not step.record:
+        return {}
+    return {
+        "record": "record-from-answer-dual",
+        "recording_status_callback": recording_url(base_url, attempt_id=step.attempt_id),
+        "recording_status_callback_method": "POST",
+        "recording_status_callback_event": "completed",
+    }
+
+
 def _texts(step: VoiceStep) -> list[str]:
     return [
         voice_text(prompt, language=step.language, context=step.context, window=step.window)
@@ -62,6 +79,7 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
             timeout=DIAL_TIMEOUT_SECONDS,
             action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
             method="POST",
+            **_recording(step, base_url),
         )
         dial.number(step.consumer_number)
     elif step.kind is StepKind.RECORD:
@@ -72,7 +90,7 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
             play_beep=True,
             action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.RECORDED),
             method="POST",
-            recording_status_callback=f"{base_url}/twilio/voice/recording?attempt={step.attempt_id}",
+            recording_status_callback=recording_url(base_url, attempt_id=step.attempt_id),
             recording_status_callback_method="POST",
         )
     elif step.audio_url:
@@ -98,6 +116,7 @@ def _dial_agent(
         timeout=step.dial_timeout or DIAL_TIMEOUT_SECONDS,
         action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
         method="POST",
+        **_recording(step, base_url),
     )
     if step.whisper:
         whisper = whisper_url(base_url, attempt_id=step.attempt_id)

@@ -13,8 +13,15 @@ from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import IngestResult, ingest
 from dialer.observability.logging import get_logger
+from dialer.recordings.consent import with_recording
 from dialer.telephony import TelephonyError
-from webhooks.extension import call_status_batches, services, telephony, webhook_spool
+from web.extensions import (
+    call_status_batches,
+    rule_packs,
+    services,
+    telephony,
+    webhook_spool,
+)
 from webhooks.params import TwilioRequest
 from webhooks.security import protect
 from webhooks.twiml import gather_url, render_fallback, render_voice_step
@@ -34,6 +41,7 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
 
     def apply(session: Session) -> str:
         step = handler(session, VoiceRequest.from_payload(event.payload), now=now)
+        step = with_recording(session, step, packs=rule_packs(), now=now)
         return render_voice_step(step, base_url=base_url)
 
     result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())

@@ -9,8 +9,8 @@ from __future__ import annotations
 from config.settings import load_settings
 from config.startup import check_web_start
 from dialer.callbacks.warmup import warm_up_webhooks
-from webhooks.app import create_app
-from webhooks.extension import services_of, start_spool_drainer
+from web.app import create_app
+from web.extensions import services_of, start_spool_drainer
 
 settings = load_settings()
 check_web_start(settings)  # the secrets; gunicorn's on_starting also checks the address

@@ -20,6 +20,20 @@
       .then(function (html) { if (html !== null) { slot.innerHTML = html; } });
   }
 
+  var toCompleteSlot = document.getElementById("to-complete-slot");
+
+  function shownToComplete() {
+    var section = document.getElementById("calls-to-complete");
+    return section ? section.getAttribute("data-attempts") || "" : "";
+  }
+
+  function loadToComplete() {
+    if (!toCompleteSlot) { return; }
+    fetch(toCompleteSlot.getAttribute("data-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) { toCompleteSlot.innerHTML = html; } });
+  }
+
   function tick() {
     fetch(stateUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -30,6 +44,7 @@
         wrapUp.textContent = state.wrap_up_seconds_left ? state.wrap_up_seconds_left + " s" : "";
         var attempt = state.attempt_id === null ? "" : String(state.attempt_id);
         if (attempt !== shownAttempt()) { loadCase(); }
+        if (state.to_complete && state.to_complete.join(",") !== shownToComplete()) { loadToComplete(); }
       })
       .catch(function () { /* try again on the next tick */ });
   }

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -100,6 +101,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "role": user.role,
         "phone_e164": user.phone_e164,
         "language": user.language,
+        "languages": user.languages or "",
         "is_active": user.is_active,
         "has_password": user.password_hash is not None,
         "has_api_token": user.api_token_hash is not None,
@@ -129,8 +131,10 @@ def create_user(
     password: str | None = None,
     language: str = Language.EN,
     reason: str | None = None,
+    languages: Sequence[str] = (),
 ) -> User:
-    """Add a user; refuses a duplicate or malformed username, role, phone or language."""
+    """Add a user; refuses a duplicate or malformed username, role, phone or language.
+    `languages`: the languages the agent speaks to consumers (routing prefers a match)."""
     name = username.strip().lower()
     if not _USERNAME.match(name):
         raise InputError(f"username {username!r}: use 2-64 lower-case letters, digits, . _ -")
@@ -142,6 +146,7 @@ def create_user(
         role=_role(role),
         phone_e164=_phone(phone_e164),
         language=_language(language),
+        languages=spoken_languages(languages),
         password_hash=hash_password(password) if password is not None else None,
         availability=AgentAvailability.OFFLINE,
         is_active=True,
@@ -176,6 +181,7 @@ def update_user(
     language: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    languages: Sequence[str] | None = None,
 ) -> User:
     """Change a user's profile; only the given fields change; audited."""
     user = get_user(session, user_id)
@@ -188,6 +194,8 @@ def update_user(
         user.phone_e164 = _phone(phone_e164)
     if language is not None:
         user.language = _language(language)
+    if languages is not None:
+        user.languages = spoken_languages(languages)
     if is_active is not None:
         user.is_active = is_active
     if password is not None:
@@ -284,6 +292,18 @@ def _language(value: str) -> str:
     if value not in set(Language):
         raise InputError(f"console language {value!r} is not one of en, zh, es")
     return value
+
+
+def spoken_languages(values: Sequence[str]) -> str:
+    """The languages an agent speaks, stored "en,es" (known codes, each once, in order)."""
+    codes: list[str] = []
+    for value in values:
+        code = value.strip().lower()
+        if code not in set(Language):
+            raise InputError(f"spoken language {value!r} is not one of en, zh, es")
+        if code not in codes:
+            codes.append(code)
+    return ",".join(codes)
 
 
 def _phone(value: str | None) -> str | None:

@@ -1,8 +1,10 @@
 """Contact reports over any date range, cut by campaign, agent, channel or day, and as CSV.
 
-The range is whole days in the operator's time zone (`ReportQuery.zone`). Counts are grouped
-in the database (one aggregate query per table) except by day, where each attempt's local
-date is computed here from its UTC time.
+The range is whole days in the operator's time zone (`ReportQuery.zone`), or each consumer's
+own local days (`DayBasis.CONSUMER`: an attempt at 23:30 in Los Angeles on the 10th counts on
+the 10th, though it is the 11th in New York). Counts are grouped in the database (one aggregate
+query per table) except by day or by the consumer's day, where each row's local date is computed
+here from its UTC time.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from dialer.admin.consumer_days import ConsumerDays, any_zone_bounds
 from dialer.db.models import (
     Campaign,
     CaseEvent,
@@ -42,6 +45,13 @@ SMS_SETTLED = frozenset({Outcome.DELIVERED, Outcome.UNDELIVERED, Outcome.FAILED}
 AUTOMATED = "automated"  # the agent column of contacts no agent made
 
 
+class DayBasis(StrEnum):
+    """Whose calendar a report's days are: the operator's zone, or each consumer's own."""
+
+    OPERATOR = "operator"
+    CONSUMER = "consumer"
+
+
 class GroupBy(StrEnum):
     CLIENT = "client"
     CAMPAIGN = "campaign"
@@ -62,6 +72,7 @@ class ReportQuery:
     agent_id: int | None = None
     channel: Channel | None = None
     client_ids: frozenset[int] | None = None  # None: every client (see users limited to some)
+    days: DayBasis = DayBasis.OPERATOR
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -73,7 +84,10 @@ class ReportQuery:
 
     @property
     def utc_bounds(self) -> tuple[datetime, datetime]:
-        """[first instant, first instant after) of the range, as UTC (DST-safe)."""
+        """[first instant, first instant after) of the range, as UTC (DST-safe); by consumers'
+        days, wide enough for every zone (each row is then kept by its consumer's own date)."""
+        if self.days is DayBasis.CONSUMER:
+            return any_zone_bounds(self.start, self.end)
         first = datetime.combine(self.start, time(0), tzinfo=self.zone)
         after = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.zone)
         return first, after
@@ -172,6 +186,8 @@ def _attempt_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
         conditions.append(
             a.debt_id.in_(select(Debt.id).where(Debt.client_id.in_(query.client_ids)))
         )
+    if query.days is DayBasis.CONSUMER:
+        return _by_consumer_day(session, query, conditions)
     if query.group_by is GroupBy.CLIENT:
         by_client = (
             select(Debt.client_id, a.channel, a.outcome, func.count())
@@ -200,6 +216,33 @@ def _attempt_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
     return [(_key(k), channel, outcome, n) for k, channel, outcome, n in session.execute(grouped)]
 
 
+def _by_consumer_day(
+    session: Session, query: ReportQuery, conditions: list[ColumnElement[bool]]
+) -> list[tuple[str, str, Any, int]]:
+    """Attempts counted on their consumer's local date, kept when it is in the range."""
+    a = ContactAttempt
+    dimension = {
+        GroupBy.CLIENT: Debt.client_id,
+        GroupBy.CAMPAIGN: a.campaign_id,
+        GroupBy.AGENT: a.agent_id,
+        GroupBy.CHANNEL: a.channel,
+        GroupBy.DAY: a.channel,  # replaced by the local date below
+    }[query.group_by]
+    rows = session.execute(
+        select(a.consumer_id, a.attempted_at, dimension, a.channel, a.outcome)
+        .join(Debt, Debt.id == a.debt_id, isouter=True)
+        .where(*conditions)
+    ).all()
+    days = ConsumerDays(session, {row[0] for row in rows})
+    found: Counter[tuple[str, str, Any]] = Counter()
+    for consumer_id, at, key, channel, outcome in rows:
+        day = days.day(consumer_id, at)
+        if query.start <= day <= query.end:
+            group = day.isoformat() if query.group_by is GroupBy.DAY else _key(key)
+            found[(group, channel, outcome)] += 1
+    return [(*key, count) for key, count in found.items()]
+
+
 def _promise_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str, str, int]]:
     """Promises made in the range, by the agent who took them and the debt's campaign."""
     first, after = query.utc_bounds
@@ -212,19 +255,30 @@ def _promise_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
     if query.client_ids is not None:
         conditions.append(debt.client_id.in_(query.client_ids))
     base = (
-        select(p.created_at, p.status, debt.campaign_id, d.agent_id, debt.client_id)
+        select(
+            p.created_at, p.status, debt.campaign_id, d.agent_id, debt.client_id, debt.consumer_id
+        )
         .join(debt, debt.id == p.debt_id)
         .outerjoin(d, d.id == p.disposition_id)
         .where(*conditions)
     )
+    rows = session.execute(base).all()
+    days = ConsumerDays(session, {r[5] for r in rows}) if query.days is DayBasis.CONSUMER else None
     found: Counter[tuple[str, str]] = Counter()
-    for created_at, status, campaign_id, agent_id, client_id in session.execute(base):
+    for created_at, status, campaign_id, agent_id, client_id, consumer_id in rows:
+        day = (
+            created_at.astimezone(query.zone).date()
+            if days is None
+            else days.day(consumer_id, created_at)
+        )
+        if not query.start <= day <= query.end:
+            continue
         key = {
             GroupBy.CLIENT: _key(client_id),
             GroupBy.CAMPAIGN: _key(campaign_id),
             GroupBy.AGENT: _key(agent_id),
             GroupBy.CHANNEL: Channel.CALL.value,
-            GroupBy.DAY: created_at.astimezone(query.zone).date().isoformat(),
+            GroupBy.DAY: day.isoformat(),
         }[query.group_by]
         found[(key, status)] += 1
     return [(key, status, count) for (key, status), count in found.items()]
@@ -232,7 +286,7 @@ def _promise_counts(session: Session, query: ReportQuery) -> Iterable[tuple[str,
 
 def _blocks(session: Session, query: ReportQuery) -> Counter[str]:
     first, after = query.utc_bounds
-    events = select(CaseEvent.detail).where(
+    events = select(CaseEvent.detail, CaseEvent.consumer_id, CaseEvent.at).where(
         CaseEvent.at >= first, CaseEvent.at < after, CaseEvent.kind == "contact_blocked"
     )
     if query.campaign_id is not None or query.client_ids is not None:
@@ -241,8 +295,12 @@ def _blocks(session: Session, query: ReportQuery) -> Counter[str]:
         events = events.where(Debt.campaign_id == query.campaign_id)
     if query.client_ids is not None:
         events = events.where(Debt.client_id.in_(query.client_ids))
+    rows = session.execute(events).all()
+    days = ConsumerDays(session, {r[1] for r in rows}) if query.days is DayBasis.CONSUMER else None
     found: Counter[str] = Counter()
-    for (stored,) in session.execute(events):
+    for stored, consumer_id, at in rows:
+        if days is not None and not query.start <= days.day(consumer_id, at) <= query.end:
+            continue
         detail = stored or {}
         if query.channel is not None and detail.get("channel") not in (None, query.channel.value):
             continue
@@ -287,6 +345,25 @@ CSV_COLUMNS = (
     "promises_kept",
     "promises_broken",
 )
+
+
+def report_row(line: ReportRow) -> dict[str, Any]:
+    """One group's figures by the CSV's column names (rates as decimals, None when undefined)."""
+    return {
+        "group": line.key,
+        "attempts": line.attempts,
+        "calls": line.calls,
+        "calls_reached": line.calls_reached,
+        "conversations": line.conversations,
+        "contact_rate": line.contact_rate,
+        "right_party_rate": line.right_party_rate,
+        "sms": line.sms,
+        "sms_delivered": line.sms_delivered,
+        "sms_delivery_rate": line.sms_delivery_rate,
+        "promises": line.promises,
+        "promises_kept": line.promises_kept,
+        "promises_broken": line.promises_broken,
+    }
 
 
 def report_csv(report: Report) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Update, case, func, literal, select, update
+from sqlalchemy import ColumnElement, Update, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from dialer.db.models import ContactAttempt, User
@@ -61,8 +61,9 @@ def reserve_agent(
     session: Session, *, attempt_id: int, now: datetime, language: Language | None = None
 ) -> ReservedAgent | None:
     """Mark one available agent on_call for this attempt; None when nobody is free. An agent
-    who speaks the consumer's `language` goes first, then whoever has waited longest."""
-    speaks = case((User.language == language.value, 0), else_=1) if language else literal(0)
+    who speaks the consumer's `language` (their profile's spoken languages) goes first, then
+    whoever has waited longest."""
+    speaks = case((speaks_language(language), 0), else_=1) if language else literal(0)
     candidate = (
         select(User.id)
         .where(
@@ -94,6 +95,15 @@ def reserve_agent(
         phone_e164=row.phone_e164,
         language=Language(row.language),
         display_name=row.display_name,
+    )
+
+
+def speaks_language(language: Language) -> ColumnElement[bool]:
+    """The agent speaks `language`: one of their spoken languages ("en,es"), or, when they
+    listed none, their console language."""
+    return or_(
+        User.languages.contains(language.value),
+        and_(User.languages == "", User.language == language.value),
     )
 
 

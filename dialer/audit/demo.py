@@ -21,7 +21,7 @@ from dialer.cases.decisions import decide, load_case_view, proposal
 from dialer.cases.facts import covered_debt_ids, debt_key, load_consumer_facts
 from dialer.compliance import ConsumerFacts, PhoneFacts, RulePacks
 from dialer.db.models import Consumer, ConsumerFlagRecord, ContactAttempt, OptOut, Phone
-from dialer.telephony.twilio_gateway import TwilioTelephony
+from dialer.telephony import Telephony
 from dialer.vocabulary import Channel, ConsumerFlag, ContactMode, PhoneStatus
 
 CHANGED_BY_OUTCOME = ("wrong_party", "failed")
@@ -56,11 +56,9 @@ class Seen:
     reached: bool = True  # False: it never got to the person (a failed text, a failed call)
 
 
-def provider_log(*, api_base: str, account_sid: str, auth_token: str) -> list[Seen]:
-    """Outbound calls (not agent legs) and outbound messages the provider accepted."""
-    provider = TwilioTelephony.create(
-        account_sid=account_sid, auth_token=auth_token, api_base=api_base, timeout_seconds=30
-    )
+def provider_log(provider: Telephony) -> list[Seen]:
+    """Outbound calls (not agent legs) and outbound messages the provider accepted, read from
+    the provider's own Calls and Messages logs."""
     seen: list[Seen] = []
     for call in provider.call_log():
         if call.parent_call_sid is None and (call.direction or "outbound").startswith("outbound"):

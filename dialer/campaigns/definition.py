@@ -205,6 +205,17 @@ class ApprovedSender(_Strict):
         return self
 
 
+class Recording(_Strict):
+    """Record the agent's conversation (the bridged call). Where every party must consent
+    (the rule packs' recording_consent rules), `all_party_consent` says what happens:
+    `announce` (the consumer hears that the call is recorded before recording starts) or
+    `skip` (that call is not recorded). A consumer whose state no rule covers is never
+    recorded; a campaign whose audience names such a state is refused."""
+
+    enabled: bool = False
+    all_party_consent: Literal["announce", "skip"] = "announce"
+
+
 Delay = Annotated[str, Field(description="a duration like 30m, 4h, 2d, or 'advance'")]
 LEGAL_ABANDONMENT_CAP = Decimal("0.03")  # 16 CFR 310.4(b)(4)(i): 3 % of live-answered calls
 
@@ -320,6 +331,7 @@ class CampaignDefinition(_Strict):
     hours: Hours = Hours()
     sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
     business_hours: BusinessHours | None = None  # inbound calls: absent, agents' presence decides
+    recording: Recording = Recording()
     # A promise to pay pauses automated contact about the debt until the day after the
     # promised date plus this grace; a promise still open then is broken: the strategy resumes.
     promise_grace: str = "2d"

@@ -16,6 +16,7 @@ from dialer.cases.record import add_audit_entry
 from dialer.compliance.packs import RulePacks
 from dialer.db.models import Campaign, Client, Consumer, Debt
 from dialer.errors import InputError, NotFoundError
+from dialer.recordings.campaign_check import check_recording_coverage
 from dialer.vocabulary import CampaignStatus, CollectorType
 
 ENROL_BATCH = 5_000
@@ -49,6 +50,7 @@ def create_campaign(
     `collector` is the deployment's DIALER_COLLECTOR_TYPE: a third-party collector's US SMS
     steps need an approved sender (Twilio's policy, see sms_policy.py)."""
     validate_campaign_hours(definition, packs=packs)
+    check_recording_coverage(definition, packs=packs, day=now.date())
     check_sms_policy(definition, collector)
     _known_clients(session, definition.audience.clients)
     data = definition.model_dump(mode="json")

@@ -12,7 +12,6 @@ from config.settings import load_settings
 from dialer.bootstrap import Services, build_services
 from dialer.campaigns import create_campaign, enrol, get_campaign, list_campaigns, set_status
 from dialer.campaigns.loader import load_definition
-from dialer.compliance import load_rule_packs
 from dialer.db.engine import transaction
 from dialer.vocabulary import CampaignStatus
 
@@ -38,14 +37,14 @@ def create(file: Path, activate: bool) -> None:
     """Create or update a campaign from FILE.yaml (validated; hours checked against the law)."""
     definition = load_definition(file)
     with _services() as services, transaction(services.sessions) as session:
-        packs = load_rule_packs(services.settings.rules_dir)
+        packs = services.packs
         # created as a draft, then activated: activation checks what the steps need (agents)
         campaign = create_campaign(
             session,
             definition,
             packs=packs,
             now=services.clock.now(),
-            collector=services.settings.collector_type,
+            collector=services.collector,
             status=CampaignStatus.DRAFT,
         )
         if activate:

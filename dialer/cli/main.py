@@ -7,18 +7,19 @@ import sys
 import click
 from sqlalchemy.exc import DBAPIError
 
+from config.errors import ConfigurationError
 from dialer.db.readiness import explain_database_error
 from dialer.errors import DialerError
 
 
 class DialerGroup(click.Group):
-    """Turns a DialerError, or a database that is down or not migrated, into a clear one-line
-    message and exit status 2, never a traceback."""
+    """Turns a DialerError, a bad setting, or a database that is down or not migrated, into a
+    clear one-line message and exit status 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except DialerError as exc:
+        except (DialerError, ConfigurationError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
         except DBAPIError as exc:
@@ -36,11 +37,15 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from dialer.cli import compliance, db, emulator
+    from dialer.cli import compliance, db
 
     cli.add_command(db.db)
     cli.add_command(compliance.compliance)
-    cli.add_command(emulator.twilio_emulator)
+    # The one place production code names the emulator (a DESIGN contract: `dialer
+    # twilio-emulator`); the import-linter contracts name this import as their exception.
+    from twilio_emulator.cli import twilio_emulator
+
+    cli.add_command(twilio_emulator)
     from dialer.cli import users
 
     cli.add_command(users.users)
@@ -60,6 +65,9 @@ def _register() -> None:
     from dialer.cli import handoff
 
     cli.add_command(handoff.handoff)
+    from dialer.cli import reports
+
+    cli.add_command(reports.report)
     cli.add_command(simulate.simulate)
     from dialer.cli import reconcile
 

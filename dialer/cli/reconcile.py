@@ -1,4 +1,4 @@
-"""`dialer reconcile`: one reconciliation pass now (what the scheduler runs every minute)."""
+"""`dialer reconcile`: one reconciliation pass now (what the scheduler runs every 15 s)."""
 
 from __future__ import annotations
 

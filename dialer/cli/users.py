@@ -25,6 +25,13 @@ def users() -> None:
 @click.option("--phone", default=None, help="the agent's phone in E.164 (bridged calls ring it)")
 @click.option("--name", "display_name", default=None, help="the name shown in the console")
 @click.option("--language", type=click.Choice(["en", "zh", "es"]), default="en", show_default=True)
+@click.option(
+    "--speaks",
+    "languages",
+    multiple=True,
+    type=click.Choice(["en", "zh", "es"]),
+    help="a language the agent speaks with consumers (repeat; routing prefers a match)",
+)
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def create(
     username: str,
@@ -33,6 +40,7 @@ def create(
     display_name: str | None,
     language: str,
     *,
+    languages: tuple[str, ...],
     password_stdin: bool,
 ) -> None:
     """Create USERNAME with a role (and a password, read from stdin or asked for)."""
@@ -53,6 +61,7 @@ def create(
                 phone_e164=phone,
                 password=password,
                 language=language,
+                languages=languages,
                 reason="created with dialer users create",
             )
             click.echo(f"created {user.username} ({user.role})")

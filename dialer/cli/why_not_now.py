@@ -10,7 +10,7 @@ import click
 from config.settings import load_settings
 from dialer.bootstrap import build_services
 from dialer.cases.why_not_now import explain_case
-from dialer.compliance import load_rule_packs, render_decision
+from dialer.compliance import render_decision
 from dialer.errors import InputError
 from dialer.vocabulary import Channel, ContactMode
 
@@ -39,7 +39,7 @@ def explain(case_ref: str, channel: str, mode: str, at_text: str | None, as_json
     services = build_services(settings)
     try:
         at = _parse_at(at_text, services.clock.now())
-        packs = load_rule_packs(settings.rules_dir)
+        packs = services.packs
         with services.sessions() as session:
             decision = explain_case(
                 session,

@@ -26,6 +26,7 @@ from dialer.compliance.parsing import (
     parse_str,
 )
 from dialer.compliance.rules import (
+    RECORDING_RULES,
     CapRule,
     ConsentRule,
     FlagRule,
@@ -34,6 +35,8 @@ from dialer.compliance.rules import (
     InvalidNumberRule,
     LockoutRule,
     OptOutRule,
+    RecordingConsentRule,
+    RecordingRetentionRule,
     Rule,
     RuleSet,
     SpacingRule,
@@ -92,7 +95,11 @@ class RulePacks:
             if pack.country != country or not _pack_in_force(pack, day):
                 continue
             chosen = [
-                r for r in pack.rules if r.in_force(day) and (r.states is None or r.states & states)
+                r
+                for r in pack.rules
+                if r.in_force(day)
+                and (r.states is None or r.states & states)
+                and not isinstance(r, RECORDING_RULES)
             ]
             if chosen:
                 rules.extend(chosen)
@@ -348,6 +355,21 @@ def _holiday(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
     return HolidayRule(**common, channels=_channels(data, where))
 
 
+def _recording_consent(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
+    if common["states"] is None:
+        raise fail(where, "a recording_consent rule names its states")
+    parties = str(data.get("parties", ""))
+    if parties not in {"all", "one"}:
+        raise fail(where, f"parties {parties!r} is not one of all, one")
+    return RecordingConsentRule(**common, parties=parties)
+
+
+def _recording_retention(data: dict[str, Any], common: dict[str, Any], where: str) -> Rule:
+    return RecordingRetentionRule(
+        **common, days=parse_int(data.get("days"), f"{where}: days", minimum=1)
+    )
+
+
 _Builder = Callable[[dict[str, Any], dict[str, Any], str], Rule]
 _PARSERS: dict[str, tuple[set[str], _Builder]] = {
     "hours": ({"channels", "start", "end"}, _hours),
@@ -377,4 +399,6 @@ _PARSERS: dict[str, tuple[set[str], _Builder]] = {
     "opt_out": ({"channels", "automated_revocation"}, _opt_out),
     "invalid_number": (set(), _invalid),
     "holiday": ({"channels"}, _holiday),
+    "recording_consent": ({"parties"}, _recording_consent),
+    "recording_retention": ({"days"}, _recording_retention),
 }

@@ -123,6 +123,24 @@ class HolidayRule(RuleBase):
     channels: frozenset[Channel]
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingConsentRule(RuleBase):
+    """Whose consent recording a call needs in `states`: `all` parties (announce before
+    recording, or do not record) or `one` (a party to the call, i.e. us, suffices)."""
+
+    parties: str  # all | one
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingRetentionRule(RuleBase):
+    """Keep each call recording `days` days after the call, then delete it."""
+
+    days: int
+
+
+# Rules about recordings, not about whether a contact may be made: the engine never reads them.
+RECORDING_RULES = (RecordingConsentRule, RecordingRetentionRule)
+
 Rule = (
     HoursRule
     | CapRule
@@ -134,6 +152,8 @@ Rule = (
     | OptOutRule
     | InvalidNumberRule
     | HolidayRule
+    | RecordingConsentRule
+    | RecordingRetentionRule
 )
 
 _R = TypeVar("_R")

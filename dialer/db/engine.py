@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import ClauseElement, Connection, Dialect, Engine, create_engine, event
+from sqlalchemy import ClauseElement, Connection, Dialect, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -36,8 +36,34 @@ def make_engine(
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(
-        database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping
+        database_url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=pre_ping,
+        connect_args=_unreachable_in_seconds(database_url),
     )
+
+
+# libpq settings that make a database that went away an error within seconds, not a wait
+# for ever (a request blocked on a dead connection outlives Twilio's 15 s webhook timeout, so
+# the web process must fail over to its spool before that): a connect gives up after 5 s; an
+# idle connection is probed after 5 s, every 2 s, dropped after 3 probes unanswered; data
+# sent and not acknowledged for 10 s drops the connection. A slow query is none of these (the
+# server's kernel acknowledges), so long statements are unaffected.
+PG_LIVENESS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
+
+
+def _unreachable_in_seconds(database_url: str) -> dict[str, Any]:
+    """PG_LIVENESS, except what the URL sets itself."""
+    given = make_url(database_url).query
+    return {key: value for key, value in PG_LIVENESS.items() if key not in given}
 
 
 def _ensure_sqlite_directory(database_url: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
 from dialer.audit.demo import AuditResult
 from dialer.demo.charts import bar_chart, hbar_chart, line_chart, per_second
+from dialer.demo.due import rate_share
 from dialer.demo.live import local_times
 from dialer.demo.snapshot import Snapshot
 
@@ -27,6 +28,7 @@ class ReportData:
     audit: AuditResult
     call_creates: list[float]
     emulator: str
+    calls_due: list[tuple[float, int]] = field(default_factory=list)  # (epoch s, calls due)
     interrupted: bool = False
     rehearsal: bool = False  # the run used a simulated clock (`dialer demo --at`)
 
@@ -79,7 +81,7 @@ def render(data: ReportData) -> str:
         "<h2>Blocked debts by reason</h2>",
         hbar_chart([(k, float(v)) for k, v in blocked], title="Block reasons", alert=True),
         "<h2>Pacing against the limit</h2>",
-        pacing_line(data.call_creates, data.cps),
+        pacing_line(data.call_creates, data.cps, data.calls_due),
         line_chart(
             per_second(data.call_creates, start=start, end=end),
             limit=data.cps,
@@ -109,17 +111,31 @@ def largest_in_one_second(timestamps: list[float]) -> int:
     return best
 
 
-def pacing_line(call_creates: list[float], cps: float) -> str:
+def pacing_line(
+    call_creates: list[float], cps: float, calls_due: list[tuple[float, int]] | None = None
+) -> str:
     """The largest count in any one-second window beside the limit, and the share of the
-    configured rate used from the first create to the last (while calls were due)."""
+    configured rate used in the seconds when calls were due (dialer.demo.due)."""
     largest = largest_in_one_second(call_creates)
-    span = call_creates[-1] - call_creates[0] + 1.0 if call_creates else 0.0
-    share = len(call_creates) / (cps * span) if span else 0.0
+    used = rate_share(call_creates, calls_due or [], cps=cps)
     verdict = "ok" if largest <= cps else "bad"
     return (
         f'<p class="{verdict}">Largest number of calls created in any one second (emulator '
         f"log): {largest}, limit {cps:g}. Share of the configured rate used while calls were "
-        f"being placed: {share:.0%}.</p>"
+        f"due: {used.share:.0%} ({used.calls} calls in the {used.due_seconds} seconds when a "
+        "call was due or created).</p>"
+    )
+
+
+def pacing_summary(
+    call_creates: list[float], calls_due: list[tuple[float, int]], cps: float
+) -> str:
+    """The pacing figures on one line (the demo's last words; tests and bench/ read it)."""
+    used = rate_share(call_creates, calls_due, cps=cps)
+    return (
+        f"pacing: at most {largest_in_one_second(call_creates)} call(s) created in any one "
+        f"second (limit {cps:g}); {used.share:.0%} of the call rate used in the "
+        f"{used.due_seconds} s when calls were due ({used.calls} calls)"
     )
 
 

@@ -27,15 +27,15 @@ from dialer.audit.person import (
     contactable_people,
     people_by_number,
 )
-from dialer.bootstrap import clock_from_settings
+from dialer.bootstrap import build_rule_packs, build_telephony, clock_from_settings
 from dialer.clock import Clock, SystemClock, monotonic
-from dialer.compliance import load_rule_packs
 from dialer.db.engine import make_engine, make_session_factory
 from dialer.db.migrate import upgrade
+from dialer.demo.due import call_steps, calls_due
 from dialer.demo.live import CLEAR, clock_line, panel, progress_line
 from dialer.demo.processes import Child, free_port, start_child, stop_children, wait_http
 from dialer.demo.replies import ConsumerReplies
-from dialer.demo.report import ReportData, write_report
+from dialer.demo.report import ReportData, pacing_summary, write_report
 from dialer.demo.snapshot import Snapshot, take_snapshot
 from dialer.errors import DialerError
 
@@ -43,6 +43,7 @@ CAMPAIGN = Path(__file__).with_name("campaign.yaml")
 CAMPAIGN_NAME = "demo-reminders"
 EMULATOR_SPEED = 4.0  # emulated seconds per real second: calls ring and end in a few seconds
 PROGRESS_EVERY = 10.0
+AUDIT_TIMEOUT_SECONDS = 30.0  # reading the whole call and message logs back after the run
 # The demo's sender sends like a short code (about 10 messages per second), not a long code
 # (1 per second, the worker's default): at 1 per second a one-minute demo could reach only ~60
 # of its consumers by SMS. Each channel is paced on its own lane, so calls run at `cps` anyway.
@@ -84,6 +85,7 @@ def run_demo(options: DemoOptions) -> int:
     children: list[Child] = []
     interrupted = False
     audit, snapshot, creates = AuditResult(), Snapshot(), []
+    due: list[tuple[float, int]] = []  # (epoch seconds, calls due then), about once a second
     api_base: str | None = None
     try:
         try:
@@ -99,6 +101,7 @@ def run_demo(options: DemoOptions) -> int:
                 replies=replies,
                 clock=clock,
                 rehearsal="DIALER_CLOCK_START" in env,
+                due=due,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -122,12 +125,14 @@ def run_demo(options: DemoOptions) -> int:
         snapshot=snapshot,
         audit=audit,
         call_creates=creates,
+        calls_due=due,
         emulator=api_base or "-",
         interrupted=interrupted,
         rehearsal="DIALER_CLOCK_START" in env,
     )
     path = write_report(workdir / "report.html", data)
     _summary(snapshot, audit, path)
+    say(pacing_summary(creates, due, options.cps))
     return 0 if audit.ok and not interrupted and audit.audited > 0 else 1
 
 
@@ -310,12 +315,17 @@ def _watch(
     replies: ConsumerReplies | None,
     clock: Clock,
     rehearsal: bool,
+    due: list[tuple[float, int]],
 ) -> None:
+    """The live view until `duration` is over; `due` gets the calls due about once a second."""
     tty = sys.stdout.isatty()
     start, last = monotonic(), -PROGRESS_EVERY
     while (elapsed := monotonic() - start) < duration:
-        now = clock_line(clock.now(), rehearsal=rehearsal)
+        moment = clock.now()
+        now = clock_line(moment, rehearsal=rehearsal)
         with sessions() as session:
+            waiting = calls_due(session, now=moment, steps=call_steps(session))
+            due.append((moment.timestamp(), waiting))
             snap = take_snapshot(session)
             picked = replies.pick(session) if replies is not None else []
         if replies is not None:
@@ -351,16 +361,19 @@ def _call_creates(api_base: str) -> list[float]:
 def _audit(
     sessions: sessionmaker[Session], *, env: dict[str, str], api_base: str, started_at: datetime
 ) -> AuditResult:
-    seen = provider_log(
-        api_base=api_base,
-        account_sid=env["TWILIO_ACCOUNT_SID"],
-        auth_token=env["TWILIO_AUTH_TOKEN"],
+    settings = load_settings(  # the emulator the demo's processes talk to
+        TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
+        TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
+        TWILIO_API_BASE=api_base,
+        DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
     )
+    packs = build_rule_packs(settings)  # the law the demo's workers applied
+    seen = provider_log(build_telephony(settings))
     totals = AuditResult(
         calls_seen=sum(1 for s in seen if s.channel.value == "call"),
         messages_seen=sum(1 for s in seen if s.channel.value == "sms"),
     )
-    reaudit(sessions, seen=seen, packs=load_rule_packs(), totals=totals)
+    reaudit(sessions, seen=seen, packs=packs, totals=totals)
     with sessions() as session:
         people = audit_people(
             seen,
@@ -370,9 +383,7 @@ def _audit(
                 session, campaign_id=None, state=None
             ).min_minutes_between_contacts,
         )
-        totals.people_contactable = contactable_people(
-            session, at=started_at, packs=load_rule_packs()
-        )
+        totals.people_contactable = contactable_people(session, at=started_at, packs=packs)
     totals.people_contacted = people.people_contacted
     totals.max_contacts_per_person_hour = people.max_contacts_per_person_hour
     totals.max_calls_in_flight_per_person = people.max_calls_in_flight_per_person

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dialer.campaigns.definition import CallerIds
+from dialer.campaigns.definition import CallerIds, CampaignDefinition
+from dialer.db.models import Campaign
 from dialer.pacing import Pacer
 from dialer.vocabulary import Channel
 
@@ -47,3 +48,31 @@ class Lanes:
 def possible_senders(caller_ids: CallerIds) -> list[str]:
     """Every number `choose.caller_id` may pick (local presence may pick any of them)."""
     return list(caller_ids.numbers) if caller_ids.local_presence else list(caller_ids.numbers[:1])
+
+
+def open_steps(campaigns: Iterable[Campaign], pacer: Pacer) -> dict[int, list[int]]:
+    """Of each campaign, the steps whose lane has a free slot now (any sender the step may use),
+    and the steps with no channel (escalation): the claim takes their due debts first."""
+    found: dict[int, list[int]] = {}
+    room: dict[tuple[str, ...], bool] = {}
+    for campaign in campaigns:
+        definition = CampaignDefinition.model_validate(campaign.definition)
+        senders = possible_senders(definition.caller_ids)
+        indexes = []
+        for index, step in enumerate(definition.steps):
+            channel = step.channel
+            if channel is None or any(
+                _has_room(pacer, room, channel, sender) for sender in senders
+            ):
+                indexes.append(index)
+        found[campaign.id] = indexes
+    return found
+
+
+def _has_room(
+    pacer: Pacer, room: dict[tuple[str, ...], bool], channel: Channel, sender: str
+) -> bool:
+    lane = pacer.lane(channel, sender=sender)
+    if lane not in room:
+        room[lane] = pacer.has_room(channel, sender=sender)
+    return room[lane]

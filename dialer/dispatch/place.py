@@ -118,7 +118,8 @@ def _send(
     attempt_id = reservation.attempt_id
     try:
         sid = _create(reservation, sessions=sessions, telephony=telephony, base_url=base_url)
-    except AmbiguousCreateError:
+    except AmbiguousCreateError as exc:
+        mark_ambiguous(sessions, attempt_id, exc, now=clock.now())
         return Placement(attempt_id, "ambiguous", pacing_wait=waited)
     except RetryableTelephonyError as exc:
         pacer.back_off(2.0)
@@ -136,6 +137,27 @@ def _send(
         log.warning("sid_owned_elsewhere", attempt_id=attempt_id)
         return Placement(attempt_id, "ambiguous", pacing_wait=waited)
     return Placement(attempt_id, "placed", sid, waited)
+
+
+def mark_ambiguous(
+    sessions: sessionmaker[Session], attempt_id: int, exc: AmbiguousCreateError, *, now: datetime
+) -> None:
+    """The create's answer was ambiguous and the lookup found nothing: say so on the attempt
+    (still `dialing`, counted as placed). The reconciler asks the provider again soon after
+    (the worker is done with it); a callback that binds it first settles it."""
+    with transaction(sessions) as session:
+        session.execute(
+            update(ContactAttempt)
+            .where(
+                ContactAttempt.id == attempt_id,
+                ContactAttempt.status == AttemptStatus.DIALING.value,
+            )
+            .values(
+                error_code=exc.code,
+                error_message=f"ambiguous create: {exc.message}"[:2000],
+                updated_at=now,
+            )
+        )
 
 
 CALLS_IN_FLIGHT = (

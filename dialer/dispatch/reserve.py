@@ -52,7 +52,7 @@ from dialer.vocabulary import (
 from dialer.wording import MessageContext
 from dialer.wording.covering import DebtLine, render_covering_sms
 
-_MAX_REPLANS = 3
+_MAX_REPLANS = 6  # plans in one reservation: steps skipped or advanced, then the contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,7 @@ class Outcome:
     skipped: bool = False  # the claim was lost (someone else changed the debt)
     deferred: Channel | None = None  # the channel's lane had no slot: back in the queue
     person_busy: str | None = None  # another contact with the person or number is in flight
+    step_skipped: bool = False  # the step can never be used: the debt moved to the next one
 
 
 def lock_consumer(session: Session, consumer_id: int) -> None:
@@ -112,11 +113,12 @@ def reserve(
     if campaign is None or campaign.status != CampaignStatus.ACTIVE.value:
         debt.next_contact_at = now  # back in the queue; selection skips inactive campaigns
         return Outcome(planned="campaign inactive")
+    last = Outcome(planned="advance")
     for _ in range(_MAX_REPLANS):
         plan = plan_next_contact(session, debt=debt, now=now, campaign=campaign)
         if plan.action is PlanAction.CONTACT and plan.step is not None:
             cache = limits_cache if limits_cache is not None else {}
-            return _contact(
+            outcome = _contact(
                 session,
                 debt=debt,
                 campaign=campaign,
@@ -127,12 +129,22 @@ def reserve(
                 limits_cache=cache,
                 lanes=lanes,
             )
+            if not _due_again(outcome, debt, now):
+                return outcome
+            last = outcome
+            continue  # the next step is due now: plan it in this reservation
         apply_plan(session, debt=debt, plan=plan, now=now)
         if plan.action is not PlanAction.ADVANCE or debt.next_contact_at is None:
             return Outcome(planned=plan.action.value)
         if debt.next_contact_at > now:
             return Outcome(planned=plan.action.value)
-    return Outcome(planned="advance")
+    return last
+
+
+def _due_again(outcome: Outcome, debt: Debt, now: datetime) -> bool:
+    """A skipped step leaves the debt due now on its next step: its contact is reserved at
+    once, not after a trip round the queue (a landline-only person's call waits for nothing)."""
+    return outcome.step_skipped and debt.next_contact_at is not None and debt.next_contact_at <= now
 
 
 @dataclass(frozen=True)
@@ -179,7 +191,7 @@ def _contact(
         now=now,
         lease_until=lease_until,
     )
-    ask, waiting = _ready(session, ask, lanes)
+    ask, waiting = _ready(session, ask)
     if waiting is not None:
         return waiting
     limits = _limits(session, campaign, debt, limits_cache)
@@ -207,9 +219,9 @@ def _contact(
     if choice.phone is None or choice.decision is None or not choice.decision.allowed:
         valid = any(p.status is PhoneStatus.VALID for p in view.facts.phones)
         return _not_now(session, ask, choice, any_valid_number=valid)
-    busy = number_in_flight(session, choice.phone.number)
-    if busy is not None:
-        return _person_busy(debt, now=now, found=busy)
+    held = _held_back(session, ask, lanes, number=choice.phone.number)
+    if held is not None:
+        return held
     cover = Cover(debt, plan.step_index, choice.decision)
     # The callback is the call asked for about this debt, nothing more; any other call or
     # text (an agent step's too) covers every debt of the person due and allowed on it.
@@ -240,12 +252,9 @@ def _contact(
     return replace(outcome, reservation=replace(outcome.reservation, paced=lanes is not None))
 
 
-def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None:
-    """Nothing to ask the engine yet: the channel's lane is full this tick, an agent step has
-    no free agent, or another contact with the person is in flight."""
-    senders = possible_senders(ask.definition.caller_ids)
-    if lanes is not None and lanes.closed(ask.channel, senders=senders):
-        return _defer(ask.debt, ask.channel, now=ask.now)
+def _not_yet(session: Session, ask: _Ask) -> Outcome | None:
+    """Nothing to ask the engine yet: an agent step has no free agent, or another contact
+    with the person is in flight."""
     if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
         return _wait_for_agent(ask.debt, now=ask.now)
     busy = contact_in_flight(session, ask.debt.consumer_id)
@@ -254,10 +263,10 @@ def _not_yet(session: Session, ask: _Ask, lanes: Lanes | None) -> Outcome | None
     return None
 
 
-def _ready(session: Session, ask: _Ask, lanes: Lanes | None) -> tuple[_Ask, Outcome | None]:
+def _ready(session: Session, ask: _Ask) -> tuple[_Ask, Outcome | None]:
     """Why nothing can be asked yet (see _not_yet), or for a predictive step whether the pacer
     allows one more call now, and whether it goes without a reserved agent."""
-    waiting = _not_yet(session, ask, lanes)
+    waiting = _not_yet(session, ask)
     if waiting is not None:
         return ask, waiting
     pacing = _paced(session, ask)
@@ -283,6 +292,20 @@ def _paced(session: Session, ask: _Ask) -> Pacing | None:
     )
 
 
+def _held_back(session: Session, ask: _Ask, lanes: Lanes | None, *, number: str) -> Outcome | None:
+    """An allowed contact that must wait: its lane is full this tick, or a contact to the
+    number is in flight. The lane is looked at only after the engine: a step the person can
+    never take is skipped (and the next one tried) even while its lane is full, so work due on
+    the other lanes is found instead of waiting behind it."""
+    senders = possible_senders(ask.definition.caller_ids)
+    if lanes is not None and lanes.closed(ask.channel, senders=senders):
+        return _defer(ask.debt, ask.channel, now=ask.now)
+    busy = number_in_flight(session, number)
+    if busy is not None:
+        return _person_busy(ask.debt, now=ask.now, found=busy)
+    return None
+
+
 def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
     """A step whose channel can never be used for the person is skipped (not a callback);
     any other block parks the debt until the engine's next lawful time."""
@@ -298,7 +321,7 @@ def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: b
             now=ask.now,
             session=session,
         )
-        return Outcome(planned=why)
+        return Outcome(planned=why, step_skipped=True)
     reasons = record_block(session, debt=ask.debt, channel=ask.channel, choice=choice, now=ask.now)
     return Outcome(blocked_reasons=reasons)
 

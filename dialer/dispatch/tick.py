@@ -20,8 +20,9 @@ from dialer.admin.contact_limits import current_pacing
 from dialer.clock import Clock, monotonic
 from dialer.compliance import RulePacks
 from dialer.db.engine import transaction
-from dialer.dispatch.claim import LEASE, claim_due, give_back
-from dialer.dispatch.lanes import IDLE_PAUSE, Lanes
+from dialer.dispatch.claim import LEASE, Claim, active_campaigns, claim_due, give_back
+from dialer.dispatch.lanes import IDLE_PAUSE, Lanes, open_steps
+from dialer.dispatch.leftovers import Leftovers
 from dialer.dispatch.place import Placement, place
 from dialer.dispatch.reserve import LimitsCache, Outcome, reserve
 from dialer.observability import metrics
@@ -64,12 +65,17 @@ class Dispatcher:
     lease: timedelta = LEASE  # how long a claim holds a debt if the worker dies
     worker: str | None = None  # this process's heartbeat id (its claims carry it)
     dead_after: timedelta = DEAD_AFTER  # a worker silent this long is dead: claims come back
+    # What a tick that raised half-way left (claims, never-sent attempts): the next tick's.
+    leftovers: Leftovers = field(default_factory=Leftovers, init=False, repr=False)
 
     def tick(self, stop: threading.Event | None = None) -> TickReport:
-        """Claim a batch and work through it; on `stop`, hand back what is left."""
+        """Claim a batch and work through it; on `stop`, hand back what is left. A tick that
+        raises (the database went away) leaves its unfinished claims to the next one."""
         started = monotonic()
         report = TickReport()
         with transaction(self.sessions) as session:
+            if self.leftovers:
+                self.leftovers.settle(session, now=self.clock.now())
             self._refresh_pacing(session)
             release_dead_claims(session, now=self.clock.now(), dead_after=self.dead_after)
             claims = claim_due(
@@ -78,35 +84,11 @@ class Dispatcher:
                 limit=self.batch_size,
                 lease=self.lease,
                 worker=self.worker,
+                open_steps=open_steps(active_campaigns(session), self.pacer),
             )
+        self.leftovers.clear()  # settled with the claim (committed)
         report.claimed = len(claims)
-        limits_cache: LimitsCache = {}  # admin limits, read once per tick
-        lanes = Lanes(self.pacer)  # pacing lanes saturated so far in this tick
-        for index, claim in enumerate(claims):
-            if stop is not None and stop.is_set():
-                with transaction(self.sessions) as session:
-                    give_back(session, claims[index:], now=self.clock.now())
-                break
-            with transaction(self.sessions) as session:
-                outcome = reserve(
-                    session,
-                    claim=claim,
-                    now=self.clock.now(),
-                    packs=self.packs,
-                    limits_cache=limits_cache,
-                    lanes=lanes,
-                )
-            self._count(report, outcome)
-            if outcome.reservation is not None:
-                placement = place(
-                    outcome.reservation,
-                    sessions=self.sessions,
-                    telephony=self.telephony,
-                    pacer=self.pacer,
-                    base_url=self.base_url,
-                    clock=self.clock,
-                )
-                self._placed(report, placement, outcome)
+        self._work(claims, report, stop)
         if report.deferred and not report.placed:
             _pause(stop)  # every lane met is full: let a slot free before the next claim
         report.seconds = monotonic() - started
@@ -114,6 +96,50 @@ class Dispatcher:
         if claims:
             log.info("dispatch_tick", **{k: v for k, v in vars(report).items() if v})
         return report
+
+    def _work(self, claims: list[Claim], report: TickReport, stop: threading.Event | None) -> None:
+        """Reserve and place each claim in turn; if one raises, the claims from it on and
+        the attempt it had reserved (maybe never sent) are kept for the next tick."""
+        limits_cache: LimitsCache = {}  # admin limits, read once per tick
+        lanes = Lanes(self.pacer)  # pacing lanes saturated so far in this tick
+        for index, claim in enumerate(claims):
+            reserved: int | None = None
+            try:
+                if stop is not None and stop.is_set():
+                    with transaction(self.sessions) as session:
+                        give_back(session, claims[index:], now=self.clock.now())
+                    return
+                outcome = self._reserve(claim, limits_cache, lanes)
+                self._count(report, outcome)
+                if outcome.reservation is not None:
+                    reserved = outcome.reservation.attempt_id
+                    self._place(report, outcome)
+            except Exception:
+                self.leftovers.keep(claims[index:], reserved)
+                raise
+
+    def _reserve(self, claim: Claim, limits_cache: LimitsCache, lanes: Lanes) -> Outcome:
+        with transaction(self.sessions) as session:
+            return reserve(
+                session,
+                claim=claim,
+                now=self.clock.now(),
+                packs=self.packs,
+                limits_cache=limits_cache,
+                lanes=lanes,
+            )
+
+    def _place(self, report: TickReport, outcome: Outcome) -> None:
+        assert outcome.reservation is not None
+        placement = place(
+            outcome.reservation,
+            sessions=self.sessions,
+            telephony=self.telephony,
+            pacer=self.pacer,
+            base_url=self.base_url,
+            clock=self.clock,
+        )
+        self._placed(report, placement, outcome)
 
     def _refresh_pacing(self, session: Session) -> None:
         """An admin's change of the call rate or concurrent-call cap applies from this tick."""

@@ -5,11 +5,17 @@
 - `dialing` for too long: the create may or may not have reached Twilio. Ask Twilio (calls or
   messages to that number from that sender since the reservation): found -> adopt its SID and
   status; not found -> nothing was placed: release it. Never dial again blindly.
-- placed but with no final status after a long while (lost callbacks): fetch it and apply
-  (a call still queued or ringing, a text still sending: after STUCK_AFTER; else LOST_AFTER),
-  whatever stamps the attempt has (one bound by an early callback may have no placed_at);
-  sooner (FAILED_CALLBACK_AFTER) when one of its callbacks was stored but could not apply.
-`dialer reconcile` runs one pass on demand.
+- `dialing` whose create came back ambiguous (a 5xx, a timeout) and whose lookup found nothing:
+  the worker is done with it, so it is looked up again sooner (AMBIGUOUS_AFTER after that
+  answer): a text or call the provider never made is released in seconds, not minutes.
+- placed but with no final status (lost callbacks): fetch it and apply, whatever stamps the
+  attempt has (one bound by an early callback may have no placed_at), by when it should have
+  ended: a call still queued or ringing (30 s ring timeout), a text still sending, after
+  STUCK_AFTER; a call in progress not heard of for the ring timeout plus its longest call
+  (MAX_CALL: automated or with an agent) plus IN_CALL_GRACE; a text `sent` with no delivery
+  report after SENT_AFTER; anything else open after LOST_AFTER. Sooner
+  (FAILED_CALLBACK_AFTER) when one of its callbacks was stored but could not apply.
+`dialer reconcile` runs one pass on demand; the scheduler runs one every RECONCILE_SECONDS.
 """
 
 from __future__ import annotations
@@ -26,18 +32,24 @@ from dialer.callbacks.events import CallStatusEvent, SmsStatusEvent
 from dialer.callbacks.sms import apply_sms_status_event
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, ProviderEvent
-from dialer.dispatch.place import release_attempt
+from dialer.dispatch.place import RING_TIMEOUT, release_attempt
 from dialer.observability import metrics
 from dialer.observability.logging import get_logger
 from dialer.telephony import Telephony, TelephonyError
 from dialer.telephony.ports import ProviderCall, ProviderMessage
 from dialer.telephony.recovery import CLOCK_SKEW
-from dialer.vocabulary import AttemptStatus, Channel
+from dialer.vocabulary import AttemptStatus, Channel, ContactMode
 
 log = get_logger(__name__)
 STUCK_AFTER = timedelta(seconds=120)  # longer than a pacing wait plus a create's timeout
+AMBIGUOUS_AFTER = timedelta(seconds=20)  # the provider's list shows a create by then
 LOST_AFTER = timedelta(minutes=30)
 FAILED_CALLBACK_AFTER = timedelta(seconds=30)  # a callback stored but not applied
+RING = timedelta(seconds=RING_TIMEOUT)
+MAX_CALL = {False: timedelta(minutes=10), True: timedelta(minutes=60)}  # keyed: with an agent
+IN_CALL_GRACE = timedelta(minutes=2)
+SENT_AFTER = timedelta(minutes=10)  # carriers report delivery within a minute or two
+RECONCILE_SECONDS = 15
 BATCH = 200
 _OPEN = (
     AttemptStatus.QUEUED,
@@ -78,22 +90,82 @@ def reconcile(
 ) -> ReconcileReport:
     """One pass over every attempt without a final status, whatever its timestamps."""
     report = ReconcileReport()
-    for attempt_id in _ids(
+    stuck = _ids(
         sessions, (AttemptStatus.RESERVED, AttemptStatus.DIALING), before=now - stuck_after
-    ):
+    )
+    ambiguous = _answered_ambiguous(sessions, before=now - min(AMBIGUOUS_AFTER, stuck_after))
+    for attempt_id in dict.fromkeys(stuck + ambiguous):
         _resolve_stuck(sessions, telephony, attempt_id, now=now, report=report)
     refreshed: set[int] = set()
-    for attempt_id in _with_failed_callbacks(sessions, before=now - failed_after):
-        refreshed.add(attempt_id)
-        _refresh(sessions, telephony, attempt_id, now=now, report=report)
-    for statuses, after in ((_EARLY, min(stuck_after, lost_after)), (_OPEN, lost_after)):
-        for attempt_id in _ids(sessions, statuses, before=now - after):
-            if attempt_id not in refreshed:
-                refreshed.add(attempt_id)
-                _refresh(sessions, telephony, attempt_id, now=now, report=report)
+    for attempt_id in _overdue(sessions, now=now, failed_after=failed_after, lost_after=lost_after):
+        if attempt_id not in refreshed:
+            refreshed.add(attempt_id)
+            _refresh(sessions, telephony, attempt_id, now=now, report=report)
     if report.released or report.adopted or report.finalized or report.unresolved:
         log.info("reconciled", **vars(report))
     return report
+
+
+def _overdue(
+    sessions: sessionmaker[Session],
+    *,
+    now: datetime,
+    failed_after: timedelta,
+    lost_after: timedelta,
+) -> list[int]:
+    """Placed attempts whose final status should have come by now, most urgent first: those
+    with a callback that could not apply, then by how long each state may last."""
+    found = _with_failed_callbacks(sessions, before=now - failed_after)
+    found += _ids(sessions, _EARLY, before=now - min(STUCK_AFTER, lost_after))
+    for with_agent, longest in MAX_CALL.items():
+        found += _in_call(
+            sessions,
+            with_agent=with_agent,
+            before=now - min(RING + longest + IN_CALL_GRACE, lost_after),
+        )
+    found += _ids(sessions, (AttemptStatus.SENT,), before=now - min(SENT_AFTER, lost_after))
+    return found + _ids(sessions, _OPEN, before=now - lost_after)
+
+
+def _heard_of() -> ColumnElement[datetime]:
+    """The last time anything moved the attempt (a callback, a fetch), else when it started."""
+    return func.coalesce(ContactAttempt.updated_at, _since())
+
+
+def _in_call(sessions: sessionmaker[Session], *, with_agent: bool, before: datetime) -> list[int]:
+    """Calls in progress not heard of since `before` (they should have ended by then)."""
+    agent = ContactAttempt.agent_id.is_not(None) | (ContactAttempt.mode == ContactMode.AGENT.value)
+    with transaction(sessions) as session:
+        return list(
+            session.scalars(
+                select(ContactAttempt.id)
+                .where(
+                    ContactAttempt.status == AttemptStatus.IN_PROGRESS.value,
+                    agent if with_agent else ~agent,
+                    _heard_of() < before,
+                )
+                .order_by(ContactAttempt.id)
+                .limit(BATCH)
+            )
+        )
+
+
+def _answered_ambiguous(sessions: sessionmaker[Session], *, before: datetime) -> list[int]:
+    """`dialing` attempts whose create came back ambiguous (the worker wrote why) before
+    `before`: the worker is done with them, the provider's list can be asked again."""
+    with transaction(sessions) as session:
+        return list(
+            session.scalars(
+                select(ContactAttempt.id)
+                .where(
+                    ContactAttempt.status == AttemptStatus.DIALING.value,
+                    ContactAttempt.error_message.is_not(None),
+                    ContactAttempt.updated_at < before,
+                )
+                .order_by(ContactAttempt.id)
+                .limit(BATCH)
+            )
+        )
 
 
 def _since() -> ColumnElement[datetime]:

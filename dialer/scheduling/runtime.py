@@ -1,4 +1,4 @@
-"""The composition root of the scheduler and worker processes: settings -> a Dispatcher."""
+"""The scheduler and worker processes: settings -> services (dialer.bootstrap) -> a Dispatcher."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from datetime import timedelta
 from config.settings import Settings
 from dialer.bootstrap import Services, build_services
 from dialer.clock import Clock
-from dialer.compliance import load_rule_packs
 from dialer.compliance.packs import RulePacks
 from dialer.dispatch import Dispatcher
-from dialer.pacing import Pacer, PacingConfig
+from dialer.pacing import Pacer
 from dialer.scheduling.heartbeat import new_worker_id
 from dialer.telephony import Telephony
 
@@ -28,20 +27,6 @@ class Runtime:
         self.services.close()
 
 
-def pacing_config(settings: Settings) -> PacingConfig:
-    """The account's call rate, the per-sender SMS rate and the concurrent-call cap.
-
-    These are what the Twilio account allows; an admin may lower the call rate and the cap
-    (global contact limits), which `Dispatcher.tick` applies to the pacer at each tick."""
-    return PacingConfig(
-        calls_per_second=settings.calls_per_second,
-        sms_per_second=settings.sms_per_second,
-        max_concurrent_calls=settings.max_concurrent_calls,
-        storage_url=settings.redis_url,
-        namespace=settings.pacing_namespace,
-    )
-
-
 def build_runtime(
     settings: Settings,
     *,
@@ -49,22 +34,12 @@ def build_runtime(
     telephony: Telephony | None = None,
     batch_size: int | None = None,
 ) -> Runtime:
-    from dialer.telephony.twilio_gateway import TwilioTelephony
-
+    """The dispatcher of a scheduler or worker process, from the services of `dialer.bootstrap`
+    (tests pass their own telephony)."""
     services = build_services(settings, clock=clock)
-    gateway: Telephony = telephony or TwilioTelephony.create(
-        settings.twilio_account_sid,
-        settings.twilio_auth_token.get_secret_value(),
-        settings.twilio_api_base,
-        settings.twilio_timeout_seconds,
-    )
-    packs = load_rule_packs(settings.rules_dir)
-    # Without Redis the pacing window lives in the database, shared by every process.
-    pacer = Pacer(
-        pacing_config(settings),
-        account=settings.twilio_account_sid,
-        database=services.engine,
-    )
+    gateway = telephony or services.telephony
+    packs = services.packs
+    pacer = services.pacer
     dispatcher = Dispatcher(
         sessions=services.sessions,
         telephony=gateway,

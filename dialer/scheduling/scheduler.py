@@ -2,8 +2,11 @@
 
 Jobs (stable ids, coalesced, one instance each):
 - dispatch-tick: a dispatch tick every settings.tick_seconds (workers add more ticks);
-- reconcile-attempts: every 60 s, resolve attempts stuck or missing a final status;
+- reconcile-attempts: every 15 s, resolve attempts stuck or missing a final status (each
+  rule has its own delay: see dialer.reconciliation.resolve);
 - nightly-reaudit: 03:00 UTC, re-evaluate yesterday's attempts against the rule packs;
+- recording-retention: 04:00 UTC, delete recordings kept longer than the rule packs' retention
+  (Twilio's recording delete), each audited;
 - agent-wrap-ups: every 10 s, agents whose wrap-up timed out become available again;
 - leader-check: every second, end the term if the advisory lock was lost: the tick in
   progress hands back what it claimed and no new tick starts; the process stands by and runs
@@ -22,7 +25,8 @@ from dialer.agents.desk import expire_wrap_ups
 from dialer.audit.nightly import reaudit
 from dialer.db.engine import transaction
 from dialer.observability.logging import get_logger
-from dialer.reconciliation.resolve import reconcile
+from dialer.reconciliation.resolve import RECONCILE_SECONDS, reconcile
+from dialer.recordings.retention import delete_expired_recordings
 from dialer.scheduling.heartbeat import Heartbeat
 from dialer.scheduling.leader import LeaderLock
 from dialer.scheduling.runtime import Runtime
@@ -51,7 +55,7 @@ def build_scheduler(
     scheduler.add_job(
         lambda: reconcile_job(runtime),
         "interval",
-        seconds=60,
+        seconds=RECONCILE_SECONDS,
         id="reconcile-attempts",
         name="reconcile attempts",
         replace_existing=True,
@@ -63,6 +67,16 @@ def build_scheduler(
         minute=0,
         id="nightly-reaudit",
         name="nightly re-audit",
+        replace_existing=True,
+        misfire_grace_time=3600,
+    )
+    scheduler.add_job(
+        lambda: retention_job(runtime),
+        "cron",
+        hour=4,
+        minute=0,
+        id="recording-retention",
+        name="recording retention",
         replace_existing=True,
         misfire_grace_time=3600,
     )
@@ -98,6 +112,15 @@ def reaudit_job(runtime: Runtime) -> None:
             session, since=until - timedelta(days=1), until=until, packs=runtime.packs, now=now
         )
     log.info("reaudit_done", checked=report.checked, violations=len(report.violations))
+
+
+def retention_job(runtime: Runtime) -> None:
+    delete_expired_recordings(
+        runtime.services.sessions,
+        runtime.telephony,
+        packs=runtime.packs,
+        now=runtime.services.clock.now(),
+    )
 
 
 def wrap_up_job(runtime: Runtime) -> None:

@@ -1,4 +1,6 @@
-"""The worker loop: tick until stopped; a full batch means more is due, so tick again now.
+"""The worker loop: tick until stopped; a full batch means more is due, and a tick that placed
+something may have left work due on its lanes (the claim takes the lanes with room first), so
+either ticks again now; otherwise the worker waits `tick_seconds`.
 
 Run as many workers as needed on PostgreSQL (claims skip each other's rows). On SQLite run
 one worker (BEGIN IMMEDIATE serialises every writer, so more only queue behind each other).
@@ -55,7 +57,7 @@ def run_worker(
                 break
             if failures:
                 stop.wait(min(MAX_BACKOFF, tick_seconds * 2 ** min(failures, 6)))
-            elif report.claimed < dispatcher.batch_size:
+            elif report.claimed < dispatcher.batch_size and not report.placed:
                 stop.wait(tick_seconds)
     finally:
         if heartbeat is not None:

@@ -55,6 +55,8 @@ class FakeTelephony:
     _number_errors: dict[str, Exception] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _record_ambiguous: set[int] = field(default_factory=set)
+    recordings: dict[str, bytes] = field(default_factory=dict)  # sid -> audio
+    deleted_recordings: list[str] = field(default_factory=list)
 
     # --- scripting ----------------------------------------------------------------------
 
@@ -175,6 +177,18 @@ class FakeTelephony:
 
     def call_log(self) -> list[ProviderCall]:
         return list(self.calls.values())
+
+    def delete_recording(self, sid: str) -> None:
+        self._raise_next("delete_recording")
+        if self.recordings.pop(sid, None) is None:
+            raise TelephonyError(20404, 404, f"recording {sid} not found")
+        self.deleted_recordings.append(sid)
+
+    def recording_audio(self, sid: str) -> bytes:
+        self._raise_next("recording_audio")
+        if sid not in self.recordings:
+            raise TelephonyError(20404, 404, f"recording {sid} not found")
+        return self.recordings[sid]
 
     def message_log(self) -> list[ProviderMessage]:
         return list(self.messages.values())

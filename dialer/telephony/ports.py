@@ -83,4 +83,13 @@ class Telephony(Protocol):
 
     def call_log(self) -> list[ProviderCall]: ...
 
+    def delete_recording(self, sid: str) -> None:
+        """Delete a call recording (its audio and its record) at the provider; a recording
+        that is already gone raises TelephonyError with code 20404 (HTTP 404)."""
+        ...
+
+    def recording_audio(self, sid: str) -> bytes:
+        """The recording's audio (WAV), fetched with the account's credentials."""
+        ...
+
     def message_log(self) -> list[ProviderMessage]: ...

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
 from twilio.base import values
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
 from dialer.telephony.error_mapping import map_exception
+from dialer.telephony.errors import TelephonyError
 from dialer.telephony.ports import ProviderCall, ProviderMessage
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 T = TypeVar("T")
 CALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
@@ -21,6 +27,8 @@ CALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
 CALLBACK_OVERRIDES = "rc=2&rp=all"
 LOOKUP_LIMIT = 50
 LONGEST_VALIDITY = timedelta(hours=10)  # Twilio's longest ValidityPeriod
+TWILIO_API = "https://api.twilio.com"
+MEDIA_TIMEOUT_SECONDS = 30.0
 
 
 def validity_seconds(valid_for: timedelta) -> int:
@@ -57,8 +65,9 @@ def with_overrides(url: str) -> str:
 
 
 class TwilioTelephony:
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, *, api_base: str | None = None) -> None:
         self._client = client
+        self._api_base = (api_base or TWILIO_API).rstrip("/")
 
     @classmethod
     def create(
@@ -73,7 +82,20 @@ class TwilioTelephony:
         client = Client(account_sid, auth_token, http_client=http_client, environment={"_": ""})
         client.edge = None
         client.region = None
-        return cls(client)
+        return cls(client, api_base=api_base)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TwilioTelephony:
+        """The gateway the settings name: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_BASE
+        (unset: Twilio itself) and TWILIO_TIMEOUT_SECONDS. Processes build it through
+        `dialer.bootstrap` (once each); `create` is for tests and tools with explicit
+        credentials."""
+        return cls.create(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_api_base,
+            settings.twilio_timeout_seconds,
+        )
 
     def _do(self, action: Callable[[], T], *, creating: bool = False) -> T:
         try:
@@ -163,6 +185,32 @@ class TwilioTelephony:
     def call_log(self) -> list[ProviderCall]:
         """Every call on the account (the provider's own log, for audits)."""
         return [to_call(c) for c in self._do(lambda: self._client.calls.list(page_size=1000))]
+
+    def delete_recording(self, sid: str) -> None:
+        """DELETE /Recordings/{sid} (official client): the audio and the record are gone."""
+        self._do(lambda: self._client.recordings(sid).delete())
+
+    def recording_audio(self, sid: str) -> bytes:
+        """GET /Recordings/{sid}.wav with the account's credentials (media URLs may require
+        HTTP auth); the official client decodes bodies as text, so requests (its own
+        dependency) reads the bytes."""
+        account = self._client.account_sid
+        url = f"{self._api_base}/2010-04-01/Accounts/{account}/Recordings/{sid}.wav"
+        auth = (self._client.username, self._client.password)
+
+        def fetch() -> bytes:
+            response = requests.get(url, auth=auth, timeout=MEDIA_TIMEOUT_SECONDS)
+            if response.status_code == HTTPStatus.NOT_FOUND:
+                raise TelephonyError(20404, 404, f"recording {sid} not found")
+            response.raise_for_status()
+            return response.content
+
+        try:
+            return fetch()
+        except TelephonyError:
+            raise
+        except requests.RequestException as exc:
+            raise TelephonyError(None, None, f"recording {sid}: {exc}") from exc
 
     def message_log(self) -> list[ProviderMessage]:
         """Every message on the account (the provider's own log, for audits)."""

@@ -38,6 +38,7 @@ class VoicePrompt(StrEnum):
     NO_AGENT = "no_agent"  # no agent for a person who asked for one: who we are, how to call back
     INBOUND_CLOSED = "inbound_closed"  # a consumer called us outside business hours
     INBOUND_BUSY = "inbound_busy"  # a consumer called us and no agent is free
+    RECORDING_NOTICE = "recording_notice"  # all-party-consent state: said before recording
 
 
 CALLBACK_WINDOWS = {"1": "morning", "2": "afternoon", "3": "evening"}
@@ -68,6 +69,8 @@ _EN = {
     "me back at {callback_number}. Thank you.",
     VoicePrompt.HOLD: "All of our agents are busy right now. We can call you back instead.",
     VoicePrompt.CONNECTING: "Please hold while we connect you to an agent.",
+    VoicePrompt.RECORDING_NOTICE: "This call will be recorded. If you do not want it recorded, "
+    "please hang up and call us back at {callback_number}.",
     VoicePrompt.WHISPER: "Incoming call for {first_name}, {creditor} account, balance "
     "{balance}. Identity confirmed.",
     VoicePrompt.NOT_UNDERSTOOD: "Sorry, we did not get that.",
@@ -110,6 +113,8 @@ _ES = {
     "devuélvame la llamada al {callback_number}. Gracias.",
     VoicePrompt.HOLD: "Todos nuestros agentes están ocupados. Podemos devolverle la llamada.",
     VoicePrompt.CONNECTING: "Por favor espere mientras le comunicamos con un agente.",
+    VoicePrompt.RECORDING_NOTICE: "Esta llamada será grabada. Si no desea que se grabe, "
+    "cuelgue y llámenos al {callback_number}.",
     VoicePrompt.WHISPER: "Llamada para {first_name}, cuenta de {creditor}, saldo {balance}. "
     "Identidad confirmada.",
     VoicePrompt.NOT_UNDERSTOOD: "Disculpe, no recibimos su respuesta.",
@@ -149,6 +154,8 @@ _ZH = {
     "谢谢。",
     VoicePrompt.HOLD: "目前所有客服人员都在忙。我们可以稍后给您回电。",
     VoicePrompt.CONNECTING: "请稍候,正在为您转接客服人员。",
+    VoicePrompt.RECORDING_NOTICE: "本次通话将被录音。如您不同意录音,"
+    "请挂断并回拨{callback_number}。",
     VoicePrompt.WHISPER: "来电客户{first_name},{creditor}账户,余额{balance}。身份已确认。",
     VoicePrompt.NOT_UNDERSTOOD: "抱歉,我们没有收到您的选择。",
     VoicePrompt.GOODBYE: "我们没有收到您的选择。再见。",

@@ -28,7 +28,7 @@ from dialer.db.models import ContactAttempt
 from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.seed import PASSWORD, Seeded, seed
 from twilio_emulator.testing import free_port
-from webhooks.app import create_app
+from web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -23,7 +23,7 @@ from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
 from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from webhooks.app import create_app
+from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 

@@ -42,7 +42,7 @@ from dialer.telephony.twilio_gateway import TwilioTelephony
 from dialer.vocabulary import AttemptStatus, Channel, CollectorType
 from tests.e2e.workers_support import emulator_calls, wait_for
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
-from webhooks.app import create_app
+from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

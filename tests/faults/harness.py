@@ -48,6 +48,8 @@ REPO = Path(__file__).resolve().parents[2]
 START = datetime(2026, 3, 17, 14, 0, tzinfo=UTC)
 EAST_CENTRAL = [place for place in PLACES if place[1] in {"MA", "NY", "IL", "TX"}]
 CALL_ONCE = {"kind": "ivr", "script": "reminder_ivr", "max_attempts": 1}
+TEXT_ONCE = {"kind": "sms", "template": "reminder_friendly", "max_attempts": 1}
+SENDER = "+16175550199"
 FINAL = {status.value for status in TERMINAL_STATUSES}
 TWILIO_FINAL = {
     "completed": "completed",
@@ -64,23 +66,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def make_portfolio(services: Services, count: int) -> list[str]:
-    """`count` lawful consumers, one debt each, on an active one-call campaign: their numbers."""
+def make_portfolio(services: Services, count: int, step: dict[str, Any] | None = None) -> list[str]:
+    """`count` lawful consumers, one debt each, on an active campaign of one step (a call,
+    or `step`): their numbers."""
     packs = load_rule_packs()
     definition = parse_definition(
         {
             "name": "faults",
             "audience": {"stages": ["new"], "countries": ["US"]},
-            "caller_ids": {"numbers": ["+16175550199"]},
-            "steps": [CALL_ONCE],
+            "caller_ids": {"numbers": [SENDER]},
+            "sms_sender": {"kind": "a2p_10dlc", "id": "QE2c6890da8086d771620e9b13fadeba0b"},
+            "steps": [step or CALL_ONCE],
         },
         source="faults",
     )
     now = services.clock.now()
     with transaction(services.sessions) as session:
-        create_campaign(
-            session, definition, packs=packs, now=now, collector=services.settings.collector_type
-        )
+        create_campaign(session, definition, packs=packs, now=now, collector=services.collector)
         set_status(session, "faults", CampaignStatus.ACTIVE, now=now)
     people = insert_portfolio(services.engine, count=count, now=now, places=EAST_CENTRAL)
     with transaction(services.sessions) as session:
@@ -100,15 +102,20 @@ class Counts:
     max_calls_per_second: int
     limit: float
     called_numbers: int
+    what: str = "calls"  # or texts (then the rate is per sender: one sender in these runs)
+    # Creates the emulator's strict mode refused as over the rate (calls only): with them the
+    # largest count per second cannot exceed the limit, so they are the overshoot to count.
+    over_rate_refused: int = 0
 
     def line(self, name: str) -> str:
         return (
-            f"[fault {name}] calls at the provider {self.provider_calls} = attempts with that "
-            f"SID {self.attempts_with_sid}; duplicates {self.duplicates}; uncounted placed "
-            f"calls {self.uncounted}; non-final after settling {self.non_final}; callbacks "
+            f"[fault {name}] {self.what} at the provider {self.provider_calls} = attempts with "
+            f"that SID {self.attempts_with_sid}; duplicates {self.duplicates}; uncounted placed "
+            f"{self.what} {self.uncounted}; non-final after settling {self.non_final}; callbacks "
             f"lost {self.callbacks_lost} (undelivered while down, repaired: "
             f"{self.callbacks_undelivered}); largest count per second "
-            f"{self.max_calls_per_second} <= limit {self.limit:g}"
+            f"{self.max_calls_per_second} <= limit {self.limit:g} (creates refused as over "
+            f"the rate: {self.over_rate_refused})"
         )
 
     def assert_clean(self) -> None:
@@ -120,6 +127,7 @@ class Counts:
             0,
         ), self
         assert self.max_calls_per_second <= self.limit, self
+        assert self.over_rate_refused == 0, self
 
 
 @dataclass
@@ -256,10 +264,11 @@ class FaultRun:
             )
 
     def settle(self) -> None:
-        """Processes stopped, calls ended, one reconciliation pass (what `dialer reconcile`
-        does), on the workers' clock."""
-        self.stop_all()
+        """Calls ended (their callbacks delivered to a web process still up: a callback sent
+        after the run's own shutdown is no fault's loss), processes stopped, one
+        reconciliation pass (what `dialer reconcile` does), on the workers' clock."""
         self.emulator.wait_idle(timeout=60)
+        self.stop_all()
         gateway = TwilioTelephony.create(
             self.emulator.account_sid, self.emulator.auth_token, self.emulator.base_url, 10
         )
@@ -289,6 +298,7 @@ class FaultRun:
             and bound[c.sid].status != TWILIO_FINAL[str(c.status)]
         ]
         delivered, undelivered = _callback_outcomes(self.emulator.callbacks())
+        stats = self.emulator.stats()
         return Counts(
             provider_calls=len(calls),
             attempts_with_sid=sum(1 for c in calls if c.sid in bound),
@@ -297,9 +307,10 @@ class FaultRun:
             non_final=sum(1 for r in rows if r.status not in FINAL),
             callbacks_lost=len(mismatched) + self._answered_but_not_stored(delivered),
             callbacks_undelivered=undelivered,
-            max_calls_per_second=int(self.emulator.stats()["max_calls_in_any_second"]),
+            max_calls_per_second=int(stats["max_calls_in_any_second"]),
             limit=self.cps,
             called_numbers=len(per_number),
+            over_rate_refused=int(stats["rejected_429"]),
         )
 
     def _answered_but_not_stored(self, delivered: list[dict[str, Any]]) -> int:

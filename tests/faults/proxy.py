@@ -21,11 +21,12 @@ class CuttableProxy:
 
     def cut(self) -> None:
         """The database is gone: every connection drops, new ones are refused at once."""
-        self._up.clear()
         with self._lock:
+            self._up.clear()
             for sock in self._open:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):
                     sock.close()
             self._open.clear()
 
@@ -52,6 +53,10 @@ class CuttableProxy:
                 client.close()
                 continue
             with self._lock:
+                if not self._up.is_set():  # cut while this one was connecting
+                    client.close()
+                    upstream.close()
+                    continue
                 self._open.update((client, upstream))
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
@@ -63,7 +68,12 @@ class CuttableProxy:
         except OSError:
             pass
         finally:
+            # Shut down before closing: a close alone leaves the other pump thread blocked in
+            # recv() on the same socket, so the connection stays open and its client (a web
+            # or worker process) waits on it for ever instead of seeing the database gone.
             for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
                 with contextlib.suppress(OSError):
                     sock.close()
             with self._lock:

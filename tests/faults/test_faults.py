@@ -15,8 +15,9 @@ from sqlalchemy.engine import make_url
 
 from tests.databases import redis_test_url
 from tests.e2e.workers_support import wait_for
-from tests.faults.harness import FaultRun, fault_run, make_portfolio
+from tests.faults.harness import TEXT_ONCE, FaultRun, fault_run, make_portfolio
 from tests.faults.proxy import CuttableProxy
+from tests.faults.texts import longest_wait_for_release, text_counts
 
 DEAD_AFTER = FaultRun.DEAD_AFTER
 LEADER_PIDS = (  # this run's database only: other databases on the server are not ours
@@ -24,7 +25,7 @@ LEADER_PIDS = (  # this run's database only: other databases on the server are n
     f"AND objid = {0x5CED_1A1E & 0xFFFFFFFF} "
     "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def _finish(run, numbers, name, *, timeout=120.0):
@@ -38,6 +39,39 @@ def _finish(run, numbers, name, *, timeout=120.0):
     return counts
 
 
+def _finish_texts(run, numbers, name, *, timeout=180.0):
+    assert wait_for(lambda: run.everyone_called(numbers), timeout=timeout), run.state()
+    waited = longest_wait_for_release(run)
+    run.emulator.configure(faults={"latency_ms": 0, "rate_429": 0.0, "rate_5xx": 0.0})
+    run.settle()
+    counts = text_counts(run)
+    print(counts.line(name))  # noqa: T201 - the run's report
+    print(  # noqa: T201 - the run's report
+        f"[fault {name}] longest wait in dialing of a text the provider never had: {waited:.1f} s"
+    )
+    counts.assert_clean()
+    assert counts.called_numbers == len(numbers)
+    return counts
+
+
+def _text_run(services, tmp_path, faults, *, count, name):
+    numbers = make_portfolio(services, count, TEXT_ONCE)
+    with fault_run(
+        services,
+        tmp_path,
+        faults=faults,
+        cps=5,
+        redis_url=redis_test_url(),
+        DIALER_TWILIO_TIMEOUT="3",
+        DIALER_SMS_PER_SECOND="5",
+    ) as run:
+        run.start_web()
+        run.start_scheduler()  # its reconciler settles creates the provider never made
+        run.start_worker("worker-1", batch=5)
+        run.start_worker("worker-2", batch=5)
+        _finish_texts(run, numbers, f"texts: twilio {name}")
+
+
 def _kill_and_time_the_claims(run, victim):
     held = run.claims_held_by(victim.pid)
     victim.send_signal(signal.SIGKILL)
@@ -48,6 +82,7 @@ def _kill_and_time_the_claims(run, victim):
         f"[fault kill -9] {held} claims of the killed worker back in the queue after "
         f"{time.monotonic() - killed:.1f} s (dead after {DEAD_AFTER} s)"
     )
+    return held
 
 
 def test_slow_twilio_answers_make_no_uncounted_or_second_calls(services, tmp_path):
@@ -97,8 +132,11 @@ def test_kill_9_of_a_worker_ten_times(services, tmp_path, round_):
         run.start_scheduler()  # its reconciler settles an attempt the kill left `dialing`
         victim = run.start_worker("victim", batch=10)
         run.start_worker("worker-1", batch=5)
-        time.sleep(1.0 + 0.3 * round_)
-        _kill_and_time_the_claims(run, victim)
+        # Killed mid-batch, each round at another point of it: holding claims, some placed.
+        assert wait_for(lambda: run.claims_held_by(victim.pid) > 0, timeout=60, interval=0.05)
+        time.sleep(0.2 * round_)
+        held = _kill_and_time_the_claims(run, victim)
+        assert held > 0, "the victim was killed holding nothing"
         _finish(run, numbers, f"kill -9 of a worker, round {round_ + 1}", timeout=400)
 
 
@@ -205,3 +243,21 @@ def test_a_database_outage_loses_nothing(services, tmp_path):
             )
     finally:
         proxy.close()
+
+
+@pytest.mark.faults_full
+@pytest.mark.parametrize(
+    ("name", "faults"),
+    [
+        ("429s", {"rate_429": 0.2}),
+        ("5xx", {"rate_5xx": 0.3}),
+        ("lost answers", {"lose_responses": 5, "lose_mode": "drop"}),
+        ("slow answers", {"latency_ms": 4000}),
+    ],
+)
+def test_text_faults(services, tmp_path, name, faults):
+    """Texts under Twilio's faults: counted once, never doubled, never over the per-sender
+    rate (one sender, 5 per second). A text whose create got a 5xx (nothing made) is looked
+    up, not found, and released by the reconciler within a minute (was 120 s), then sent
+    once."""
+    _text_run(services, tmp_path, faults, count=15, name=name)

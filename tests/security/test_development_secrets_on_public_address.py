@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from config.errors import ConfigurationError
 from config.settings import DEV_AUTH_TOKEN, load_settings
 from config.startup import check_web_start, default_serve_host, is_loopback
-from dialer.errors import ConfigurationError
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN_CONFIG = REPO / "config" / "gunicorn.conf.py"
@@ -144,6 +144,8 @@ def test_real_secrets_start_anywhere_and_the_checks_name_no_value() -> None:
         ("127.0.0.1", True),
         ("::1", True),
         ("localhost", True),
+        ("127.1", True),  # shorthand forms a client resolves to 127.0.0.1
+        ("2130706433", True),
         ("0.0.0.0", False),
         ("::", False),
         ("10.1.2.3", False),

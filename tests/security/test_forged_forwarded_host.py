@@ -15,7 +15,7 @@ from dialer.bootstrap import Services, build_services
 from dialer.clock import FakeClock
 from tests.integration.webhooks.builders import make_case
 from tests.integration.webhooks.helpers import attempt_row
-from webhooks.app import create_app
+from web.app import create_app
 
 PUBLIC = "https://hooks.example.com"
 DATA = {"CallSid": "CA" + "1" * 32, "CallStatus": "ringing", "SequenceNumber": "1"}

@@ -17,7 +17,7 @@ from tests.integration.console.seed import Seeded
 
 
 def _app(db_url: str, clock: FakeClock, **settings: str) -> Iterator[Flask]:
-    from webhooks.app import create_app
+    from web.app import create_app
 
     services = build_services(load_settings(DATABASE_URL=db_url, **settings), clock=clock)
     try:

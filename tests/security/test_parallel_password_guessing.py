@@ -18,7 +18,7 @@ from dialer.db.engine import transaction
 from tests.databases import redis_test_url
 from tests.integration.console.seed import PASSWORD, seed
 from tests.security.live_console import login_form, serving
-from webhooks.app import create_app
+from web.app import create_app
 
 PARALLEL = 48
 BACKENDS = ["memory"] + (["redis"] if redis_test_url() else [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base, JSONType, UTCDateTime
@@ -17,7 +17,12 @@ from dialer.vocabulary import (
     ContactMode,
     Direction,
     Outcome,
+    RecordingBasis,
 )
+
+_RECORDING_KEPT = text("recording_sid IS NOT NULL AND recording_deleted_at IS NULL")
+_LIVE_ANSWERED = text("outcome IN ('conversation', 'wrong_party', 'abandoned')")
+_CALLBACK_REQUESTS = text("callback_requested")
 
 
 class ContactAttempt(Base):
@@ -33,6 +38,28 @@ class ContactAttempt(Base):
         one_of("mode", ContactMode),
         Index("ix_contact_attempts_consumer_at", "consumer_id", "attempted_at"),
         Index("ix_contact_attempts_status_reserved", "status", "reserved_at"),
+        one_of("recording_basis", RecordingBasis, nullable=True),
+        Index(
+            "ix_contact_attempts_recordings_kept",
+            "ended_at",
+            postgresql_where=_RECORDING_KEPT,
+            sqlite_where=_RECORDING_KEPT,
+        ),
+        Index(
+            "ix_contact_attempts_live_answered",
+            "attempted_at",
+            "outcome",
+            "channel",
+            "direction",
+            postgresql_where=_LIVE_ANSWERED,
+            sqlite_where=_LIVE_ANSWERED,
+        ),
+        Index(
+            "ix_contact_attempts_callback_requests",
+            "callback_at",
+            postgresql_where=_CALLBACK_REQUESTS,
+            sqlite_where=_CALLBACK_REQUESTS,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +99,10 @@ class ContactAttempt(Base):
     recording_sid: Mapped[str | None] = mapped_column(String(34))
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None] = mapped_column()
+    # How the recording was made lawful (one_party, announced); None: not recorded.
+    recording_basis: Mapped[str | None] = mapped_column(String(12))
+    # The retention job deleted the recording at the provider (the row keeps its SID).
+    recording_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The compliance decision that allowed the attempt (engine output, verbatim).
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # When the consumer asked to be called back (IVR choice, agent disposition, history file).

@@ -28,6 +28,9 @@ class User(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(200), unique=True)
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2), default="en")
+    # The languages the agent speaks to consumers, comma-separated ("en,es"); empty: the
+    # console language only. Bridged and inbound calls prefer an agent who speaks the consumer's.
+    languages: Mapped[str] = mapped_column(String(20), default="", server_default="")
     availability: Mapped[str] = mapped_column(String(10), default=AgentAvailability.OFFLINE)
     availability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     current_attempt_id: Mapped[int | None] = mapped_column()

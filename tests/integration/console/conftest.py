@@ -13,7 +13,7 @@ from console.context import state
 from dialer.bootstrap import Services
 from dialer.db.engine import transaction
 from tests.integration.console.seed import PASSWORD, Seeded, seed
-from webhooks.app import create_app
+from web.app import create_app
 
 USERNAMES = {"admin": "alice", "supervisor": "sam", "agent": "ann"}
 _CSRF = re.compile(

@@ -8,7 +8,7 @@ from config.settings import load_settings
 from dialer.bootstrap import Services, build_services
 from tests.integration.console.conftest import csrf_token, login
 from tests.integration.console.seed import PASSWORD, Seeded
-from webhooks.app import create_app
+from web.app import create_app
 
 
 def test_a_user_signs_in_and_lands_on_their_page(app: Flask, seeded: Seeded) -> None:

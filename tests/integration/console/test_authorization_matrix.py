@@ -33,6 +33,10 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "desk.availability": SIGNED_IN,
     "desk.preview_call": SIGNED_IN,
     "desk.preview_skip": SIGNED_IN,
+    "desk.to_complete_panel": SIGNED_IN,
+    "recordings.audio": SIGNED_IN,
+    "wallboard.page": SUPERVISORS,
+    "wallboard.state": SUPERVISORS,
     "cases.show": SIGNED_IN,
     "cases.disposition": SIGNED_IN,
     "cases.call": SIGNED_IN,
@@ -61,6 +65,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "api.campaigns": SUPERVISORS,
     "api.pause": SUPERVISORS,
     "api.resume": SUPERVISORS,
+    "api.contacts_report": SUPERVISORS,
     "api.limits": ADMINS,
     "api.save": ADMINS,
     "api.preview": ADMINS,
@@ -96,6 +101,7 @@ def fill(rule: str, seeded: Seeded) -> str:
         "message_id": 1,
         "phone_id": 1,
         "entry_id": 1,
+        "attempt_id": 1,
     }
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 

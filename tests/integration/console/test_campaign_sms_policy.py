@@ -32,7 +32,7 @@ def _stored(services: Services, seeded: Seeded) -> tuple[int, dict[str, object]]
 def test_us_sms_steps_are_refused_naming_twilios_policy_and_nothing_changes(
     app: Flask, services: Services, seeded: Seeded
 ) -> None:
-    assert services.settings.collector_type is CollectorType.THIRD_PARTY  # the default
+    assert services.settings.collector_type == CollectorType.THIRD_PARTY  # the default
     version, definition = _stored(services, seeded)
     response = _save(app, seeded, {**definition, "description": "changed"})
     assert response.status_code == 422

@@ -9,7 +9,7 @@ from pathlib import Path
 from config.settings import load_settings
 from dialer.bootstrap import build_services
 from dialer.db import migrate
-from webhooks.app import create_app
+from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from dialer.cli.main import cli
 from tests.conftest import AS_SCRAPER
 from tests.integration.dispatch.portfolio import insert_portfolio
-from webhooks.app import create_app
+from web.app import create_app
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "campaigns" / "us-reminders.yaml"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -10,6 +11,7 @@ from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import transaction
 from dialer.db.models import ContactAttempt, Debt
 from dialer.pacing import Pacer, PacingConfig
+from dialer.vocabulary import Channel
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 
@@ -30,6 +32,13 @@ def _portfolio(services, packs, *, sms: int, calls: int):
 
 
 def _slow_sms_pacer(dispatcher, *, calls_per_second, sms_per_second):
+    """A pacer whose window clock moves only when it sleeps: a tick takes no time on it, so
+    "the same second" does not depend on how fast this machine evaluates the debts."""
+    moment = [1000.0]
+
+    def sleep(seconds: float) -> None:
+        moment[0] += seconds
+
     dispatcher.pacer = Pacer(
         PacingConfig(
             calls_per_second=calls_per_second,
@@ -37,6 +46,8 @@ def _slow_sms_pacer(dispatcher, *, calls_per_second, sms_per_second):
             namespace=f"t-{uuid.uuid4().hex[:8]}",
         ),
         account="AC-test",
+        sleep=sleep,
+        monotonic=lambda: moment[0],
     )
 
 
@@ -61,9 +72,12 @@ def test_calls_run_at_their_rate_while_sms_wait_for_theirs(services, packs, disp
     assert all(d.next_contact_at == services.clock.now() for d in waiting)  # due again now
     assert all(d.step_attempts == 0 for d in waiting)
 
-    again = dispatcher.tick()  # within the same second: both lanes are still full
+    again = dispatcher.tick()  # within the same second: both lanes used are still full
 
-    assert (again.claimed, again.placed, again.deferred) == (10, 0, 10)
+    # The claim takes first the steps whose lane has room: the call lane has none, the SMS
+    # step may still use the campaign's other sender (+1310), so only the seven texts are
+    # claimed; their sender (+1617, local presence) is full, so they are deferred again.
+    assert (again.claimed, again.placed, again.deferred) == (7, 0, 7)
     assert (len(fake.placed), len(fake.sent)) == (5, 1)
 
 
@@ -94,3 +108,21 @@ def test_a_tick_paced_through_the_database_reserves_and_places(services, packs, 
         dispatcher.pacer.clear()
     assert report.claimed == 4
     assert len(fake.placed) + len(fake.sent) == report.placed > 0
+
+
+def test_a_full_sms_lane_does_not_hide_the_calls_due_behind_it(services, packs, dispatcher, fake):
+    """Forty texts due first, then ten calls, a batch of ten: with the SMS lane full, the
+    claim takes the calls (their lane has room) instead of the oldest due texts."""
+    people = _portfolio(services, packs, sms=40, calls=10)
+    with transaction(services.sessions) as session:  # the texts were due before the calls
+        texts = [p.debt_id for p in people[:40]]
+        earlier = services.clock.now() - timedelta(minutes=5)
+        session.execute(sa.update(Debt).where(Debt.id.in_(texts)).values(next_contact_at=earlier))
+    _slow_sms_pacer(dispatcher, calls_per_second=100, sms_per_second=1)
+    for sender in ("+16175550199", "+13105550199"):
+        assert dispatcher.pacer.try_acquire(Channel.SMS, sender=sender)  # both senders full
+    dispatcher.batch_size = 10
+
+    report = dispatcher.tick()
+
+    assert (report.claimed, report.placed, len(fake.placed), len(fake.sent)) == (10, 10, 10, 0)

@@ -205,3 +205,57 @@ def test_a_lost_text_status_is_applied_as_its_webhook_would_be(
         ).all()
         assert "sms_delivered" in lines  # the timeline says so, as for a webhook
         assert session.scalar(sa.select(Debt.next_contact_at)) == clock.now()
+
+
+def test_a_call_in_progress_whose_callbacks_stopped_is_fetched_once_it_should_have_ended(
+    services, packs, fake, clock, dispatcher
+):
+    """Answered, then nothing (the web process was down when it ended): fetched after the
+    30 s ring timeout plus the longest automated call (10 min) and 2 min of grace, not after
+    the 30 minutes every other open attempt waits."""
+    placed = _placed_call(services, packs, fake, clock, dispatcher)
+    with transaction(services.sessions) as session:
+        attempt_id = session.scalar(sa.select(ContactAttempt.id))
+        apply_call_status_event(
+            session,
+            CallStatusEvent(attempt_id=attempt_id, call_sid=placed.call.sid, status="in-progress"),
+            now=clock.now(),
+        )
+    fake.set_call_status(placed.call.sid, "completed", duration=95)
+
+    clock.advance(timedelta(minutes=12))  # it may still be talking
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 0
+    clock.advance(timedelta(minutes=1))
+    assert reconcile(services.sessions, fake, now=clock.now()).finalized == 1
+
+    attempt = _attempt(services, attempt_id)
+    assert (attempt.status, attempt.duration_seconds) == ("completed", 95)
+
+
+def test_a_text_whose_create_got_a_5xx_is_released_in_seconds_not_minutes(
+    services, packs, fake, clock, dispatcher
+):
+    """A 5xx on Messages create, and the lookup finds no text: the attempt stays `dialing`
+    (counted as sent) with why; the reconciler asks again 20 s later (not 2 min) and, still
+    nothing, releases it: due again, never sent twice."""
+    make_campaign(services, packs)  # a text step
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "test-campaign"), now=clock.now())
+    fake.fail_next("send_sms", fake.ambiguous(record=False))
+
+    assert dispatcher.tick().ambiguous == 1
+    with transaction(services.sessions) as session:
+        attempt = session.scalar(sa.select(ContactAttempt))
+    assert attempt.status == "dialing"
+    assert attempt.error_message.startswith("ambiguous create")
+
+    clock.advance(timedelta(seconds=10))
+    assert reconcile(services.sessions, fake, now=clock.now()).released == 0  # too soon
+    clock.advance(timedelta(seconds=11))
+    assert reconcile(services.sessions, fake, now=clock.now()).released == 1
+
+    assert _attempt(services, attempt.id).status == "not_placed"
+    assert fake.sent == []
+    with transaction(services.sessions) as session:
+        assert session.get(Debt, person.debt_id).next_contact_at == clock.now()

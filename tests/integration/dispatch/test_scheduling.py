@@ -45,12 +45,14 @@ def test_scheduler_has_its_fixed_jobs(settings, clock):
             "reconcile-attempts",
             "nightly-reaudit",
             "agent-wrap-ups",
+            "recording-retention",
             "leader-check",
         }
         assert jobs["dispatch-tick"].trigger.interval.total_seconds() == 2
-        assert jobs["reconcile-attempts"].trigger.interval.total_seconds() == 60
+        assert jobs["reconcile-attempts"].trigger.interval.total_seconds() == 15
         assert jobs["agent-wrap-ups"].trigger.interval.total_seconds() == 10
         assert str(jobs["nightly-reaudit"].trigger) == "cron[hour='3', minute='0']"
+        assert str(jobs["recording-retention"].trigger) == "cron[hour='4', minute='0']"
         defaults = scheduler._job_defaults  # applied to each job when the scheduler starts
         assert defaults["coalesce"]
         assert defaults["max_instances"] == 1

@@ -9,12 +9,13 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from config.settings import load_settings
 from dialer.campaigns import enrol, get_campaign
 from dialer.db.engine import make_engine, transaction
-from dialer.db.models import Debt, WorkerHeartbeat
+from dialer.db.models import ContactAttempt, Debt, WorkerHeartbeat
 from dialer.dispatch.claim import claim_due
 from dialer.scheduling.heartbeat import beat
 from dialer.scheduling.runtime import build_runtime
@@ -122,3 +123,41 @@ def _wait_for(condition, timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def test_a_tick_the_database_failed_half_way_leaves_nothing_for_the_lease(
+    services, packs, fake, clock, dispatcher
+):
+    """The database goes away as the first attempt moves to `dialing`: nothing was sent, the
+    tick raises. The next tick (the database back) releases that attempt and gives back the
+    batch's other claims, so every debt is called now, not after the 300 s lease or the
+    reconciler's 2 min."""
+    make_campaign(services, packs, steps=IVR)
+    people = insert_portfolio(services.engine, count=3, now=clock.now(), places=MA)
+    with transaction(services.sessions) as session:
+        enrol(session, get_campaign(session, "test-campaign"), now=clock.now())
+    worker = replace(dispatcher, worker="worker-alive")
+    down = {"now": True}
+
+    def database_gone(_conn, _cursor, statement, *_args):
+        if down["now"] and statement.lstrip().upper().startswith("UPDATE CONTACT_ATTEMPTS"):
+            down["now"] = False
+            raise sa.exc.OperationalError(statement, {}, Exception("server closed the connection"))
+
+    sa.event.listen(services.engine, "before_cursor_execute", database_gone)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            worker.tick()
+    finally:
+        sa.event.remove(services.engine, "before_cursor_execute", database_gone)
+    assert fake.placed == []
+    with transaction(services.sessions) as session:
+        assert session.scalars(sa.select(ContactAttempt.status)).all() == ["reserved"]
+
+    report = worker.tick()  # the same worker, a moment later: nothing waits for a lease
+
+    assert report.claimed == 3
+    assert sorted(placed.call.to for placed in fake.placed) == sorted(p.number for p in people)
+    with transaction(services.sessions) as session:
+        statuses = sorted(session.scalars(sa.select(ContactAttempt.status)))
+    assert statuses == ["not_placed", "queued", "queued", "queued"]

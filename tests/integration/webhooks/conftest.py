@@ -12,7 +12,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
 from dialer.bootstrap import Services
-from webhooks.app import create_app
+from web.app import create_app
 
 
 class Twilio:

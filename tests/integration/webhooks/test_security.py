@@ -10,7 +10,7 @@ from dialer.bootstrap import Services, build_services
 from dialer.db.models import ContactAttempt, ProviderEvent
 from tests.integration.webhooks.builders import make_case
 from tests.integration.webhooks.conftest import Twilio
-from webhooks.app import create_app
+from web.app import create_app
 
 DATA = {"CallSid": "CA" + "1" * 32, "CallStatus": "ringing", "SequenceNumber": "1"}
 

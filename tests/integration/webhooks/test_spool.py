@@ -14,7 +14,7 @@ from dialer.ledger import WebhookSpool, drain_spool
 from tests.integration.webhooks.builders import make_case
 from tests.integration.webhooks.conftest import Twilio
 from tests.integration.webhooks.helpers import attempt_row, rows
-from webhooks.app import create_app
+from web.app import create_app
 
 
 def _down_app(tmp_path: Path, services: Services) -> tuple[Twilio, Services]:

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
+from config.errors import ConfigurationError
 from config.settings import load_settings
 from dialer.campaigns.loader import parse_definition
 from dialer.campaigns.sms_policy import check_sms_policy
-from dialer.errors import ConfigurationError, InputError
+from dialer.errors import InputError
 from dialer.vocabulary import CollectorType
 
 CALL = {"kind": "ivr", "script": "reminder_ivr"}
@@ -91,9 +92,9 @@ def test_the_setting_defaults_to_third_party_and_reads_first_party(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("DIALER_COLLECTOR_TYPE", raising=False)
-    assert load_settings().collector_type is CollectorType.THIRD_PARTY
+    assert load_settings().collector_type == CollectorType.THIRD_PARTY
     monkeypatch.setenv("DIALER_COLLECTOR_TYPE", "first_party")
-    assert load_settings().collector_type is CollectorType.FIRST_PARTY
+    assert load_settings().collector_type == CollectorType.FIRST_PARTY
     monkeypatch.setenv("DIALER_COLLECTOR_TYPE", "agency")
     with pytest.raises(ConfigurationError, match="DIALER_COLLECTOR_TYPE"):
         load_settings()

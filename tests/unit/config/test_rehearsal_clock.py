@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
+from config.errors import ConfigurationError
 from config.settings import load_settings
 from dialer.bootstrap import clock_from_settings
 from dialer.cli.main import cli
 from dialer.clock import FakeClock, OffsetClock, SystemClock
-from dialer.errors import ConfigurationError
 
 START = datetime(2027, 3, 14, 7, 55, tzinfo=UTC)
 REAL = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from config.errors import ConfigurationError
 from config.settings import load_settings
-from dialer.errors import ConfigurationError
 
 
 def test_development_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,6 +59,9 @@ def test_production_starts_with_real_credentials(monkeypatch: pytest.MonkeyPatch
         "http://0.0.0.0:5000",
         "http://10.0.0.7",
         "http://192.168.1.20:8000",
+        "http://127.1:5000",  # the resolver's shorthand for 127.0.0.1
+        "http://2130706433/",  # 127.0.0.1 as one number
+        "http://0x7f.1/",
     ],
 )
 def test_production_refuses_a_public_base_url_twilio_cannot_reach(

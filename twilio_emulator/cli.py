@@ -1,4 +1,5 @@
-"""`dialer twilio-emulator`: the local stand-in for Twilio's REST API."""
+"""`dialer twilio-emulator` and `python -m twilio_emulator`: the local stand-in for Twilio's REST
+API. The emulator's own command: `dialer.cli.main` only registers it."""
 
 from __future__ import annotations
 
@@ -42,9 +43,9 @@ def twilio_emulator(
     config_file: Path | None,
 ) -> None:
     """Run the local Twilio emulator (credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)."""
+    from config.errors import ConfigurationError
     from config.settings import load_settings
     from dialer.bootstrap import clock_from_settings
-    from dialer.errors import ConfigurationError
     from twilio_emulator.app import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Emulator
     from twilio_emulator.config import EmulatorConfig, NumberScript
     from twilio_emulator.server import EmulatorServer

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from functools import partial
 
 from flask import Flask, current_app
 
 from dialer.bootstrap import Services
-from dialer.callbacks.status_batch import Applied, StatusCallback, apply_batch
-from dialer.db.engine import HeldConnection
+from dialer.callbacks.status_batch import Applied, StatusCallback
+from dialer.compliance import RulePacks
 from dialer.db.group_commit import GroupCommit
 from dialer.ledger import WebhookSpool, drain_spool
 from dialer.observability.logging import get_logger
@@ -45,9 +44,9 @@ def services_of(app: Flask) -> Services:
 def init_call_status_batches(app: Flask, services: Services) -> None:
     """Call status callbacks that arrive together are written together (PostgreSQL only), on
     a connection the batches keep (they are written one at a time)."""
-    if services.engine.dialect.name == "postgresql":
-        writer = partial(apply_batch, services.engine, connection=HeldConnection(services.engine))
-        app.extensions[_BATCHES] = GroupCommit(writer, key=lambda callback: callback.attempt_id)
+    batches = services.call_status_batches  # built by dialer.bootstrap
+    if batches is not None:
+        app.extensions[_BATCHES] = batches
 
 
 def call_status_batches() -> CallStatusBatches | None:
@@ -91,18 +90,14 @@ def _drain_forever(services: Services, spool: WebhookSpool, every: float) -> Non
 
 
 def telephony() -> Telephony:
-    """The app's telephony gateway (the official twilio client), built on first use; tests put
+    """The process's telephony gateway (dialer.bootstrap: the official twilio client); tests put
     their own (a FakeTelephony) in app.extensions["dialer.telephony"]."""
-    found = current_app.extensions.get(_TELEPHONY)
+    found: Telephony | None = current_app.extensions.get(_TELEPHONY)
     if found is None:
-        from dialer.telephony.twilio_gateway import TwilioTelephony
-
-        settings = services().settings
-        found = TwilioTelephony.create(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token.get_secret_value(),
-            settings.twilio_api_base,
-            settings.twilio_timeout_seconds,
-        )
-        current_app.extensions[_TELEPHONY] = found
+        found = current_app.extensions[_TELEPHONY] = services().telephony
     return found
+
+
+def rule_packs() -> RulePacks:
+    """The rule packs (DIALER_RULES_DIR), read once per process on first use (dialer.bootstrap)."""
+    return services().packs

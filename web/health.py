@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialer.db.readiness import schema_state
-from webhooks.extension import services
+from web.extensions import services
 
 bp = Blueprint("health", __name__)
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from dialer.observability.metrics import exposition
-from webhooks.extension import services
+from web.extensions import services
 
 bp = Blueprint("metrics", __name__)
 

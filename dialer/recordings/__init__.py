@@ -1,0 +1,2 @@
+"""Call recordings: recorded with consent, kept for the rule pack's retention, every access
+audited."""
