@@ -39,7 +39,7 @@ from tests.e2e.test_progressive_agents import (
 from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from webhooks.app import create_app
+from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
