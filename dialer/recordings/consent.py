@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.steps import StepKind, VoiceStep
-from dialer.campaigns.definition import Recording
+from dialer.campaigns.options import Recording
 from dialer.cases.record import add_case_event
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.recording import RecordingConsent, recording_consent_in
