@@ -13,6 +13,7 @@ from console.display import reason_text
 from dialer.admin.accounts import Permission
 from dialer.admin.dashboard import today
 from dialer.agents.abandonment import ABANDONMENT_CAP, abandonment_by_campaign
+from dialer.predictive.state import ratios_in_force
 from dialer.vocabulary import AgentAvailability
 
 bp = Blueprint("dashboard", __name__)
@@ -26,6 +27,7 @@ def today_page() -> ResponseReturnValue:
     with unit_of_work() as db:
         stats = today(db, now=now())
         abandonment = abandonment_by_campaign(db, now=now())
+        pacing = ratios_in_force(db, now=now())
     hours = [(str(h), float(stats.calls_by_local_hour[h])) for h in range(24)]
     unusual = frozenset(str(h) for h in range(24) if str(h) not in LAWFUL_HOURS)
     cps = app_services().settings.calls_per_second
@@ -60,6 +62,7 @@ def today_page() -> ResponseReturnValue:
         cps=cps,
         abandonment=abandonment,
         abandonment_cap=ABANDONMENT_CAP,
+        pacing=pacing,
         refresh_seconds=REFRESH_SECONDS,
     )
 

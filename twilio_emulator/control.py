@@ -12,6 +12,8 @@ POST /_emulator/inbound-call {from, to, url, status_url?} -> {sid}: the caller's
                                         says which keys they press; the call is answered at once
 GET  /_emulator/stats                  -> create timestamps, max per 1-second window, 429s, statuses
 GET  /_emulator/callbacks              -> every webhook sent (url, kind, params, status, token)
+GET  /_emulator/calls/<sid>/heard      -> what the called party heard: [{at, verb, text}], `at`
+                                        in emulated seconds after the answer
 GET  /_emulator/calls/<sid>/executed   -> the TwiML the call executed, in order (verbs, and
                                           recording-started/-completed events)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
@@ -127,6 +129,18 @@ def stats() -> Response:
 @bp.get("/callbacks")
 def callbacks() -> Response:
     return jsonify(emu().store.callbacks())
+
+
+@bp.get("/calls/<sid>/heard")
+def heard(sid: str) -> tuple[Response, int]:
+    """What the called party heard: [{at, verb, text}], `at` in emulated seconds after the
+    answer (a test's view into the call; Twilio has no such log)."""
+    with emu().store.lock:
+        call = emu().store.calls.get(sid)
+        rows = list(call.heard) if call else None
+    if rows is None:
+        return bad(f"no call {sid}")
+    return jsonify([{"at": at, "verb": verb, "text": text} for at, verb, text in rows]), 200
 
 
 @bp.get("/calls/<sid>/executed")

@@ -60,6 +60,8 @@ class CallRecord:
     hangup_requested: bool = False
     redirect: tuple[str, str] | None = None
     interrupt: threading.Event = field(default_factory=threading.Event)
+    # What the called party heard, in order: (emulated seconds after the answer, verb, text).
+    heard: list[tuple[float, str, str]] = field(default_factory=list)
     # The TwiML this call executed, in order: {"verb", "attributes", "text"} per verb, and
     # {"event": "recording-started", "recording_sid"} when a recording began (for audits).
     executed: list[dict[str, Any]] = field(default_factory=list)

@@ -78,6 +78,11 @@ class EmulatorHandle:
         result: dict[str, Any] = self._control("GET", "stats")
         return result
 
+    def heard(self, sid: str) -> list[dict[str, Any]]:
+        """What the called party of call `sid` heard, in order ({at, verb, text})."""
+        rows: list[dict[str, Any]] = self._control("GET", f"calls/{sid}/heard")
+        return rows
+
     def callbacks(self, kind_prefix: str = "") -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self._control("GET", "callbacks")
         return [r for r in rows if str(r["kind"]).startswith(kind_prefix)]

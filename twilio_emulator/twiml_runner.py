@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -88,6 +89,16 @@ class TwimlRunner:
         loaded = self.load(urljoin(doc.url, action), element.get("method", "POST"), extra)
         return HANGUP if loaded is None else loaded
 
+    def hear(self, verb: ET.Element) -> None:
+        """Note what the party on this call hears now (emulated seconds since the answer)."""
+        call = self.call
+        if call.answered_at is None:
+            return
+        offset = (time.monotonic() - call.answered_at) * self.engine.speed
+        text = (verb.text or verb.get("url") or "").strip()
+        with self.flow.store.lock:
+            call.heard.append((round(offset, 3), verb.tag, text))
+
     def wait(self, emulated_seconds: float) -> bool:
         """Sleep in emulated time; True when the call was hung up or redirected meanwhile."""
         return self.engine.sleep(emulated_seconds, self.call.interrupt)
@@ -117,6 +128,7 @@ class TwimlRunner:
         if verb.tag in handlers:
             return handlers[verb.tag](verb, doc)
         if verb.tag in {"Say", "Play", "Pause"}:
+            self.hear(verb)
             self.wait(self.media_seconds(verb))
         elif verb.tag in {"Hangup", "Reject"}:
             return HANGUP
@@ -141,6 +153,7 @@ class TwimlRunner:
         for child in verb:
             if child.tag in {"Say", "Play", "Pause"}:
                 self.log_verb(self.call, child, parent="Gather")
+                self.hear(child)
                 if self.wait(self.media_seconds(child)):
                     return CONTINUE
         plan: CallPlan = self.call.plan
@@ -175,6 +188,7 @@ class TwimlRunner:
         timeout = _float(verb, "timeout", 30.0)
         status, ring, talk = self.flow.scenarios.plan_agent(number, self.call.plan.agent_answers)
         child = self.child_leg(number, verb.get("callerId") or self.call.to)
+        self.hear(verb)  # the dialled party's ring, from this moment
         duration = 0
         if self.wait(min(ring, timeout)):
             return CONTINUE

@@ -71,18 +71,7 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
         for text in _texts(step):
             gather.say(text, language=language)
     elif step.kind is StepKind.DIAL_AGENT and step.agent_number:
-        for text in _texts(step):
-            response.say(text, language=language)
-        dial = response.dial(
-            caller_id=step.caller_id,
-            timeout=DIAL_TIMEOUT_SECONDS,
-            action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
-            method="POST",
-            **_recording(step, base_url),
-        )
-        dial.number(
-            step.agent_number, url=whisper_url(base_url, attempt_id=step.attempt_id), method="POST"
-        )
+        _dial_agent(response, step, step.agent_number, base_url=base_url)
     elif step.kind is StepKind.DIAL_CONSUMER and step.consumer_number:
         # The agent's leg: the consumer hears nothing synthesised, only the agent.
         dial = response.dial(
@@ -114,6 +103,26 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
         if step.kind is StepKind.SAY_AND_HANG_UP:
             response.hangup()
     return str(response)
+
+
+def _dial_agent(
+    response: VoiceResponse, step: VoiceStep, agent_number: str, *, base_url: str
+) -> None:
+    """Any prompts, then the agent's leg (with the whisper URL unless the step has none)."""
+    for text in _texts(step):
+        response.say(text, language=SAY_LANGUAGE[step.language])
+    dial = response.dial(
+        caller_id=step.caller_id,
+        timeout=step.dial_timeout or DIAL_TIMEOUT_SECONDS,
+        action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL),
+        method="POST",
+        **_recording(step, base_url),
+    )
+    if step.whisper:
+        whisper = whisper_url(base_url, attempt_id=step.attempt_id)
+        dial.number(agent_number, url=whisper, method="POST")
+    else:
+        dial.number(agent_number)
 
 
 def render_fallback() -> str:

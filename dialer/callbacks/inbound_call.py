@@ -14,6 +14,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.agents.pool import free_agents
+from dialer.callbacks.business_hours import inbound_hours
 from dialer.callbacks.case import case_view
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
@@ -95,7 +97,30 @@ def answer_inbound(session: Session, request: VoiceRequest, *, now: datetime) ->
         detail={"to": attempt.to_number},
         actor="ivr",
     )
+    return _first_step(session, attempt, now=now)
+
+
+def _first_step(session: Session, attempt: ContactAttempt, *, now: datetime) -> VoiceStep:
+    """Inside business hours with an agent free: the menu. Outside them: a message (their
+    callback request). Nobody free: a time for a callback, or a message."""
     view = case_view(session, attempt)
+    hours = inbound_hours(session, campaign_id=attempt.campaign_id, dialled=attempt.to_number or "")
+    if hours is not None and not hours.is_open(now):
+        add_attempt_event(
+            session,
+            attempt,
+            at=now,
+            kind="inbound_after_hours",
+            summary=f"Called outside business hours ({hours.start}-{hours.end} {hours.zone})",
+            actor="ivr",
+        )
+        prompts = (VoicePrompt.INBOUND_CLOSED, VoicePrompt.LEAVE_MESSAGE)
+        return VoiceStep(StepKind.RECORD, attempt.id, view.language, view.context, prompts)
+    if free_agents(session) == 0:
+        prompts = (VoicePrompt.INBOUND_BUSY, VoicePrompt.CALLBACK_WINDOWS)
+        return VoiceStep(
+            StepKind.ASK, attempt.id, view.language, view.context, prompts, stage=Stage.CALLBACK
+        )
     return VoiceStep(
         StepKind.ASK,
         attempt.id,

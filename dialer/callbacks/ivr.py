@@ -14,13 +14,14 @@ from dialer.agents import pool as agents
 from dialer.agents.pool import release_agent
 from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices, inbound_call
+from dialer.callbacks.bridging import bridge_now, dial_agent, rang_agent_first
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
 from dialer.db.models import ContactAttempt
+from dialer.predictive.calls import is_predictive_call
 from dialer.vocabulary import (
     AgentAvailability,
-    AttemptOrigin,
     AttemptStatus,
     Direction,
     Language,
@@ -30,6 +31,7 @@ from dialer.wording import CALLBACK_WINDOWS, VoicePrompt
 
 P = VoicePrompt
 MAX_TRIES = 2
+NONE_FREE_AT_ANSWER = "no agent was free when the person answered a predictive call"
 BRIDGED = frozenset({"completed", "answered"})
 DIALED = {"no-answer": Outcome.NO_ANSWER, "busy": Outcome.BUSY, "canceled": Outcome.NO_ANSWER}
 
@@ -112,32 +114,21 @@ def answer(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
         )
     if is_machine(attempt.answered_by):
         return _voicemail(session, view, now=now)
+    return _live_answer(session, view, now=now)
+
+
+def _live_answer(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+    """A person answered (or, with async AMD, nobody knows yet): the agent reserved before
+    dialling (progressive), a free agent now (predictive), else the identity question."""
+    attempt = view.attempt
     reserved = agents.agent_for_attempt(session, attempt.id)
     if reserved is not None and reserved.phone_e164:
-        return _dial_agent(view, reserved.phone_e164)
+        return dial_agent(view, reserved.phone_e164)
+    if is_predictive_call(session, attempt):
+        # placed with no agent reserved: a free one now, else the call is abandoned and the
+        # person hears at once who called and the number to call back (TSR 310.4(b)(4)(iii))
+        return _agent(session, view, now=now, why=NONE_FREE_AT_ANSWER, predictive=True)
     return _ask(view, Stage.IDENTITY, (P.IDENTITY,))
-
-
-def rang_agent_first(attempt: ContactAttempt, request: VoiceRequest) -> bool:
-    """This call leg is the agent's: a manual call, or any call placed with `ring_first` (a
-    scheduled callback), where Twilio's To is the agent's phone, not the consumer's."""
-    if attempt.origin == AttemptOrigin.AGENT:
-        return True
-    to = request.to_number
-    return bool(to) and attempt.direction == Direction.OUTBOUND and to != attempt.to_number
-
-
-def _dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
-    return VoiceStep(
-        StepKind.DIAL_AGENT,
-        view.attempt.id,
-        view.language,
-        view.context,
-        prompts=(P.CONNECTING,),
-        stage=Stage.DIAL,
-        agent_number=agent_number,
-        caller_id=view.attempt.from_number,
-    )
 
 
 def _retry(view: CaseView, stage: Stage, prompts: tuple[P, ...], try_number: int) -> VoiceStep:
@@ -157,15 +148,26 @@ def _identity(session: Session, view: CaseView, request: VoiceRequest, now: date
     return _retry(view, Stage.IDENTITY, (P.IDENTITY,), request.try_number)
 
 
-def _agent(session: Session, view: CaseView, *, now: datetime) -> VoiceStep:
+def _agent(
+    session: Session,
+    view: CaseView,
+    *,
+    now: datetime,
+    why: str = "none was available",
+    predictive: bool = False,
+) -> VoiceStep:
+    """A free agent (whisper, then the bridge); with none free, an abandoned call: the
+    identification message first, then the offer of a callback at a time the person chooses."""
     agent = agents.reserve_agent(
         session, attempt_id=view.attempt.id, now=now, language=view.language
     )
     if agent is None:
-        choices.agent_unavailable(session, view, now=now)
+        choices.agent_unavailable(session, view, now=now, why=why)
         return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
-    return _dial_agent(view, agent.phone_e164)
+    if predictive:
+        return bridge_now(view, agent.phone_e164)
+    return dial_agent(view, agent.phone_e164)
 
 
 def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:

@@ -42,6 +42,8 @@ class VoiceStep:
     caller_id: str | None = None
     consumer_number: str | None = None
     audio_url: str | None = None  # a recorded message played instead of the spoken prompts
+    dial_timeout: int | None = None  # seconds the dialled leg may ring (None: the default)
+    whisper: bool = True  # the agent's leg hears the case summary before the bridge
     # Record the bridged conversation (<Dial record>); `announce`: the consumer hears the
     # recording notice first (all-party-consent state), recording starts only after it.
     record: bool = False

@@ -12,19 +12,24 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from dialer.campaigns.options import (
+    ApprovedSender,
+    BusinessHours,
+    Predictive,
+    Recording,
+    Window,
+)
+from dialer.campaigns.options import Strict as _Strict
 from dialer.clients.codes import client_code
 from dialer.compliance.zones import state_code
+from dialer.predictive.pacing import PacingOptions
 from dialer.vocabulary import Channel, DebtStage, Language
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_US_TOLL_FREE = re.compile(r"^\+18(00|33|44|55|66|77|88)\d{7}$")
-_SHORT_CODE = re.compile(r"^\d{5,6}$")
-_REGISTRATION_ID = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 
 
 @lru_cache(maxsize=256)
@@ -55,10 +60,6 @@ RetryOutcome = Literal[
     "abandoned",
 ]
 ADVANCE = "advance"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Range(_Strict):
@@ -94,19 +95,6 @@ class Audience(_Strict):
         return tuple(client_code(code) for code in value)
 
 
-class Window(_Strict):
-    start: str
-    end: str
-
-    @field_validator("start", "end")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        if not _CLOCK.match(value):
-            msg = f"{value!r} is not a local time like 09:00"
-            raise ValueError(msg)
-        return value
-
-
 class Hours(_Strict):
     """The campaign's own hours (local to the consumer); they can only narrow the legal ones."""
 
@@ -128,46 +116,6 @@ class CallerIds(_Strict):
         return value
 
 
-class SenderKind(StrEnum):
-    """How a US SMS sender was approved for this traffic."""
-
-    A2P_10DLC = "a2p_10dlc"  # a registered A2P 10DLC campaign (Twilio QE... SID or TCR id)
-    TOLL_FREE_VERIFIED = "toll_free_verified"  # a toll-free number that passed verification
-    SHORT_CODE = "short_code"  # a short code whose program the carriers approved
-
-
-class ApprovedSender(_Strict):
-    """The sender an admin records as approved for this campaign's US text messages."""
-
-    kind: SenderKind
-    id: str = Field(description="the 10DLC campaign id, the toll-free number or the short code")
-    note: str = Field(default="", max_length=500)
-
-    @model_validator(mode="after")
-    def _id_shape(self) -> ApprovedSender:
-        shapes = {
-            SenderKind.A2P_10DLC: (_REGISTRATION_ID, "a 10DLC campaign id like QE2c6890da..."),
-            SenderKind.TOLL_FREE_VERIFIED: (_US_TOLL_FREE, "a US toll-free number (+18885550100)"),
-            SenderKind.SHORT_CODE: (_SHORT_CODE, "a 5- or 6-digit short code"),
-        }
-        pattern, expected = shapes[self.kind]
-        if not pattern.match(self.id):
-            msg = f"id {self.id!r} is not {expected}"
-            raise ValueError(msg)
-        return self
-
-
-class Recording(_Strict):
-    """Record the agent's conversation (the bridged call). Where every party must consent
-    (the rule packs' recording_consent rules), `all_party_consent` says what happens:
-    `announce` (the consumer hears that the call is recorded before recording starts) or
-    `skip` (that call is not recorded). A consumer whose state no rule covers is never
-    recorded; a campaign whose audience names such a state is refused."""
-
-    enabled: bool = False
-    all_party_consent: Literal["announce", "skip"] = "announce"
-
-
 Delay = Annotated[str, Field(description="a duration like 30m, 4h, 2d, or 'advance'")]
 
 
@@ -180,8 +128,10 @@ class Step(_Strict):
     next_step_after: str = "1d"  # wait after this step before the next one starts
     escalate_to: Literal["agency", "legal"] | None = None
     # agent steps: progressive (a call only for a free agent, bridged when the consumer
-    # answers) or preview (the case waits on a free agent's desk; the agent dials)
-    dialing: Literal["progressive", "preview"] = "progressive"
+    # answers), preview (the case waits on a free agent's desk; the agent dials) or predictive
+    # (free agents x a ratio from the answer rate; an agent is found when a person answers)
+    dialing: Literal["progressive", "preview", "predictive"] = "progressive"
+    predictive: Predictive | None = None  # options of dialing: predictive (defaults if absent)
 
     @field_validator("retry")
     @classmethod
@@ -205,13 +155,23 @@ class Step(_Strict):
         if self.kind in (StepKind.IVR, StepKind.AGENT) and not self.script:
             msg = f"an {self.kind.value} step needs a script (e.g. reminder_ivr, agent_bridge)"
             raise ValueError(msg)
-        if self.dialing == "preview" and self.kind is not StepKind.AGENT:
-            msg = "dialing: preview is for agent steps only"
+        if self.dialing != "progressive" and self.kind is not StepKind.AGENT:
+            msg = f"dialing: {self.dialing} is for agent steps only"
+            raise ValueError(msg)
+        if self.predictive is not None and self.dialing != "predictive":
+            msg = "predictive options need dialing: predictive"
             raise ValueError(msg)
         if self.kind is StepKind.ESCALATE and self.escalate_to is None:
             msg = "an escalate step needs escalate_to: agency or legal"
             raise ValueError(msg)
         return self
+
+    @property
+    def pacing(self) -> PacingOptions | None:
+        """A predictive step's pacing options; None for any other step."""
+        if self.dialing != "predictive":
+            return None
+        return (self.predictive or Predictive()).options()
 
     @property
     def channel(self) -> Channel | None:
@@ -242,6 +202,7 @@ class CampaignDefinition(_Strict):
     caller_ids: CallerIds
     hours: Hours = Hours()
     sms_sender: ApprovedSender | None = None  # required for US SMS by a third-party collector
+    business_hours: BusinessHours | None = None  # inbound calls: absent, agents' presence decides
     recording: Recording = Recording()
     # A promise to pay pauses automated contact about the debt until the day after the
     # promised date plus this grace; a promise still open then is broken: the strategy resumes.

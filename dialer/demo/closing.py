@@ -57,6 +57,9 @@ def audit_run(
         TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
         TWILIO_API_BASE=api_base,
         DIALER_TWILIO_TIMEOUT=AUDIT_TIMEOUT_SECONDS,
+        # the rehearsal clock as the children have it (the caller may have set only the epoch)
+        DIALER_CLOCK_START=env.get("DIALER_CLOCK_START"),
+        DIALER_CLOCK_EPOCH=env.get("DIALER_CLOCK_EPOCH"),
     )
     packs = build_rule_packs(settings)  # the law the demo's workers applied
     seen = provider_log(build_telephony(settings))

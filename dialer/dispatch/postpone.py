@@ -16,6 +16,7 @@ from dialer.db.models import Consumer, ContactAttempt, Debt
 from dialer.dispatch.lanes import Lanes, possible_senders
 from dialer.dispatch.person import InFlight, number_in_flight
 from dialer.dispatch.reserved import Outcome
+from dialer.predictive.pacing import Pacing
 from dialer.vocabulary import Channel, Language
 
 
@@ -61,10 +62,16 @@ def _reserve_agent(session: Session, attempt: ContactAttempt, debt: Debt, *, now
     return True
 
 
-def wait_for_agent(debt: Debt, *, now: datetime) -> Outcome:
-    """Progressive dialing: no free agent, no call; the debt is due again shortly."""
+def wait_for_agent(debt: Debt, *, now: datetime, paced: Pacing | None = None) -> Outcome:
+    """Progressive dialing: no free agent, no call; the debt is due again shortly. Predictive:
+    the calls in flight already match the free agents x the ratio in force."""
     debt.next_contact_at = now + AGENT_WAIT
     debt.last_decision = "waiting for a free agent (agent step: one call per free agent)"
+    if paced is not None:
+        debt.last_decision = (
+            f"waiting for a free agent (predictive: ratio {paced.ratio:.2f} in force, "
+            f"{paced.budget} more abandonments allowed under the limit)"
+        )
     debt.updated_at = now
     return Outcome(planned="no free agent")
 

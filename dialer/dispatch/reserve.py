@@ -10,14 +10,13 @@ channel's lane has no slot the debt goes back to the queue with no attempt at al
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from dialer.admin.contact_limits import current_limits
-from dialer.agents import pool as agents
-from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
+from dialer.campaigns.definition import StepKind
 from dialer.campaigns.planner import Plan, PlanAction, apply_plan, plan_next_contact
 from dialer.cases.decisions import CaseView, load_debt_view
 from dialer.cases.facts import debt_key
@@ -28,22 +27,19 @@ from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
 from dialer.dispatch.covering import Cover, cover_with_companions, covering_sms, record_cover
 from dialer.dispatch.lanes import Lanes
-from dialer.dispatch.person import contact_in_flight, lock_consumer
+from dialer.dispatch.person import lock_consumer
 from dialer.dispatch.postpone import (
     PREVIEW_WAITING,
     defer,
     held_back,
     hold_for_agent,
-    person_busy,
-    wait_for_agent,
 )
+from dialer.dispatch.question import Ask, ask_for, ready
 from dialer.dispatch.reserved import Contact, Outcome, Reservation, reserved_attempt
 from dialer.dispatch.skip import never_usable, skip_step
 from dialer.vocabulary import (
     AttemptOrigin,
     CampaignStatus,
-    Channel,
-    ContactMode,
     PhoneStatus,
 )
 
@@ -106,21 +102,6 @@ def _due_again(outcome: Outcome, debt: Debt, now: datetime) -> bool:
     return outcome.step_skipped and debt.next_contact_at is not None and debt.next_contact_at <= now
 
 
-@dataclass(frozen=True)
-class _Ask:
-    """One reservation's question: the debt, its plan and what the tick shares."""
-
-    debt: Debt
-    campaign: Campaign
-    definition: CampaignDefinition
-    plan: Plan
-    step: Step
-    channel: Channel
-    mode: ContactMode
-    now: datetime
-    lease_until: datetime | None
-
-
 def _contact(
     session: Session,
     *,
@@ -135,8 +116,8 @@ def _contact(
 ) -> Outcome:
     """Reserve the planned contact: nothing while another contact with the person is in
     flight; the engine's choice of phone; every other due debt covered; the attempt written."""
-    ask = _ask(debt, campaign, plan, now=now, lease_until=lease_until)
-    waiting = _not_yet(session, ask)
+    ask = ask_for(debt, campaign, plan, now=now, lease_until=lease_until)
+    ask, waiting = ready(session, ask)
     if waiting is not None:
         return waiting
     limits = _limits(session, campaign, debt, limits_cache)
@@ -172,27 +153,8 @@ def _contact(
     return replace(outcome, reservation=replace(outcome.reservation, paced=lanes is not None))
 
 
-def _ask(
-    debt: Debt, campaign: Campaign, plan: Plan, *, now: datetime, lease_until: datetime | None
-) -> _Ask:
-    assert plan.step is not None
-    step = plan.step
-    agent = plan.callback and step.kind is StepKind.AGENT
-    return _Ask(
-        debt=debt,
-        campaign=campaign,
-        definition=CampaignDefinition.model_validate(campaign.definition),
-        plan=plan,
-        step=step,
-        channel=step.channel or Channel.CALL,
-        mode=ContactMode.AGENT if agent else ContactMode.AUTOMATED,
-        now=now,
-        lease_until=lease_until,
-    )
-
-
 def _cover(
-    session: Session, ask: _Ask, cover: Cover, *, to: str, view: CaseView, packs: RulePacks
+    session: Session, ask: Ask, cover: Cover, *, to: str, view: CaseView, packs: RulePacks
 ) -> Cover:
     """Every other due debt of the person the contact may also be about. The callback is the
     call asked for about this debt, nothing more; any other call or text (an agent step's
@@ -205,18 +167,7 @@ def _cover(
     )
 
 
-def _not_yet(session: Session, ask: _Ask) -> Outcome | None:
-    """Nothing to ask the engine yet: an agent step has no free agent, or another contact
-    with the person is in flight."""
-    if ask.step.kind is StepKind.AGENT and agents.free_agents(session) == 0:
-        return wait_for_agent(ask.debt, now=ask.now)
-    busy = contact_in_flight(session, ask.debt.consumer_id)
-    if busy is not None:
-        return person_busy(ask.debt, now=ask.now, found=busy)
-    return None
-
-
-def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
+def _not_now(session: Session, ask: Ask, choice: Choice, *, any_valid_number: bool) -> Outcome:
     """A step whose channel can never be used for the person is skipped (not a callback);
     any other block parks the debt until the engine's next lawful time."""
     unusable = None
@@ -237,7 +188,7 @@ def _not_now(session: Session, ask: _Ask, choice: Choice, *, any_valid_number: b
 
 
 def _write_attempt(
-    session: Session, ask: _Ask, cover: Cover, *, to: str, sender: str, phone_id: int
+    session: Session, ask: Ask, cover: Cover, *, to: str, sender: str, phone_id: int
 ) -> Outcome:
     """The attempt, `reserved`, written against every debt it covers (an agent step's call
     first needs its agent: see postpone.hold_for_agent)."""
@@ -264,7 +215,7 @@ def _write_attempt(
     )
     session.add(attempt)
     session.flush()
-    if step.kind is StepKind.AGENT:
+    if step.kind is StepKind.AGENT and not ask.predictive:
         held = hold_for_agent(session, attempt, debt, step, now=ask.now)
         if held is not None:
             if held.planned == "preview":  # the attempt waits on the agent's desk

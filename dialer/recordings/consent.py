@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.callbacks.steps import StepKind, VoiceStep
-from dialer.campaigns.definition import Recording
-from dialer.cases.record import add_case_event
+from dialer.campaigns.options import Recording
+from dialer.cases.record import add_attempt_event
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.recording import RecordingConsent, recording_consent_in
 from dialer.compliance.zones import consumer_states
@@ -68,11 +68,9 @@ def with_recording(
     if basis is None or consent is None:
         return step
     attempt.recording_basis = basis.value
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind="recording_started",
         summary="call recorded after the recording notice"

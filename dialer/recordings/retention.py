@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialer.cases.record import add_audit_entry, add_case_event
+from dialer.cases.record import add_attempt_event, add_audit_entry
 from dialer.compliance.packs import RulePacks
 from dialer.compliance.recording import retention
 from dialer.db.engine import transaction
@@ -141,11 +141,9 @@ def _mark_deleted(session: Session, item: Expired, *, now: datetime) -> None:
         after={"recording_deleted_at": now.isoformat()},
         reason=reason,
     )
-    add_case_event(
+    add_attempt_event(
         session,
-        consumer_id=attempt.consumer_id,
-        debt_id=attempt.debt_id,
-        attempt_id=attempt.id,
+        attempt,
         at=now,
         kind="recording_deleted",
         summary=f"call recording deleted: {reason}",

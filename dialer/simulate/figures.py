@@ -25,6 +25,7 @@ _SCALED_COUNTS = (
     "finished",
     "deferred_for_capacity",
     "evaluations",
+    "over_dialled",
     "debts",
     "people_with_several_debts",
     "shared_contacts",
@@ -53,6 +54,7 @@ class Figures:
     stopped_by_rule: Counter[str] = field(default_factory=Counter)  # never lawful again, by reason
     deferred_for_capacity: int = 0
     evaluations: int = 0
+    over_dialled: int = 0  # predictive agent-step calls placed beyond the step's agents
     contacts_by_local_hour: list[int] = field(default_factory=lambda: [0] * 24)
     contacts_by_zone: Counter[str] = field(default_factory=Counter)
     calls_per_hour: Counter[int] = field(default_factory=Counter)  # hour index -> calls placed
@@ -109,7 +111,10 @@ class Figures:
             "calls placed": self.attempts.get("call", 0),
             "SMS sent": self.attempts.get("sms", 0),
             "answered by a person": self.outcomes.get("conversation", 0)
-            + self.outcomes.get("wrong_party", 0),
+            + self.outcomes.get("wrong_party", 0)
+            + self.outcomes.get("abandoned", 0),
+            "  abandoned (no agent free)": self.outcomes.get("abandoned", 0),
+            "  agent calls beyond the agents (predictive)": self.over_dialled,
             "answered by a machine": self.outcomes.get("voicemail", 0),
             "right-party contacts": self.right_party_contacts,
             "promises to pay": self.promises,
@@ -142,6 +147,7 @@ class Figures:
             "stopped_by_rule": dict(self.stopped_by_rule),
             "deferred_for_capacity": self.deferred_for_capacity,
             "evaluations": self.evaluations,
+            "over_dialled": self.over_dialled,
             "contacts_by_local_hour": list(self.contacts_by_local_hour),
             "contacts_by_zone": dict(self.contacts_by_zone),
             "audited": self.audited,

@@ -31,10 +31,12 @@ from dialer.compliance import (
 )
 from dialer.dispatch.blocks import NO_PHONE
 from dialer.dispatch.choose import choose_contact
+from dialer.simulate.facts_changes import opted_out, stop_reply, wrong_party
 from dialer.simulate.figures import Figures
 from dialer.simulate.model import CallResult, OutcomeModel, draw_call, draw_sms
 from dialer.simulate.person import count_people
 from dialer.simulate.population import SimCase
+from dialer.simulate.predictive import Predictive
 from dialer.simulate.shard_state import (
     STATUS_OF,
     AttemptRecord,
@@ -48,9 +50,7 @@ from dialer.vocabulary import (
     ConsumerFlag,
     ContactMode,
     DebtStage,
-    Direction,
     Outcome,
-    PhoneStatus,
 )
 
 STEP = timedelta(minutes=5)
@@ -89,6 +89,10 @@ class Shard:
         self.waiting: dict[StepKind, deque[int]] = {kind: deque() for kind in self.budget_rates}
         self.clock: FakeClock | None = None
         self.start: datetime | None = None
+        self.predictive = Predictive(
+            options=next((st.pacing for st in definition.steps if st.pacing), None),
+            agents=max(round(capacity.agents * share), 0),
+        )
 
     def run(self, *, start: datetime, days: int) -> ShardResult:
         self.clock, self.start = FakeClock(start), start
@@ -100,6 +104,9 @@ class Shard:
             call_budget = self.budget[StepKind.IVR]
             for kind, rate in self.budget_rates.items():
                 self.budget[kind] = min(self.budget[kind], rate) + rate  # no hoarding
+            if self.predictive.options is not None:  # agent calls: free agents x the ratio
+                self.figures.over_dialled += self.predictive.over_dialled()
+                self.budget[StepKind.AGENT] = self.predictive.new_step(now)
             self._drain_waiting(now)
             epoch = now.timestamp()
             while self.heap and self.heap[0][0] <= epoch:
@@ -184,7 +191,7 @@ class Shard:
             mode=ContactMode.AUTOMATED,
             debts=case.debts,  # one contact about every debt of the person, counted for each
         )
-        self._place(index, proposed, choice.decision)
+        self._place(index, proposed, choice.decision, agent_step=step.kind is StepKind.AGENT)
 
     def _blocked(self, index: int, decision: Decision) -> None:
         codes = decision.reason_codes
@@ -194,7 +201,9 @@ class Shard:
         else:
             self._push(index, decision.next_allowed_at)
 
-    def _place(self, index: int, proposed: ProposedContact, decision: Decision) -> None:
+    def _place(
+        self, index: int, proposed: ProposedContact, decision: Decision, *, agent_step: bool
+    ) -> None:
         case, state = self.cases[index], self.states[index]
         now = proposed.at
         if state.rng is None:
@@ -208,7 +217,9 @@ class Shard:
             outcome, ended = sms.outcome, now + SMS_SECONDS
             stop_at = ended + STOP_DELAY if sms.stop_reply else None
         else:
-            call = draw_call(self.model, state.rng)
+            call = self.predictive.answered(
+                draw_call(self.model, state.rng), now=now, agent_step=agent_step
+            )
             outcome, ended = call.outcome, now + call.duration
             self._after_call(index, proposed.to, call, ended)
         self.records.append(AttemptRecord(index, now, proposed, ended))
@@ -240,17 +251,7 @@ class Shard:
     def _after_call(self, index: int, number: str, call: CallResult, ended: datetime) -> None:
         case, outcome = self.cases[index], call.outcome
         if outcome is Outcome.WRONG_PARTY:
-            self._change(
-                index,
-                ended,
-                replace(
-                    case.facts,
-                    phones=tuple(
-                        replace(p, status=PhoneStatus.WRONG_PARTY) if p.number == number else p
-                        for p in case.facts.phones
-                    ),
-                ),
-            )
+            self._change(index, ended, wrong_party(case.facts, number))
         if outcome is not Outcome.CONVERSATION:
             return
         self.figures.right_party_contacts += 1
@@ -268,28 +269,8 @@ class Shard:
     def _opt_out(self, index: int, number: str, at: datetime) -> None:
         case = self.cases[index]
         self.figures.sms_opt_outs += 1
-        case.history.append(
-            HistoryEntry(
-                at=at,
-                channel=Channel.SMS,
-                direction=Direction.INBOUND,
-                from_=number,
-                body="STOP",
-                outcome="received",
-                debts=case.debts,
-            )
-        )
-        self._change(
-            index,
-            at,
-            replace(
-                case.facts,
-                phones=tuple(
-                    replace(p, sms_opted_out=True) if p.number == number else p
-                    for p in case.facts.phones
-                ),
-            ),
-        )
+        case.history.append(stop_reply(number, at=at, debts=case.debts))
+        self._change(index, at, opted_out(case.facts, number))
 
     def _change(self, index: int, at: datetime, facts: ConsumerFacts) -> None:
         """Record a change of the consumer's facts, keeping the old version for the re-audit."""

@@ -22,6 +22,7 @@ STATUS_OF = {
     Outcome.CONVERSATION: "completed", Outcome.VOICEMAIL: "completed",
     Outcome.WRONG_PARTY: "completed", Outcome.NO_ANSWER: "no_answer", Outcome.BUSY: "busy",
     Outcome.FAILED: "failed", Outcome.DELIVERED: "delivered", Outcome.UNDELIVERED: "undelivered",
+    Outcome.ABANDONED: "completed",
 }  # fmt: skip
 
 

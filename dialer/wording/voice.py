@@ -36,6 +36,8 @@ class VoicePrompt(StrEnum):
     LEAVE_MESSAGE = "leave_message"  # a caller who reached nobody: record a message
     MESSAGE_TAKEN = "message_taken"
     NO_AGENT = "no_agent"  # no agent for a person who asked for one: who we are, how to call back
+    INBOUND_CLOSED = "inbound_closed"  # a consumer called us outside business hours
+    INBOUND_BUSY = "inbound_busy"  # a consumer called us and no agent is free
     RECORDING_NOTICE = "recording_notice"  # all-party-consent state: said before recording
 
 
@@ -85,6 +87,10 @@ _EN = {
     "{balance}. Confirm the person's identity first.",
     VoicePrompt.LEAVE_MESSAGE: "Please leave a message after the tone, and we will call you back.",
     VoicePrompt.MESSAGE_TAKEN: "Thank you. We will call you back. Goodbye.",
+    VoicePrompt.INBOUND_CLOSED: "Thank you for calling {voicemail_business}. Our office is "
+    "closed right now.",
+    VoicePrompt.INBOUND_BUSY: "Thank you for calling {voicemail_business}. All of our agents "
+    "are busy right now.",
 }
 _ES = {
     VoicePrompt.IDENTITY: "Hola. Oprima 1 si usted es {first_name}. Oprima 2 si usted no es "
@@ -127,6 +133,10 @@ _ES = {
     VoicePrompt.LEAVE_MESSAGE: "Por favor deje un mensaje después del tono y le devolveremos "
     "la llamada.",
     VoicePrompt.MESSAGE_TAKEN: "Gracias. Le devolveremos la llamada. Adiós.",
+    VoicePrompt.INBOUND_CLOSED: "Gracias por llamar a {voicemail_business}. Nuestra oficina "
+    "está cerrada en este momento.",
+    VoicePrompt.INBOUND_BUSY: "Gracias por llamar a {voicemail_business}. Todos nuestros "
+    "agentes están ocupados.",
 }
 _ZH = {
     VoicePrompt.IDENTITY: "您好。如果您是{first_name},请按1。如果您不是{first_name},请按2。",
@@ -161,6 +171,8 @@ _ZH = {
     "请先核实对方身份。",
     VoicePrompt.LEAVE_MESSAGE: "请在提示音后留言,我们会给您回电。",
     VoicePrompt.MESSAGE_TAKEN: "谢谢。我们会给您回电。再见。",
+    VoicePrompt.INBOUND_CLOSED: "感谢您致电{voicemail_business}。我们现在已下班。",
+    VoicePrompt.INBOUND_BUSY: "感谢您致电{voicemail_business}。目前所有客服人员都在忙。",
 }
 VOICE_TEXTS: dict[Language, dict[VoicePrompt, str]] = {
     Language.EN: _EN,

@@ -167,3 +167,24 @@ def test_twiml_loops_are_cut(emulator, telephony, webhooks):
     assert emulator.wait_idle()
     assert len(webhooks.on("/twilio/voice/answer")) == 6  # the first fetch + 5 steps
     assert telephony.fetch_call(call.sid).status == "completed"
+
+
+def test_the_called_party_heard_log_is_in_order_with_emulated_offsets(
+    emulator, telephony, webhooks
+):
+    emulator.script("+15551230019", call="human", ring_seconds=1, digits=[None])
+    webhooks.twiml["/twilio/voice/answer"] = (
+        "<Response><Say>One two three</Say><Pause length='3'/>"
+        "<Gather numDigits='1' timeout='1'><Say>Press one</Say></Gather></Response>"
+    )
+    call = place(telephony, webhooks, "+15551230019")
+    assert emulator.wait_idle()
+    heard = emulator.heard(call.sid)
+    assert [(h["verb"], h["text"]) for h in heard] == [
+        ("Say", "One two three"),
+        ("Pause", ""),
+        ("Say", "Press one"),
+    ]
+    offsets = [h["at"] for h in heard]
+    assert offsets == sorted(offsets)
+    assert offsets[2] - offsets[0] >= 1.0 + 3.0  # the first Say (at least 1 s), the Pause

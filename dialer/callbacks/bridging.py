@@ -1,0 +1,54 @@
+"""Putting a person through to an agent: which call leg is the agent's, the Dial to a reserved
+agent (with a whisper), and a predictive call's bridge (no prompt, no whisper, two seconds)."""
+
+from __future__ import annotations
+
+from dialer.callbacks.case import CaseView
+from dialer.callbacks.events import VoiceRequest
+from dialer.callbacks.steps import Stage, StepKind, VoiceStep
+from dialer.db.models import ContactAttempt
+from dialer.vocabulary import AttemptOrigin, Direction
+from dialer.wording import VoicePrompt
+
+# TSR 310.4(b)(4)(iii): a person not connected to an agent within two seconds hears the
+# identification message promptly; a predictive bridge gives the agent's line that long.
+PREDICTIVE_AGENT_SECONDS = 2
+
+
+def rang_agent_first(attempt: ContactAttempt, request: VoiceRequest) -> bool:
+    """This call leg is the agent's: a manual call, or any call placed with `ring_first` (a
+    scheduled callback), where Twilio's To is the agent's phone, not the consumer's."""
+    if attempt.origin == AttemptOrigin.AGENT:
+        return True
+    to = request.to_number
+    return bool(to) and attempt.direction == Direction.OUTBOUND and to != attempt.to_number
+
+
+def dial_agent(view: CaseView, agent_number: str) -> VoiceStep:
+    return VoiceStep(
+        StepKind.DIAL_AGENT,
+        view.attempt.id,
+        view.language,
+        view.context,
+        prompts=(VoicePrompt.CONNECTING,),
+        stage=Stage.DIAL,
+        agent_number=agent_number,
+        caller_id=view.attempt.from_number,
+    )
+
+
+def bridge_now(view: CaseView, agent_number: str) -> VoiceStep:
+    """A predictive call's person is put straight through: no prompt, no whisper (the case is
+    on the agent's screen), and an agent who has not answered within PREDICTIVE_AGENT_SECONDS
+    leaves the call abandoned, with the identification message next (see ivr._after_dial)."""
+    return VoiceStep(
+        StepKind.DIAL_AGENT,
+        view.attempt.id,
+        view.language,
+        view.context,
+        stage=Stage.DIAL,
+        agent_number=agent_number,
+        caller_id=view.attempt.from_number,
+        dial_timeout=PREDICTIVE_AGENT_SECONDS,
+        whisper=False,
+    )
