@@ -6,14 +6,12 @@ logs with the official twilio client; each contact is recorded against all three
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from twilio.rest import Client
-from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from dialer.bootstrap import build_services
@@ -26,10 +24,16 @@ from dialer.telephony.twilio_gateway import RebasedHttpClient
 from dialer.vocabulary import AgentAvailability, CampaignStatus, CollectorType, Role
 from dialer.wording.context import format_money
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
-from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
+from tests.e2e.workers_support import (
+    emulator_calls,
+    serve_webhooks,
+    start_worker,
+    stop,
+    wait_for,
+    worker_env,
+)
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -141,18 +145,7 @@ def test_a_person_with_three_debts_gets_one_text_or_one_agent_call_about_all_thr
         _campaigns(services)
         for number in (called.number, AGENT_PHONE):
             emulator.script(number, call="human", ring_seconds=1, talk_seconds=4)
-        app_services = build_services(
-            load_settings(
-                DATABASE_URL=pg_url,
-                DIALER_ENV="test",
-                TWILIO_ACCOUNT_SID=emulator.account_sid,
-                TWILIO_AUTH_TOKEN=emulator.auth_token,
-                TWILIO_API_BASE=emulator.base_url,
-                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            )
-        )
-        server = make_server("127.0.0.1", port, create_app(services=app_services), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app_services, server = serve_webhooks(pg_url, emulator, port)
         env = worker_env(
             db_url=pg_url,
             emulator=emulator,

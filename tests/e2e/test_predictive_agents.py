@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from dialer.agents.abandonment import abandonment_by_campaign
@@ -36,10 +35,16 @@ from tests.e2e.test_progressive_agents import (
     _agents_finish_wrap_up,
     _most_at_once,
 )
-from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
+from tests.e2e.workers_support import (
+    emulator_calls,
+    serve_webhooks,
+    start_worker,
+    stop,
+    wait_for,
+    worker_env,
+)
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -149,18 +154,7 @@ def test_predictive_over_dials_only_within_the_cap_and_abandoned_calls_identify_
             )
         for phone in AGENT_PHONES:
             emulator.script(phone, call="human", ring_seconds=1, talk_seconds=6)
-        app_services = build_services(
-            load_settings(
-                DATABASE_URL=pg_url,
-                DIALER_ENV="test",
-                TWILIO_ACCOUNT_SID=emulator.account_sid,
-                TWILIO_AUTH_TOKEN=emulator.auth_token,
-                TWILIO_API_BASE=emulator.base_url,
-                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            )
-        )
-        server = make_server("127.0.0.1", port, create_app(services=app_services), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app_services, server = serve_webhooks(pg_url, emulator, port)
         done = threading.Event()
         helper = threading.Thread(target=_agents_finish_wrap_up, args=(services, done))
         helper.start()

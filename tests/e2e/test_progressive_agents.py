@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from dialer.bootstrap import build_services
@@ -20,10 +19,16 @@ from dialer.db.engine import make_engine, transaction
 from dialer.db.models import ContactAttempt, User
 from dialer.vocabulary import AgentAvailability, CampaignStatus, CollectorType, Role
 from tests.databases import empty_all_tables, postgres_admin_url, redis_test_url
-from tests.e2e.workers_support import emulator_calls, start_worker, stop, wait_for, worker_env
+from tests.e2e.workers_support import (
+    emulator_calls,
+    serve_webhooks,
+    start_worker,
+    stop,
+    wait_for,
+    worker_env,
+)
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -117,18 +122,7 @@ def test_progressive_agent_step_never_dials_more_consumers_than_free_agents(
             emulator.script(person.number, call="human", ring_seconds=1, talk_seconds=6)
         for phone in AGENT_PHONES:
             emulator.script(phone, call="human", ring_seconds=1, talk_seconds=6)
-        app_services = build_services(
-            load_settings(
-                DATABASE_URL=pg_url,
-                DIALER_ENV="test",
-                TWILIO_ACCOUNT_SID=emulator.account_sid,
-                TWILIO_AUTH_TOKEN=emulator.auth_token,
-                TWILIO_API_BASE=emulator.base_url,
-                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            )
-        )
-        server = make_server("127.0.0.1", port, create_app(services=app_services), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app_services, server = serve_webhooks(pg_url, emulator, port)
         done = threading.Event()
         helper = threading.Thread(target=_agents_finish_wrap_up, args=(services, done))
         helper.start()

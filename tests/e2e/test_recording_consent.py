@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from twilio.rest import Client
-from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from dialer.bootstrap import build_services
@@ -26,10 +25,9 @@ from dialer.telephony.twilio_gateway import RebasedHttpClient, TwilioTelephony
 from dialer.vocabulary import AgentAvailability, CampaignStatus, CollectorType, Role
 from tests.databases import redis_test_url
 from tests.e2e.test_progressive_agents import _agents_finish_wrap_up, pg_url  # noqa: F401
-from tests.e2e.workers_support import start_worker, stop, wait_for, worker_env
+from tests.e2e.workers_support import serve_webhooks, start_worker, stop, wait_for, worker_env
 from tests.integration.dispatch.portfolio import insert_portfolio
 from twilio_emulator.testing import free_port, running_emulator
-from web.app import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -108,18 +106,7 @@ def test_a_call_in_an_all_party_state_is_announced_before_it_is_recorded(
         for person in people:
             emulator.script(person.number, call="human", ring_seconds=1, talk_seconds=6)
         emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=6)
-        app_services = build_services(
-            load_settings(
-                DATABASE_URL=pg_url,
-                DIALER_ENV="test",
-                TWILIO_ACCOUNT_SID=emulator.account_sid,
-                TWILIO_AUTH_TOKEN=emulator.auth_token,
-                TWILIO_API_BASE=emulator.base_url,
-                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            )
-        )
-        server = make_server("127.0.0.1", port, create_app(services=app_services), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app_services, server = serve_webhooks(pg_url, emulator, port)
         done = threading.Event()
         helper = threading.Thread(target=_agents_finish_wrap_up, args=(services, done))
         helper.start()

@@ -7,14 +7,19 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 from twilio.rest import Client
+from werkzeug.serving import make_server
 
+from config.settings import load_settings
+from dialer.bootstrap import build_services
 from dialer.telephony.twilio_gateway import RebasedHttpClient
+from web.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -87,3 +92,21 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.5) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+def serve_webhooks(db_url: str, emulator, port: int):
+    """The web app (webhooks and console) on a thread at 127.0.0.1:`port`, signed for the
+    emulator's account: (its services, the server to shut down)."""
+    services = build_services(
+        load_settings(
+            DATABASE_URL=db_url,
+            DIALER_ENV="test",
+            TWILIO_ACCOUNT_SID=emulator.account_sid,
+            TWILIO_AUTH_TOKEN=emulator.auth_token,
+            TWILIO_API_BASE=emulator.base_url,
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        )
+    )
+    server = make_server("127.0.0.1", port, create_app(services=services), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return services, server
