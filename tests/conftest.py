@@ -20,6 +20,7 @@ from tests.databases import (
     postgres_admin_url,
     servers_unreachable,
 )
+from tests.quick_setup import quick_setup
 
 METRICS_TOKEN = "test-metrics-token-0123456789"
 AS_SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
@@ -40,6 +41,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     unreachable = servers_unreachable()
     if unreachable:
         raise pytest.UsageError("; ".join(unreachable))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_setup() -> Iterator[None]:
+    """Rule packs parsed once per file, cheap argon2 (tests/quick_setup.py says why)."""
+    with quick_setup():
+        yield
 
 
 @pytest.fixture
