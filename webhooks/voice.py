@@ -118,7 +118,7 @@ def amd() -> Response:
 
     def apply(session: Session) -> str | None:
         attempt = calls.apply_amd_event(session, found, now=now)
-        return VOICEMAIL_DROP if calls.voicemail_drop_due(attempt) else None
+        return VOICEMAIL_DROP if calls.voicemail_drop_due(session, attempt) else None
 
     result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     if result.ok and not result.duplicate and result.response == VOICEMAIL_DROP:
