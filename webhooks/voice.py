@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from flask import Blueprint, Response
 from sqlalchemy.orm import Session
@@ -91,7 +92,8 @@ def answer() -> Response:
 
 @bp.post("/gather")
 def gather() -> Response:
-    return _twiml(EventKind.CALL_GATHER, ivr.gather)
+    # a callback time the consumer chooses is checked with the engine (the rule packs) at once
+    return _twiml(EventKind.CALL_GATHER, partial(ivr.gather, packs=rule_packs()))
 
 
 @bp.post("/whisper")
