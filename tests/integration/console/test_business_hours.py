@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -56,29 +55,27 @@ def test_an_admin_sees_the_default_then_saves_company_hours_that_are_audited(
     assert entry.after["days"] == GOOD["days"]
 
 
-@pytest.mark.parametrize(
-    ("change", "refusal"),
-    [
-        (
-            {"start": "25:00"},
-            "business_hours.start: &#39;25:00&#39; is not a local time like 09:00",
-        ),
-        ({"end": "08:00"}, "business_hours: start 09:00 is not before end 08:00"),
-        ({"zone": "Mars/Base"}, "business_hours.zone: &#39;Mars/Base&#39; is not a time zone"),
-        ({"days": []}, "business_hours.days: name the days agents take calls"),
-        ({"days": ["mon", "funday"]}, "business_hours.days: &#39;funday&#39; is not a day"),
-        ({"holidays": "2026-13-40"}, "business_hours.holidays: &#39;2026-13-40&#39; is not a date"),
-        ({"reason": ""}, "reason: say why the business hours change"),
-    ],
-)
+REFUSED = [
+    ({"start": "25:00"}, "business_hours.start: &#39;25:00&#39; is not a local time"),
+    ({"end": "08:00"}, "business_hours: start 09:00 is not before end 08:00"),
+    ({"zone": "Mars/Base"}, "business_hours.zone: &#39;Mars/Base&#39; is not a time zone"),
+    ({"days": []}, "business_hours.days: name the days agents take calls"),
+    ({"days": ["mon", "funday"]}, "business_hours.days: &#39;funday&#39; is not a day"),
+    ({"holidays": "2026-13-40"}, "business_hours.holidays: &#39;2026-13-40&#39; is not a date"),
+    ({"reason": ""}, "reason: say why the business hours change"),
+]
+
+
 def test_malformed_hours_are_refused_saying_where_and_nothing_changes(
-    app: Flask, services: Services, seeded: Seeded, change: dict[str, object], refusal: str
+    app: Flask, services: Services, seeded: Seeded
 ) -> None:
     client = app.test_client()
     login(client, "alice")
-    response = form_post(client, "/business-hours", "/business-hours", {**GOOD, **change})  # type: ignore[arg-type]
-    assert response.status_code == 422
-    assert refusal in response.text
+    for change, refusal in REFUSED:
+        sent = {**GOOD, **change}
+        response = form_post(client, "/business-hours", "/business-hours", sent)  # type: ignore[arg-type]
+        assert response.status_code == 422, change
+        assert refusal in response.text, change
     with services.sessions() as session:
         assert session.scalars(select(BusinessHoursVersion)).all() == []
         audited = select(AuditEntry).where(AuditEntry.entity == "business_hours")
