@@ -182,6 +182,10 @@ class TwimlRunner:
         return HANGUP if loaded is None else loaded
 
     def dial(self, verb: ET.Element, doc: Document) -> Document | str:
+        from twilio_emulator.conferences import run_conference
+
+        if (room := verb.find("Conference")) is not None:
+            return run_conference(self, verb, room, doc)
         number_el = verb.find("Number")
         number = (number_el.text if number_el is not None else verb.text) or ""
         number = number.strip()
