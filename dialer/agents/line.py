@@ -141,8 +141,10 @@ def line_answered(session: Session, *, agent_id: int, call_sid: str, now: dateti
 def line_ended(
     session: Session, *, agent_id: int, call_sid: str, status: str, now: datetime
 ) -> bool:
-    """The line's call ended (status callback): the session ends, and an agent waiting for
-    calls is set away, with why on the desk. False: not their current line (nothing done)."""
+    """The line's call ended (status callback): the session ends and the agent is set away,
+    with why on the desk: nothing more is put through to a phone that just dropped. A call
+    they were on ended with the room (its case stays in their calls to complete). False: not
+    their current line (nothing done)."""
     agent = session.get(User, agent_id, with_for_update=True)
     if agent is None or status not in ENDED_STATUSES or agent.line_call_sid not in (None, call_sid):
         return False
@@ -153,24 +155,32 @@ def line_ended(
     agent.line_call_sid = None
     agent.line_since = now
     why = WHY_ENDED.get(status, status)
-    if agent.availability in (AgentAvailability.AVAILABLE, AgentAvailability.WRAP_UP):
-        before = agent.availability
-        agent.availability = AgentAvailability.AWAY.value
-        agent.availability_changed_at = now
+    if agent.availability in _TAKING_CALLS:
+        _set_away(session, agent, now=now, reason=f"agent line ended ({status})")
         why += ": you are set to away; connect your phone again to take calls"
-        add_audit_entry(
-            session,
-            at=now,
-            actor="system",
-            action="agent.availability",
-            entity="user",
-            entity_id=str(agent.id),
-            before={"availability": before},
-            after={"availability": AgentAvailability.AWAY.value},
-            reason=f"agent line ended ({status})",
-        )
     agent.line_note = why[:200]
     return True
+
+
+_TAKING_CALLS = (AgentAvailability.AVAILABLE, AgentAvailability.ON_CALL, AgentAvailability.WRAP_UP)
+
+
+def _set_away(session: Session, agent: User, *, now: datetime, reason: str) -> None:
+    before = agent.availability
+    agent.availability = AgentAvailability.AWAY.value
+    agent.availability_changed_at = now
+    agent.current_attempt_id = None  # the end of the call does not make them available again
+    add_audit_entry(
+        session,
+        at=now,
+        actor="system",
+        action="agent.availability",
+        entity="user",
+        entity_id=str(agent.id),
+        before={"availability": before},
+        after={"availability": AgentAvailability.AWAY.value},
+        reason=reason,
+    )
 
 
 def release_line(session: Session, *, agent_id: int, now: datetime) -> tuple[str | None, bool]:

@@ -121,9 +121,7 @@ def test_hanging_up_from_the_desk_ends_the_call_and_keeps_the_agent_available(
     line = _connect(services)
     _answer_line(twilio, line)
 
-    hang_up_line(
-        services.sessions, line.fake, agent_id=line.agent_id, now=services.clock.now()
-    )
+    hang_up_line(services.sessions, line.fake, agent_id=line.agent_id, now=services.clock.now())
 
     assert line.fake.calls[line.sid].status == "completed"
     _status(twilio, line, "completed", 3)  # its status callback changes nothing more

@@ -15,7 +15,10 @@ from webhooks.twiml import render_agent_line, render_voice_step
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
 BASE = "https://h.example"
 CONTEXT = MessageContext("Maria", "Acme Bank", Decimal("12"), "USD", "+18005550100", "Harbor")
-ACTION = 'action="https://h.example/twilio/voice/gather?attempt=9&amp;stage=dial&amp;try=1" method="POST"'
+ACTION = (
+    'action="https://h.example/twilio/voice/gather?attempt=9&amp;stage=dial&amp;try=1" '
+    'method="POST"'
+)
 INTO_ROOM = VoiceStep(
     StepKind.DIAL_AGENT,
     9,
@@ -42,7 +45,7 @@ def test_a_line_that_is_no_longer_the_agents_is_hung_up() -> None:
 
 def test_a_consumer_joins_the_agents_room_instead_of_ringing_their_phone() -> None:
     assert render_voice_step(INTO_ROOM, base_url=BASE) == (
-        HEAD + f"<Response><Dial {ACTION}><Conference beep=\"false\" "
+        HEAD + f'<Response><Dial {ACTION}><Conference beep="false" '
         'endConferenceOnExit="false" startConferenceOnEnter="false" waitUrl="">'
         "agent-line-4</Conference></Dial></Response>"
     )
