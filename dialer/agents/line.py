@@ -21,19 +21,21 @@ from sqlalchemy.orm import Session
 from dialer.cases.record import add_audit_entry
 from dialer.db.models import Campaign, User
 from dialer.errors import InputError
+from dialer.observability.logging import get_logger
 from dialer.vocabulary import AgentAvailability, CampaignStatus, LineState
+
+log = get_logger(__name__)
 
 LINE_ANSWER_PATH = "/twilio/voice/line"
 LINE_STATUS_PATH = "/twilio/voice/line-status"
 RING_SECONDS = 30  # how long the agent's phone may ring when the line is placed
 ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
-WHY_ENDED = {
-    "completed": "your line ended (the phone hung up)",
-    "busy": "your phone was busy",
-    "no-answer": "your phone did not answer",
-    "failed": "the call to your phone failed",
-    "canceled": "the call to your phone was canceled",
-}
+# users.line_note: why the last line ended, as a code the desk says in the agent's language
+# (a call status that ended it, "dropped" for a line that was up and hung up, "not-placed",
+# or "desk": hung up from the desk).
+DROPPED = "dropped"
+NOT_PLACED = "not-placed"
+FROM_DESK = "desk"
 
 
 class LineError(InputError):
@@ -120,7 +122,8 @@ def line_not_placed(session: Session, *, agent_id: int, why: str) -> None:
     agent = _lock(session, agent_id)
     agent.line_state = LineState.NONE.value
     agent.line_call_sid = None
-    agent.line_note = f"your phone could not be called: {why}"[:200]
+    agent.line_note = NOT_PLACED
+    log.info("agent_line_not_placed", agent_id=agent_id, error=why)
 
 
 def line_answered(session: Session, *, agent_id: int, call_sid: str, now: datetime) -> str | None:
@@ -151,14 +154,13 @@ def line_ended(
     moved = next_state(LineState(agent.line_state), LineEvent.ENDED)
     if moved is None:
         return False
+    was_up = agent.line_state == LineState.CONNECTED
     agent.line_state = moved.value
     agent.line_call_sid = None
     agent.line_since = now
-    why = WHY_ENDED.get(status, status)
+    agent.line_note = DROPPED if was_up and status == "completed" else status
     if agent.availability in _TAKING_CALLS:
         _set_away(session, agent, now=now, reason=f"agent line ended ({status})")
-        why += ": you are set to away; connect your phone again to take calls"
-    agent.line_note = why[:200]
     return True
 
 
@@ -193,7 +195,7 @@ def release_line(session: Session, *, agent_id: int, now: datetime) -> tuple[str
     agent.line_state = LineState.NONE.value
     agent.line_call_sid = None
     agent.line_since = now
-    agent.line_note = "you hung up your line"
+    agent.line_note = FROM_DESK
     return sid, answered
 
 

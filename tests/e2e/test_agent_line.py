@@ -173,7 +173,7 @@ def test_agents_on_ordinary_phones_are_called_once_and_every_person_is_bridged_a
     assert figures.rate <= 0.03
     # the agent who hung up: away, told why, and nobody joined their room after that
     assert left_state[:2] == ("away", "")
-    assert left_state[2].startswith("your line ended (the phone hung up)")
+    assert left_state[2] == "dropped"  # the desk says their phone hung up
     (line,) = [c for c in calls if c.to == AGENT_PHONES[1]]
     stays = {s["call_sid"]: s for s in rooms[f"agent-line-{leaver}"]["stays"]}
     line_end = datetime.fromisoformat(stays.pop(line.sid)["left_at"])

@@ -96,7 +96,7 @@ def test_the_line_dropping_sets_the_agent_away_and_no_call_is_bridged_to_them(
 
     agent = _agent(services, line.agent_id)
     assert (agent.line_state, agent.availability) == ("", "away")
-    assert agent.line_note.startswith("your line ended (the phone hung up): you are set to away")
+    assert agent.line_note == "dropped"  # the desk says: your phone hung up; you are away
     body = twilio.answer(line.attempt_id).get_data(as_text=True)
     assert "Conference" not in body
     assert "All of our agents are busy right now" in body  # abandoned, identified at once
@@ -109,7 +109,7 @@ def test_a_phone_that_does_not_answer_leaves_no_line_and_says_why(
     _status(twilio, line, "no-answer", 2)
     agent = _agent(services, line.agent_id)
     assert (agent.line_state, agent.availability) == ("", "away")
-    assert agent.line_note.startswith("your phone did not answer")
+    assert agent.line_note == "no-answer"
     # a late answer for that call finds no line: the phone is hung up, nothing is connected
     assert "<Hangup />" in _answer_line(twilio, line)
     assert _agent(services, line.agent_id).line_state == ""
@@ -127,6 +127,6 @@ def test_hanging_up_from_the_desk_ends_the_call_and_keeps_the_agent_available(
     _status(twilio, line, "completed", 3)  # its status callback changes nothing more
     agent = _agent(services, line.agent_id)
     assert (agent.line_state, agent.availability) == ("", "available")
-    assert agent.line_note == "you hung up your line"
+    assert agent.line_note == "desk"
     body = twilio.answer(line.attempt_id).get_data(as_text=True)
     assert f"<Number>{AGENT_PHONE}</Number>" in body  # without a line, their phone rings
