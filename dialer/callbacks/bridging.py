@@ -17,10 +17,11 @@ PREDICTIVE_AGENT_SECONDS = 2
 
 def rang_agent_first(attempt: ContactAttempt, request: VoiceRequest) -> bool:
     """This call leg is the agent's: a manual call, or any call placed with `ring_first` (a
-    scheduled callback), where Twilio's To is the agent's phone, not the consumer's."""
-    if attempt.origin == AttemptOrigin.AGENT:
-        return True
+    scheduled callback), where Twilio's To is the agent's phone, not the consumer's. (A manual
+    call of an agent whose line is up calls the consumer: To is the consumer's number.)"""
     to = request.to_number
+    if attempt.origin == AttemptOrigin.AGENT:
+        return not to or to != attempt.to_number
     return bool(to) and attempt.direction == Direction.OUTBOUND and to != attempt.to_number
 
 

@@ -11,10 +11,15 @@ from flask import Flask
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
-from dialer.db.models import User
+from dialer.db.models import ContactAttempt, User
 from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
+from tests.integration.webhooks.conftest import Twilio
+from tests.integration.webhooks.helpers import attempt_row, rows
+
+
+SAMS_PHONE = "+16175550113"
 
 
 def _desk(app: Flask, clock: FakeClock, username: str = "ann"):  # type: ignore[no-untyped-def]
@@ -73,3 +78,36 @@ def test_a_user_without_a_phone_is_told_what_is_missing(
     assert fake.placed == []
     page = client.get(response.location).text
     assert "you have no phone number: an admin adds one on the Users page" in page
+
+
+def test_a_manual_call_with_the_line_up_calls_the_consumer_into_the_agents_room(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """No second ring of the agent's phone: the consumer is called (no machine detection, the
+    agent hears who answers) and joins the room the agent is waiting in."""
+    client, fake = _desk(app, clock, "sam")
+    with transaction(services.sessions) as session:
+        session.execute(
+            sa.update(User)
+            .where(User.id == seeded.supervisor_id)
+            .values(availability="available", phone_e164=SAMS_PHONE)
+        )
+    form_post(client, "/desk", "/desk/line/connect", {})
+    (line,) = fake.placed
+    twilio = Twilio(app.test_client(), services)
+    twilio.post(f"/twilio/voice/line?agent={seeded.supervisor_id}", {"CallSid": line.call.sid})
+
+    case = f"/cases/{seeded.debt_id}"
+    form_post(client, case, f"{case}/call", {})
+
+    assert [p.call.to for p in fake.placed] == [SAMS_PHONE, seeded.phone]
+    consumer = fake.placed[1]
+    assert (consumer.amd_url, consumer.machine_detection) == (None, False)
+    (attempt,) = rows(services.sessions, ContactAttempt)
+    body = twilio.answer(attempt.id, To=seeded.phone, CallSid=consumer.call.sid).get_data(
+        as_text=True
+    )
+    assert f">agent-line-{seeded.supervisor_id}</Conference>" in body
+    assert "<Say" not in body
+    twilio.call_status(attempt.id, "completed", 4, CallDuration="60", CallSid=consumer.call.sid)
+    assert attempt_row(services.sessions, attempt.id).outcome == "conversation"
