@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from twilio_emulator.call_recording import (
+    StartedRecording,
+    finish_dial_recording,
+    finish_recordings,
+    start_dial_recording,
+    start_recordings,
+)
+from twilio_emulator.conferences import run_conference
 from twilio_emulator.shapes import new_sid
 from twilio_emulator.state import CallPlan, CallRecord
 
@@ -51,8 +59,15 @@ class TwimlRunner:
         self.call = call
         self.extra = extra
         self.engine = flow.engine
+        self.started_recordings: list[StartedRecording] = []  # <Start><Recording>
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            finish_recordings(self)
+
+    def _run(self) -> None:
         call = self.call
         doc = self.load(call.url, call.method, self.extra) if call.url else parse(call.twiml, "")
         index = 0
@@ -124,6 +139,7 @@ class TwimlRunner:
             "Dial": self.dial,
             "Record": self.record,
             "Redirect": self.redirect,
+            "Start": self.start,
         }
         if verb.tag in handlers:
             return handlers[verb.tag](verb, doc)
@@ -132,7 +148,9 @@ class TwimlRunner:
             self.wait(self.media_seconds(verb))
         elif verb.tag in {"Hangup", "Reject"}:
             return HANGUP
-        return CONTINUE  # Sms, Start, Stop and other verbs are accepted and ignored
+        return CONTINUE  # Sms, Stop and other verbs are accepted and ignored
+
+    start = start_recordings  # <Start><Recording> (call_recording.py)
 
     def redirect(self, verb: ET.Element, doc: Document) -> Document | str:
         target = urljoin(doc.url, (verb.text or "").strip())
@@ -182,8 +200,6 @@ class TwimlRunner:
         return HANGUP if loaded is None else loaded
 
     def dial(self, verb: ET.Element, doc: Document) -> Document | str:
-        from twilio_emulator.conferences import run_conference
-
         if (room := verb.find("Conference")) is not None:
             return run_conference(self, verb, room, doc)
         number_el = verb.find("Number")
@@ -206,11 +222,11 @@ class TwimlRunner:
                 status = "no-answer"
             else:
                 status = "completed"
-                self.start_dial_recording(verb)
+                start_dial_recording(self, verb)
                 if self.wait(talk):
                     talk = max(talk / 2, 1.0)
                 duration = round(talk)
-                self.finish_dial_recording(verb, doc, duration)
+                finish_dial_recording(self, verb, doc, duration)
         elif status == "answered":
             status = "no-answer"
         with self.flow.store.lock:
@@ -224,24 +240,6 @@ class TwimlRunner:
             ("DialBridged", "true" if status == "completed" else "false"),
         ]
         return self.follow(verb, doc, extra)
-
-    def start_dial_recording(self, verb: ET.Element) -> None:
-        """<Dial record="record-from-answer[-dual]">: recording starts at the bridge."""
-        if (verb.get("record") or "").startswith("record-from-"):
-            self.log(self.call, {"event": "recording-started", "source": "DialVerb"})
-
-    def finish_dial_recording(self, verb: ET.Element, doc: Document, duration: int) -> None:
-        mode = verb.get("record") or ""
-        if not mode.startswith("record-from-") or duration <= 0:
-            return
-        dual = mode.endswith("-dual")
-        recording = self.flow.keep_recording(
-            self.call, duration, "DialVerb", channels=2 if dual else 1
-        )
-        self.log(self.call, {"event": "recording-completed", "recording_sid": recording.sid})
-        callback = verb.get("recordingStatusCallback")
-        url = urljoin(doc.url, callback) if callback else None
-        self.flow.send_recording(self.call, url, duration, "DialVerb", recording=recording)
 
     def child_leg(self, number: str, caller: str) -> CallRecord:
         parent = self.call

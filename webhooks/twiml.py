@@ -131,7 +131,19 @@ def _dial_agent(
 
 def _join_room(response: VoiceResponse, step: VoiceStep, room: str, *, base_url: str) -> None:
     """The person joins the agent's room. The agent started it and ends it on leaving; the
-    person's leaving leaves the agent in it, ready for the next call. No ring, no beep."""
+    person's leaving leaves the agent in it, ready for the next call. No ring, no beep.
+
+    A recorded bridge records the person's own leg (<Start><Recording>, both tracks: what
+    they say and what they hear of the agent) from the join to their hang-up: a recording of
+    the room would span the agent's whole session, other people's calls included."""
+    if step.record:
+        response.start().recording(
+            channels="dual",
+            track="both",
+            recording_status_callback=recording_url(base_url, attempt_id=step.attempt_id),
+            recording_status_callback_method="POST",
+            recording_status_callback_event="completed",
+        )
     dial = response.dial(
         action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL), method="POST"
     )
@@ -141,20 +153,7 @@ def _join_room(response: VoiceResponse, step: VoiceStep, room: str, *, base_url:
         end_conference_on_exit=False,
         beep=False,
         wait_url="",
-        **_room_recording(step, base_url),
     )
-
-
-def _room_recording(step: VoiceStep, base_url: str) -> dict[str, str]:
-    """<Conference> attributes that record the bridged conversation when the step says so."""
-    if not step.record:
-        return {}
-    return {
-        "record": "record-from-start",
-        "recording_status_callback": recording_url(base_url, attempt_id=step.attempt_id),
-        "recording_status_callback_method": "POST",
-        "recording_status_callback_event": "completed",
-    }
 
 
 def render_agent_line(room: str | None) -> str:

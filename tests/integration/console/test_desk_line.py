@@ -18,7 +18,6 @@ from tests.integration.console.seed import Seeded
 from tests.integration.webhooks.conftest import Twilio
 from tests.integration.webhooks.helpers import attempt_row, rows
 
-
 SAMS_PHONE = "+16175550113"
 
 

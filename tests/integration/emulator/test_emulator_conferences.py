@@ -114,3 +114,40 @@ def test_the_agent_leaving_ends_the_room_and_the_consumer_goes_on(
     assert [row["verb"] for row in emulator.heard(consumer.sid)] == ["Conference", "Say"]
     assert client.calls(consumer.sid).fetch().status == "completed"
     assert client.conferences(room.sid).participants.list() == []
+
+
+def test_a_recording_started_before_the_room_records_the_consumers_leg_only(
+    emulator, telephony, webhooks
+) -> None:
+    """<Start><Recording>: one recording of the consumer's call, from the join to their
+    hang-up; the agent's line (the room) is not recorded."""
+    emulator.script(AGENT, call="human", ring_seconds=1, talk_seconds=100_000)
+    emulator.script(CONSUMER, call="human", ring_seconds=1, talk_seconds=4)
+    webhooks.twiml["/line"] = AGENT_LINE
+    webhooks.twiml["/answer"] = CONSUMER_JOINS.replace(
+        "<Response>",
+        '<Response><Start><Recording channels="dual" '
+        'recordingStatusCallback="/twilio/voice/recording?attempt=5" /></Start>',
+    )
+    client = _client(emulator)
+    line = _place(telephony, webhooks, AGENT, "/line")
+    _room_live(client)
+    consumer = _place(telephony, webhooks, CONSUMER, "/answer")
+
+    [hit] = webhooks.wait_for("/twilio/voice/recording")
+    assert hit.form["CallSid"] == [consumer.sid]
+    assert hit.form["RecordingChannels"] == ["2"]
+    assert hit.form["RecordingSource"] == ["StartCallRecordingAPI"]
+    order = [row.get("verb") or row.get("event") for row in emulator.executed(consumer.sid)]
+    assert order == [
+        "Start",
+        "Recording",
+        "recording-started",
+        "Dial",
+        "conference-joined",
+        "conference-bridged",
+        "recording-completed",
+    ]
+    telephony.hang_up(line.sid)
+    assert emulator.wait_idle()
+    assert [r.call_sid for r in client.recordings.list()] == [consumer.sid]

@@ -51,12 +51,14 @@ def test_a_consumer_joins_the_agents_room_instead_of_ringing_their_phone() -> No
     )
 
 
-def test_a_recorded_bridge_into_the_room_records_the_conference() -> None:
+def test_a_recorded_bridge_into_the_room_records_the_persons_own_leg_only() -> None:
+    """Not the room: it lasts the agent's whole session, with other people's calls in it."""
     recorded = render_voice_step(replace(INTO_ROOM, record=True), base_url=BASE)
-    assert (
-        '<Conference beep="false" endConferenceOnExit="false" record="record-from-start" '
+    assert recorded == (
+        HEAD + '<Response><Start><Recording channels="dual" '
         'recordingStatusCallback="https://h.example/twilio/voice/recording?attempt=9" '
         'recordingStatusCallbackEvent="completed" recordingStatusCallbackMethod="POST" '
-        'startConferenceOnEnter="false" waitUrl="">agent-line-4</Conference>'
-    ) in recorded
-    assert "+16175550901" not in recorded  # the agent's phone is never rung
+        f'track="both" /></Start><Dial {ACTION}><Conference beep="false" '
+        'endConferenceOnExit="false" startConferenceOnEnter="false" waitUrl="">'
+        "agent-line-4</Conference></Dial></Response>"
+    )
