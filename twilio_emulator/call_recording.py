@@ -1,6 +1,9 @@
-"""Call recordings the TwiML asks for: <Dial record="record-from-answer[-dual]"> (the bridged
-talk, source DialVerb), and <Start><Recording> (the call's own leg from that moment to the
-call's end, the TwiML going on at once; source StartCallRecordingAPI)."""
+"""<Start><Recording>: a recording of the call the TwiML runs on, from that moment to the
+call's end (as on Twilio: it runs on through a <Dial>'s bridge, both parties), kept in the
+Recordings list and announced to its status callback once completed.
+
+Each start is also written to the call's executed log, `at` in emulated seconds after that
+call's answer, so a test can compare it with what the party heard (`heard`)."""
 
 from __future__ import annotations
 
@@ -10,70 +13,54 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from twilio_emulator.state import CallRecord
+
 if TYPE_CHECKING:
-    from twilio_emulator.twiml_runner import Document, TwimlRunner
+    from twilio_emulator.calls import CallFlow
 
-SOURCE = "StartCallRecordingAPI"
+SOURCE = "StartCallRecordingTwiML"
 
 
-@dataclass(frozen=True)
-class StartedRecording:
+@dataclass(frozen=True, slots=True)
+class Running:
     started: float  # monotonic
     callback: str | None
     channels: int
 
 
-def start_recordings(runner: TwimlRunner, verb: ET.Element, doc: Document) -> str:
-    """<Start> with <Recording> children: each starts now (other <Start> nouns are ignored);
-    the TwiML continues at once."""
-    from twilio_emulator.twiml_runner import CONTINUE
-
-    for noun in verb:
-        if noun.tag != "Recording":
-            continue
-        runner.log_verb(runner.call, noun, parent="Start")
-        callback = noun.get("recordingStatusCallback")
-        runner.started_recordings.append(
-            StartedRecording(
-                started=time.monotonic(),
-                callback=urljoin(doc.url, callback) if callback else None,
-                channels=2 if noun.get("channels") == "dual" else 1,
-            )
-        )
-        runner.log(runner.call, {"event": "recording-started", "source": SOURCE})
-    return CONTINUE
+def offset(flow: CallFlow, call: CallRecord) -> float:
+    """Emulated seconds since `call` was answered (0 before)."""
+    if call.answered_at is None:
+        return 0.0
+    return round((time.monotonic() - call.answered_at) * flow.engine.speed, 3)
 
 
-def finish_recordings(runner: TwimlRunner) -> None:
-    """The call's TwiML is over (it hung up or ended): each started recording is complete."""
-    for started in runner.started_recordings:
-        seconds = (time.monotonic() - started.started) * runner.engine.speed
-        if seconds < 1:
-            continue
-        flow, call = runner.flow, runner.call
-        recording = flow.keep_recording(call, seconds, SOURCE, channels=started.channels)
-        runner.log(call, {"event": "recording-completed", "recording_sid": recording.sid})
-        flow.send_recording(call, started.callback, seconds, SOURCE, recording=recording)
-    runner.started_recordings.clear()
-
-
-def start_dial_recording(runner: TwimlRunner, verb: ET.Element) -> None:
-    """<Dial record="record-from-answer[-dual]">: recording starts at the bridge."""
-    if (verb.get("record") or "").startswith("record-from-"):
-        runner.log(runner.call, {"event": "recording-started", "source": "DialVerb"})
-
-
-def finish_dial_recording(
-    runner: TwimlRunner, verb: ET.Element, doc: Document, duration: int
-) -> None:
-    mode = verb.get("record") or ""
-    if not mode.startswith("record-from-") or duration <= 0:
+def start(flow: CallFlow, call: CallRecord, verb: ET.Element, doc_url: str) -> None:
+    """<Start> with a <Recording> noun: recording of `call` starts now."""
+    noun = verb.find("Recording")
+    if noun is None:
         return
-    dual = mode.endswith("-dual")
-    recording = runner.flow.keep_recording(
-        runner.call, duration, "DialVerb", channels=2 if dual else 1
+    callback = noun.get("recordingStatusCallback")
+    running = Running(
+        started=time.monotonic(),
+        callback=urljoin(doc_url, callback) if callback else None,
+        channels=2 if noun.get("channels", "mono") == "dual" else 1,
     )
-    runner.log(runner.call, {"event": "recording-completed", "recording_sid": recording.sid})
-    callback = verb.get("recordingStatusCallback")
-    url = urljoin(doc.url, callback) if callback else None
-    runner.flow.send_recording(runner.call, url, duration, "DialVerb", recording=recording)
+    entry = {"event": "recording-started", "source": SOURCE, "at": offset(flow, call)}
+    with flow.store.lock:
+        call.recordings_running.append(running)
+        call.executed.append(entry)
+
+
+def finish(flow: CallFlow, call: CallRecord) -> None:
+    """The call ended: its running recordings are completed, kept and called back."""
+    with flow.store.lock:
+        running, call.recordings_running = call.recordings_running, []
+    for item in running:
+        seconds = max((time.monotonic() - item.started) * flow.engine.speed, 1.0)
+        recording = flow.keep_recording(
+            call, seconds, SOURCE, channels=item.channels, call_sid=call.sid
+        )
+        with flow.store.lock:
+            call.executed.append({"event": "recording-completed", "recording_sid": recording.sid})
+        flow.send_recording(call, item.callback, seconds, SOURCE, recording=recording)

@@ -8,13 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from twilio_emulator.call_recording import (
-    StartedRecording,
-    finish_dial_recording,
-    finish_recordings,
-    start_dial_recording,
-    start_recordings,
-)
+from twilio_emulator import call_recording
 from twilio_emulator.conferences import run_conference
 from twilio_emulator.shapes import new_sid
 from twilio_emulator.state import CallPlan, CallRecord
@@ -59,15 +53,8 @@ class TwimlRunner:
         self.call = call
         self.extra = extra
         self.engine = flow.engine
-        self.started_recordings: list[StartedRecording] = []  # <Start><Recording>
 
     def run(self) -> None:
-        try:
-            self._run()
-        finally:
-            finish_recordings(self)
-
-    def _run(self) -> None:
         call = self.call
         doc = self.load(call.url, call.method, self.extra) if call.url else parse(call.twiml, "")
         index = 0
@@ -104,9 +91,10 @@ class TwimlRunner:
         loaded = self.load(urljoin(doc.url, action), element.get("method", "POST"), extra)
         return HANGUP if loaded is None else loaded
 
-    def hear(self, verb: ET.Element) -> None:
-        """Note what the party on this call hears now (emulated seconds since the answer)."""
-        call = self.call
+    def hear(self, verb: ET.Element, call: CallRecord | None = None) -> None:
+        """Note what the party on this call (or `call`, a leg it dialled) hears now (emulated
+        seconds since that call's answer)."""
+        call = call or self.call
         if call.answered_at is None:
             return
         offset = (time.monotonic() - call.answered_at) * self.engine.speed
@@ -139,7 +127,6 @@ class TwimlRunner:
             "Dial": self.dial,
             "Record": self.record,
             "Redirect": self.redirect,
-            "Start": self.start,
         }
         if verb.tag in handlers:
             return handlers[verb.tag](verb, doc)
@@ -148,9 +135,9 @@ class TwimlRunner:
             self.wait(self.media_seconds(verb))
         elif verb.tag in {"Hangup", "Reject"}:
             return HANGUP
+        elif verb.tag == "Start":
+            call_recording.start(self.flow, self.call, verb, doc.url)
         return CONTINUE  # Sms, Stop and other verbs are accepted and ignored
-
-    start = start_recordings  # <Start><Recording> (call_recording.py)
 
     def redirect(self, verb: ET.Element, doc: Document) -> Document | str:
         target = urljoin(doc.url, (verb.text or "").strip())
@@ -203,8 +190,7 @@ class TwimlRunner:
         if (room := verb.find("Conference")) is not None:
             return run_conference(self, verb, room, doc)
         number_el = verb.find("Number")
-        number = (number_el.text if number_el is not None else verb.text) or ""
-        number = number.strip()
+        number = ((number_el.text if number_el is not None else verb.text) or "").strip()
         timeout = _float(verb, "timeout", 30.0)
         status, ring, talk = self.flow.scenarios.plan_agent(number, self.call.plan.agent_answers)
         child = self.child_leg(number, verb.get("callerId") or self.call.to)
@@ -216,23 +202,25 @@ class TwimlRunner:
             with self.flow.store.lock:
                 child.status = "in-progress"
                 child.start_time = self.flow.store.now()
+                child.answered_at = time.monotonic()
             whisper = number_el.get("url") if number_el is not None else None
             method = number_el.get("method", "POST") if number_el is not None else "POST"
             if whisper and not self.whisper(child, urljoin(doc.url, whisper), method):
                 status = "no-answer"
             else:
                 status = "completed"
-                start_dial_recording(self, verb)
+                self.start_dial_recording(verb)
                 if self.wait(talk):
                     talk = max(talk / 2, 1.0)
                 duration = round(talk)
-                finish_dial_recording(self, verb, doc, duration)
+                self.finish_dial_recording(verb, doc, duration)
         elif status == "answered":
             status = "no-answer"
         with self.flow.store.lock:
             child.status = "completed" if status == "completed" else status
             child.end_time = child.date_updated = self.flow.store.now()
             child.duration = duration
+        call_recording.finish(self.flow, child)
         extra = [
             ("DialCallStatus", status),
             ("DialCallSid", child.sid),
@@ -240,6 +228,26 @@ class TwimlRunner:
             ("DialBridged", "true" if status == "completed" else "false"),
         ]
         return self.follow(verb, doc, extra)
+
+    def start_dial_recording(self, verb: ET.Element) -> None:
+        """<Dial record="record-from-answer[-dual]">: recording starts at the bridge."""
+        if (verb.get("record") or "").startswith("record-from-"):
+            entry: dict[str, object] = {"event": "recording-started", "source": "DialVerb"}
+            entry["at"] = call_recording.offset(self.flow, self.call)
+            self.log(self.call, entry)
+
+    def finish_dial_recording(self, verb: ET.Element, doc: Document, duration: int) -> None:
+        mode = verb.get("record") or ""
+        if not mode.startswith("record-from-") or duration <= 0:
+            return
+        dual = mode.endswith("-dual")
+        recording = self.flow.keep_recording(
+            self.call, duration, "DialVerb", channels=2 if dual else 1
+        )
+        self.log(self.call, {"event": "recording-completed", "recording_sid": recording.sid})
+        callback = verb.get("recordingStatusCallback")
+        url = urljoin(doc.url, callback) if callback else None
+        self.flow.send_recording(self.call, url, duration, "DialVerb", recording=recording)
 
     def child_leg(self, number: str, caller: str) -> CallRecord:
         parent = self.call
@@ -270,7 +278,10 @@ class TwimlRunner:
         for verb in doc.verbs:
             self.log_verb(child, verb)
             if verb.tag in {"Say", "Play", "Pause"}:
+                self.hear(verb, child)
                 self.wait(self.media_seconds(verb))
+            elif verb.tag == "Start":
+                call_recording.start(self.flow, child, verb, url)
             elif verb.tag in {"Hangup", "Reject"}:
                 return False
         return True

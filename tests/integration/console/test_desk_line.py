@@ -11,7 +11,7 @@ from flask import Flask
 from dialer.bootstrap import Services
 from dialer.clock import FakeClock
 from dialer.db.engine import transaction
-from dialer.db.models import ContactAttempt, User
+from dialer.db.models import Campaign, ContactAttempt, User
 from dialer.telephony.fake import FakeTelephony
 from tests.integration.console.conftest import form_post, login
 from tests.integration.console.seed import Seeded
@@ -79,11 +79,8 @@ def test_a_user_without_a_phone_is_told_what_is_missing(
     assert "you have no phone number: an admin adds one on the Users page" in page
 
 
-def test_a_manual_call_with_the_line_up_calls_the_consumer_into_the_agents_room(
-    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
-) -> None:
-    """No second ring of the agent's phone: the consumer is called (no machine detection, the
-    agent hears who answers) and joins the room the agent is waiting in."""
+def _manual_call_into_room(app: Flask, services: Services, seeded: Seeded, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """Sam (with a phone) connects his line, answers it, and calls the case by hand."""
     client, fake = _desk(app, clock, "sam")
     with transaction(services.sessions) as session:
         session.execute(
@@ -95,9 +92,17 @@ def test_a_manual_call_with_the_line_up_calls_the_consumer_into_the_agents_room(
     (line,) = fake.placed
     twilio = Twilio(app.test_client(), services)
     twilio.post(f"/twilio/voice/line?agent={seeded.supervisor_id}", {"CallSid": line.call.sid})
-
     case = f"/cases/{seeded.debt_id}"
     form_post(client, case, f"{case}/call", {})
+    return twilio, fake
+
+
+def test_a_manual_call_with_the_line_up_calls_the_consumer_into_the_agents_room(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """No second ring of the agent's phone: the consumer is called (no machine detection, the
+    agent hears who answers) and joins the room the agent is waiting in."""
+    twilio, fake = _manual_call_into_room(app, services, seeded, clock)
 
     assert [p.call.to for p in fake.placed] == [SAMS_PHONE, seeded.phone]
     consumer = fake.placed[1]
@@ -110,3 +115,29 @@ def test_a_manual_call_with_the_line_up_calls_the_consumer_into_the_agents_room(
     assert "<Say" not in body
     twilio.call_status(attempt.id, "completed", 4, CallDuration="60", CallSid=consumer.call.sid)
     assert attempt_row(services.sessions, attempt.id).outcome == "conversation"
+
+
+def test_a_recorded_call_into_the_room_is_announced_then_records_the_persons_leg_once(
+    app: Flask, services: Services, seeded: Seeded, clock: FakeClock
+) -> None:
+    """Massachusetts (all-party consent, the campaign announces): the notice first, then a
+    recording of the person's own call, never of the agent's room."""
+    with transaction(services.sessions) as session:
+        campaign = session.get(Campaign, seeded.campaign_id)
+        assert campaign is not None
+        recording = {"enabled": True, "all_party_consent": "announce"}
+        campaign.definition = {**campaign.definition, "recording": recording}
+    twilio, fake = _manual_call_into_room(app, services, seeded, clock)
+    consumer = fake.placed[1]
+    (attempt,) = rows(services.sessions, ContactAttempt)
+
+    body = twilio.answer(attempt.id, To=seeded.phone, CallSid=consumer.call.sid).get_data(
+        as_text=True
+    )
+
+    notice, rest = body.split("</Say>", 1)
+    assert "recorded" in notice
+    assert rest.count("<Recording ") == 1
+    assert rest.index("<Recording ") < rest.index("<Conference ")
+    assert 'record="' not in rest  # not the room
+    assert attempt_row(services.sessions, attempt.id).recording_basis == "announced"

@@ -137,11 +137,10 @@ def test_a_recording_started_before_the_room_records_the_consumers_leg_only(
     [hit] = webhooks.wait_for("/twilio/voice/recording")
     assert hit.form["CallSid"] == [consumer.sid]
     assert hit.form["RecordingChannels"] == ["2"]
-    assert hit.form["RecordingSource"] == ["StartCallRecordingAPI"]
+    assert hit.form["RecordingSource"] == ["StartCallRecordingTwiML"]
     order = [row.get("verb") or row.get("event") for row in emulator.executed(consumer.sid)]
     assert order == [
         "Start",
-        "Recording",
         "recording-started",
         "Dial",
         "conference-joined",
