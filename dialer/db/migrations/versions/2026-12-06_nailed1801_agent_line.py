@@ -5,7 +5,7 @@ their conference room), users.line_call_sid (that call), users.line_since (when 
 or answered), users.line_note (why the last line ended, shown on the desk).
 
 Revision ID: nailed1801
-Revises: recording1701
+Revises: abandon1801
 Create Date: 2026-12-06 03:30:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from dialer.db.base import UTCDateTime
 
 revision = "nailed1801"
-down_revision = "recording1701"
+down_revision = "abandon1801"
 branch_labels = None
 depends_on = None
 
