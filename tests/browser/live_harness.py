@@ -186,7 +186,9 @@ def live_stack(directory: Path, *, speed: float = 4.0) -> Iterator[Live]:
     port = free_port()
     with ExitStack() as stack:
         emulator = stack.enter_context(running_emulator(speed=speed, cps=20.0))
-        services, server = serve_webhooks(url, emulator, port, clock=clock)
+        services, server = serve_webhooks(
+            url, emulator, port, clock=clock, DIALER_CALLS_PER_SECOND="10"
+        )
         stack.callback(services.close)
         stack.callback(server.shutdown)
         users = _seed_users(services, clock.now())

@@ -28,11 +28,13 @@ from tests.browser.live_harness import (
     live_stack,
 )
 from tests.e2e.workers_support import wait_for
+from tests.integration.dispatch.portfolio import Person
 
 pytestmark = pytest.mark.slow
 
 POP = 10_000  # ms: desk.js polls every 2 s
 IDENTIFICATION = "This is Jordan Lee from JL Services."
+NEW_YORK = ("US", "NY", "212")
 SENDER = {
     "caller_name": "Jordan Lee",
     "voicemail_business": "JL Services",
@@ -242,6 +244,29 @@ def _agent_first(live: Live, consumer: str) -> list[tuple[Any, Any]]:
     ]
 
 
+def _an_earlier_call_nobody_answered(live: Live, person: Person) -> None:
+    """Yesterday a call for Ann went unanswered: the case is hers to work."""
+    at = live.clock.now() - timedelta(days=1)
+    with transaction(live.services.sessions) as session:
+        session.add(
+            ContactAttempt(
+                consumer_id=person.consumer_id,
+                debt_id=person.debt_id,
+                channel="call",
+                direction="outbound",
+                mode="agent",
+                origin="dialer",
+                to_number=person.number,
+                status="no_answer",
+                outcome="no_answer",
+                agent_id=live.users["ann"],
+                attempted_at=at,
+                ended_at=at + timedelta(seconds=30),
+                updated_at=at,
+            )
+        )
+
+
 def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live) -> None:
     """From the case page the agent calls the consumer: the agent's phone is the first leg,
     the consumer the bridged one. The consumer asks to be called back at 14:00; the agent
@@ -250,10 +275,13 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
     campaign = live.campaign(
         "live-manual", [{"kind": "agent", "script": "agent_bridge", "max_attempts": 1}]
     )
-    (person,) = live.people(1, start=400, campaign_id=campaign, due=False)
+    # New York (Reg F alone: Massachusetts allows two calls in seven days)
+    (person,) = live.people(1, start=400, campaign_id=campaign, due=False, places=[NEW_YORK])
+    _an_earlier_call_nobody_answered(live, person)
     live.emulator.script(ANN, call="human", ring_seconds=1, talk_seconds=6)
     desk = live.desk("ann")
     desk.goto(f"{live.base_url}/cases/{person.debt_id}")
+    expect(desk.locator(".decision")).to_contain_text("A call now would be allowed.")
     desk.get_by_role("button", name="Call the consumer now").click()
     expect(desk.locator(".flash.ok")).to_contain_text("Calling the consumer")
     first = _popped(desk)
@@ -274,6 +302,8 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
     live.finish(campaign)
 
     legs = _agent_first(live, person.number)
+    every = [(c.sid, c.direction, c.to, c.status, c.parent_call_sid) for c in live.calls()]
+    assert len(legs) == 2, every
     assert [(a.direction, a.to, c.status) for a, c in legs] == [
         ("outbound-api", ANN, "completed")
     ] * 2
@@ -319,6 +349,7 @@ def test_an_all_party_consent_call_is_announced_before_recording_and_its_playbac
     campaign = live.campaign(
         "live-recorded",
         [{"kind": "agent", "script": "agent_bridge", "max_attempts": 1}],
+        audience={"countries": ["US"]},
         recording={"enabled": True, "all_party_consent": "announce"},
         **SENDER,
     )
