@@ -17,6 +17,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, expect
 from twilio.rest import Client
 
+from dialer.admin.accounts import create_user
 from dialer.bootstrap import Services
 from dialer.campaigns import create_campaign, parse_definition, set_status
 from dialer.clock import OffsetClock
@@ -29,7 +30,7 @@ from dialer.telephony.twilio_gateway import RebasedHttpClient
 from dialer.vocabulary import CampaignStatus, CollectorType
 from tests.browser.harness import chromium, sign_in
 from tests.e2e.workers_support import emulator_calls, serve_webhooks
-from tests.integration.console.seed import _user
+from tests.integration.console.seed import password_hash
 from tests.integration.dispatch.portfolio import Person, insert_portfolio
 from twilio_emulator.testing import EmulatorHandle, free_port, running_emulator
 
@@ -139,18 +140,27 @@ def set_availability(page: Page, availability: str) -> None:
 
 
 def _seed_users(services: Services, now: datetime) -> dict[str, int]:
+    """Two agents with phones (offline until they say otherwise on the desk), a supervisor."""
     people = (
         ("ann", "agent", "Ann Agent", ANN),
         ("bob", "agent", "Bob Agent", BOB),
         ("sam", "supervisor", "Sam Supervisor", None),
     )
+    ids = {}
     with transaction(services.sessions) as session:
-        return {
-            name: _user(
-                session, now=now, username=name, role=role, display_name=shown, phone_e164=phone
+        for name, role, shown, phone in people:
+            user = create_user(
+                session,
+                now=now,
+                actor="test",
+                username=name,
+                role=role,
+                display_name=shown,
+                phone_e164=phone,
             )
-            for name, role, shown, phone in people
-        }
+            user.password_hash = password_hash()
+            ids[name] = user.id
+    return ids
 
 
 @contextmanager
