@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from twilio_emulator import call_recording
 from twilio_emulator.callbacks import Dispatcher, Params
 from twilio_emulator.config import EmulatorConfig
 from twilio_emulator.engine import Engine
@@ -194,6 +195,7 @@ class CallFlow:
                 return
             self._finish_locked(call, status)
         call.interrupt.set()
+        call_recording.finish(self, call)
         if call.record and call.duration:
             self.send_recording(call, call.recording_status_callback, call.duration, "OutboundAPI")
         self._status_event(call, "completed", status)
@@ -252,7 +254,13 @@ class CallFlow:
         )
 
     def keep_recording(
-        self, call: CallRecord, seconds: float, source: str, *, channels: int = 1
+        self,
+        call: CallRecord,
+        seconds: float,
+        source: str,
+        *,
+        channels: int = 1,
+        call_sid: str | None = None,
     ) -> RecordingRecord:
         """Store a finished recording of `call` (listed, fetched and deleted through the
         Recordings endpoints, as on Twilio)."""
@@ -260,7 +268,7 @@ class CallFlow:
         recording = RecordingRecord(
             sid=new_sid("RE"),
             account_sid=call.account_sid,
-            call_sid=call.parent_call_sid or call.sid,
+            call_sid=call_sid or call.parent_call_sid or call.sid,
             date_created=moment,
             start_time=moment,
             duration=round(seconds),

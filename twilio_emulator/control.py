@@ -15,7 +15,8 @@ GET  /_emulator/callbacks              -> every webhook sent (url, kind, params,
 GET  /_emulator/calls/<sid>/heard      -> what the called party heard: [{at, verb, text}], `at`
                                         in emulated seconds after the answer
 GET  /_emulator/calls/<sid>/executed   -> the TwiML the call executed, in order (verbs, and
-                                          recording-started/-completed events)
+                                          recording-started/-completed events; a start has
+                                          `at`, emulated seconds after the answer)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
 POST /_emulator/reset                  -> forget calls, messages, scripts, opt-outs, config
 """

@@ -65,6 +65,8 @@ class CallRecord:
     # The TwiML this call executed, in order: {"verb", "attributes", "text"} per verb, and
     # {"event": "recording-started", "recording_sid"} when a recording began (for audits).
     executed: list[dict[str, Any]] = field(default_factory=list)
+    # Recordings <Start><Recording> began on this call, completed when it ends.
+    recordings_running: list[Any] = field(default_factory=list)
 
     @property
     def terminal(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from twilio_emulator import call_recording
 from twilio_emulator.shapes import new_sid
 from twilio_emulator.state import CallPlan, CallRecord
 
@@ -89,9 +90,10 @@ class TwimlRunner:
         loaded = self.load(urljoin(doc.url, action), element.get("method", "POST"), extra)
         return HANGUP if loaded is None else loaded
 
-    def hear(self, verb: ET.Element) -> None:
-        """Note what the party on this call hears now (emulated seconds since the answer)."""
-        call = self.call
+    def hear(self, verb: ET.Element, call: CallRecord | None = None) -> None:
+        """Note what the party on this call (or `call`, a leg it dialled) hears now (emulated
+        seconds since that call's answer)."""
+        call = call or self.call
         if call.answered_at is None:
             return
         offset = (time.monotonic() - call.answered_at) * self.engine.speed
@@ -132,7 +134,9 @@ class TwimlRunner:
             self.wait(self.media_seconds(verb))
         elif verb.tag in {"Hangup", "Reject"}:
             return HANGUP
-        return CONTINUE  # Sms, Start, Stop and other verbs are accepted and ignored
+        elif verb.tag == "Start":
+            call_recording.start(self.flow, self.call, verb, doc.url)
+        return CONTINUE  # Sms, Stop and other verbs are accepted and ignored
 
     def redirect(self, verb: ET.Element, doc: Document) -> Document | str:
         target = urljoin(doc.url, (verb.text or "").strip())
@@ -196,6 +200,7 @@ class TwimlRunner:
             with self.flow.store.lock:
                 child.status = "in-progress"
                 child.start_time = self.flow.store.now()
+                child.answered_at = time.monotonic()
             whisper = number_el.get("url") if number_el is not None else None
             method = number_el.get("method", "POST") if number_el is not None else "POST"
             if whisper and not self.whisper(child, urljoin(doc.url, whisper), method):
@@ -213,6 +218,7 @@ class TwimlRunner:
             child.status = "completed" if status == "completed" else status
             child.end_time = child.date_updated = self.flow.store.now()
             child.duration = duration
+        call_recording.finish(self.flow, child)
         extra = [
             ("DialCallStatus", status),
             ("DialCallSid", child.sid),
@@ -224,7 +230,9 @@ class TwimlRunner:
     def start_dial_recording(self, verb: ET.Element) -> None:
         """<Dial record="record-from-answer[-dual]">: recording starts at the bridge."""
         if (verb.get("record") or "").startswith("record-from-"):
-            self.log(self.call, {"event": "recording-started", "source": "DialVerb"})
+            entry: dict[str, object] = {"event": "recording-started", "source": "DialVerb"}
+            entry["at"] = call_recording.offset(self.flow, self.call)
+            self.log(self.call, entry)
 
     def finish_dial_recording(self, verb: ET.Element, doc: Document, duration: int) -> None:
         mode = verb.get("record") or ""
@@ -268,7 +276,10 @@ class TwimlRunner:
         for verb in doc.verbs:
             self.log_verb(child, verb)
             if verb.tag in {"Say", "Play", "Pause"}:
+                self.hear(verb, child)
                 self.wait(self.media_seconds(verb))
+            elif verb.tag == "Start":
+                call_recording.start(self.flow, child, verb, url)
             elif verb.tag in {"Hangup", "Reject"}:
                 return False
         return True

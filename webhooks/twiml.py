@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep
 from dialer.vocabulary import Language
-from dialer.wording import voice_text
+from dialer.wording import VoicePrompt, voice_text
 
 SAY_LANGUAGE = {Language.EN: "en-US", Language.ES: "es-US", Language.ZH: "cmn-CN"}
 GATHER_TIMEOUT_SECONDS = 6
@@ -26,12 +26,18 @@ def gather_url(base_url: str, *, attempt_id: int, stage: Stage, try_number: int 
     return f"{base_url}/twilio/voice/gather?{query}"
 
 
-def whisper_url(base_url: str, *, attempt_id: int) -> str:
-    return f"{base_url}/twilio/voice/whisper?{urlencode({'attempt': attempt_id})}"
+def whisper_url(base_url: str, *, attempt_id: int, stage: Stage | None = None) -> str:
+    query: dict[str, object] = {"attempt": attempt_id}
+    if stage is not None:
+        query["stage"] = stage.value
+    return f"{base_url}/twilio/voice/whisper?{urlencode(query)}"
 
 
-def recording_url(base_url: str, *, attempt_id: int) -> str:
-    return f"{base_url}/twilio/voice/recording?{urlencode({'attempt': attempt_id})}"
+def recording_url(base_url: str, *, attempt_id: int, dialled_leg: bool = False) -> str:
+    query: dict[str, object] = {"attempt": attempt_id}
+    if dialled_leg:
+        query["leg"] = "dialled"
+    return f"{base_url}/twilio/voice/recording?{urlencode(query)}"
 
 
 def _recording(step: VoiceStep, base_url: str) -> dict[str, str]:
@@ -47,6 +53,34 @@ def _recording(step: VoiceStep, base_url: str) -> dict[str, str]:
     }
 
 
+def _notice_then_record(response: VoiceResponse, step: VoiceStep, base_url: str) -> None:
+    """<Start><Recording> of this call (both parties), after the notice when announced: the
+    first thing the person hears is the notice, and recording starts only once it is said."""
+    if step.announce:
+        notice = voice_text(
+            VoicePrompt.RECORDING_NOTICE, language=step.language, context=step.context
+        )
+        response.say(notice, language=SAY_LANGUAGE[step.language])
+    response.start().recording(
+        channels="dual",
+        track="both",
+        recording_status_callback=recording_url(
+            base_url, attempt_id=step.attempt_id, dialled_leg=step.dialled_leg
+        ),
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed",
+    )
+
+
+def _consumer_notice(step: VoiceStep, base_url: str) -> dict[str, str]:
+    """<Number> attributes of a manual call's consumer leg in an all-party state: that leg
+    hears the notice, then records (Stage.NOTICE), before the bridge."""
+    if not step.announce or step.record:
+        return {}
+    url = whisper_url(base_url, attempt_id=step.attempt_id, stage=Stage.NOTICE)
+    return {"url": url, "method": "POST"}
+
+
 def _texts(step: VoiceStep) -> list[str]:
     return [
         voice_text(prompt, language=step.language, context=step.context, window=step.window)
@@ -57,6 +91,8 @@ def _texts(step: VoiceStep) -> list[str]:
 def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
     response = VoiceResponse()
     language = SAY_LANGUAGE[step.language]
+    if step.start_recording:
+        _notice_then_record(response, step, base_url)
     if step.kind is StepKind.ASK and step.stage is not None:
         gather = response.gather(
             input="dtmf",
@@ -81,7 +117,7 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
             method="POST",
             **_recording(step, base_url),
         )
-        dial.number(step.consumer_number)
+        dial.number(step.consumer_number, **_consumer_notice(step, base_url))
     elif step.kind is StepKind.RECORD:
         for text in _texts(step):
             response.say(text, language=language)

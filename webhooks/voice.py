@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
 from dialer.callbacks import APPLIERS, EventKind, calls, ivr
@@ -14,6 +15,7 @@ from dialer.callbacks.steps import Stage, VoiceStep
 from dialer.ledger import IngestResult, ingest
 from dialer.observability.logging import get_logger
 from dialer.recordings.consent import with_recording
+from dialer.recordings.notice import consumer_notice
 from dialer.telephony import TelephonyError
 from web.extensions import (
     call_status_batches,
@@ -41,7 +43,8 @@ def _twiml(kind: EventKind, handler: IvrHandler) -> Response:
 
     def apply(session: Session) -> str:
         step = handler(session, VoiceRequest.from_payload(event.payload), now=now)
-        step = with_recording(session, step, packs=rule_packs(), now=now)
+        at_answer = kind is EventKind.CALL_ANSWER
+        step = with_recording(session, step, packs=rule_packs(), now=now, at_answer=at_answer)
         return render_voice_step(step, base_url=base_url)
 
     result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
@@ -94,8 +97,16 @@ def gather() -> Response:
     return _twiml(EventKind.CALL_GATHER, ivr.gather)
 
 
+def _consumer_notice(session: Session, found: VoiceRequest, *, now: datetime) -> VoiceStep:
+    return consumer_notice(session, found, packs=rule_packs(), now=now)
+
+
 @bp.post("/whisper")
 def whisper() -> Response:
+    """The dialled leg before the bridge: the agent's whisper, or (Stage.NOTICE) the recording
+    notice on a manual call's consumer leg."""
+    if request.args.get("stage") == Stage.NOTICE:
+        return _twiml(EventKind.CALL_WHISPER, _consumer_notice)
     return _twiml(EventKind.CALL_WHISPER, ivr.whisper)
 
 

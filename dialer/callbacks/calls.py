@@ -163,7 +163,12 @@ def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> Cont
 def apply_recording_event(
     session: Session, event: RecordingEvent, *, now: datetime
 ) -> ContactAttempt:
-    attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
+    attempt = load_attempt(
+        session,
+        attempt_id=event.attempt_id,
+        sid=None if event.dialled_leg and event.attempt_id else event.call_sid,
+        now=now,
+    )
     if event.status == "completed" or attempt.recording_sid is None:
         attempt.recording_sid = event.recording_sid or attempt.recording_sid
         attempt.recording_url = event.recording_url or attempt.recording_url

@@ -147,6 +147,9 @@ class RecordingEvent:
     recording_url: str | None
     duration: int | None
     status: str
+    # Recorded on a leg our <Dial> rang (the consumer's leg of a manual call): its CallSid is
+    # that leg's, not the attempt's; the attempt id in the signed URL finds the attempt.
+    dialled_leg: bool = False
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> RecordingEvent:
@@ -158,6 +161,7 @@ class RecordingEvent:
             recording_url=get("RecordingUrl"),
             duration=_int(get("RecordingDuration")),
             status=get("RecordingStatus") or "completed",
+            dialled_leg=query_value(payload, "leg") == "dialled",
         )
 
 

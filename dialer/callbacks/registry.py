@@ -17,6 +17,7 @@ from dialer.callbacks.events import (
     SmsStatusEvent,
     VoiceRequest,
 )
+from dialer.callbacks.steps import Stage
 from dialer.ledger import Applier
 
 
@@ -41,7 +42,12 @@ def _gather(session: Session, payload: dict[str, Any], now: datetime) -> object:
 
 
 def _whisper(session: Session, payload: dict[str, Any], now: datetime) -> object:
-    return ivr.whisper(session, VoiceRequest.from_payload(payload), now=now)
+    request = VoiceRequest.from_payload(payload)
+    if request.stage == Stage.NOTICE:
+        # A recording notice that failed live got the fallback (the consumer's leg hung up):
+        # nothing was said or recorded, so a replay has nothing to write.
+        return None
+    return ivr.whisper(session, request, now=now)
 
 
 def _sms_status(session: Session, payload: dict[str, Any], now: datetime) -> object:

@@ -17,6 +17,7 @@ class Stage(StrEnum):
     INBOUND = "inbound"  # the menu of a call the consumer made to us
     RECORDED = "recorded"  # a caller who reached nobody left a message
     VOICEMAIL = "voicemail"  # async AMD heard a machine's greeting end: the call is redirected
+    NOTICE = "notice"  # the consumer's leg of a manual call: the recording notice, then recording
 
 
 class StepKind(StrEnum):
@@ -45,9 +46,13 @@ class VoiceStep:
     dial_timeout: int | None = None  # seconds the dialled leg may ring (None: the default)
     whisper: bool = True  # the agent's leg hears the case summary before the bridge
     # Record the bridged conversation (<Dial record>); `announce`: the consumer hears the
-    # recording notice first (all-party-consent state), recording starts only after it.
+    # recording notice first (all-party-consent state), recording starts only after it (on a
+    # manual call's <Dial>: the consumer's own leg says it, see Stage.NOTICE).
     record: bool = False
     announce: bool = False
+    # Record this whole call from here (<Start><Recording>), after the notice when `announce`.
+    start_recording: bool = False
+    dialled_leg: bool = False  # runs on a leg our <Dial> rang (its CallSid is not the attempt's)
 
 
 def ask(

@@ -114,8 +114,9 @@ class ApprovedSender(Strict):
 
 
 class Recording(Strict):
-    """Record the agent's conversation (the bridged call). Where every party must consent
-    (the rule packs' recording_consent rules), `all_party_consent` says what happens:
+    """Record the campaign's calls: automated ones from their first words, calls bridged to an
+    agent, manual calls and callbacks (dialer/recordings/consent.py). Where every party must
+    consent (the rule packs' recording_consent rules), `all_party_consent` says what happens:
     `announce` (the consumer hears that the call is recorded before recording starts) or
     `skip` (that call is not recorded). A consumer whose state no rule covers is never
     recorded; a campaign whose audience names such a state is refused."""

@@ -97,7 +97,6 @@ def test_a_bridge_in_massachusetts_is_announced_then_recorded(
         ("NY", "02139", "skip", StepKind.DIAL_AGENT, None),  # a Massachusetts postal code
         ("PR", None, "announce", StepKind.DIAL_AGENT, None),  # no rule covers it: never
         (None, None, "announce", StepKind.DIAL_AGENT, None),  # nowhere known: never
-        ("MA", None, "announce", StepKind.DIAL_CONSUMER, None),  # no notice can reach them
         ("NY", "10001", "announce", StepKind.DIAL_CONSUMER, "one_party"),
     ],
 )

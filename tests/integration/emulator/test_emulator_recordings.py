@@ -82,3 +82,46 @@ def test_a_dial_without_record_makes_no_recording(emulator, telephony, webhooks)
     assert emulator.wait_idle()
     assert webhooks.on("/twilio/voice/recording") == []
     assert [row.get("event") for row in emulator.executed(call.sid)] == [None]
+
+
+def test_start_recording_on_a_dialled_leg_begins_after_its_whisper(
+    emulator, telephony, webhooks
+) -> None:
+    """<Start><Recording> in the TwiML a <Number url> runs on the dialled leg records that leg
+    from that moment (after what it heard first) to its end; the callback names that leg."""
+    emulator.script(AGENT, call="human", ring_seconds=1, talk_seconds=5)
+    emulator.script(CONSUMER, call="human", ring_seconds=1, talk_seconds=4)
+    whisper = webhooks.url("/twilio/voice/whisper")
+    webhooks.twiml["/twilio/voice/answer"] = (
+        f'<Response><Dial><Number url="{whisper}">{CONSUMER}</Number></Dial></Response>'
+    )
+    webhooks.twiml["/twilio/voice/whisper"] = (
+        "<Response><Say>This call will be recorded.</Say><Start><Recording channels="
+        '"dual" recordingStatusCallback="/twilio/voice/recording?attempt=7&amp;leg=dialled"/>'
+        "</Start></Response>"
+    )
+    call = telephony.place_call(
+        to=AGENT,
+        from_="+15005550006",
+        answer_url=webhooks.url("/twilio/voice/answer"),
+        status_url=webhooks.url("/twilio/voice/status"),
+        amd_url=None,
+        timeout_seconds=30,
+        machine_detection=False,
+    )
+    assert emulator.wait_idle()
+    [hit] = webhooks.wait_for("/twilio/voice/recording")
+    client = Client(
+        emulator.account_sid,
+        emulator.auth_token,
+        http_client=RebasedHttpClient(emulator.base_url, timeout=10),
+    )
+    [leg] = [c.sid for c in client.calls.list() if c.parent_call_sid == call.sid]
+    assert hit.signature_valid
+    assert hit.form["CallSid"] == [leg]
+    assert hit.form["RecordingChannels"] == ["2"]
+    [said] = emulator.heard(leg)
+    [started] = [r for r in emulator.executed(leg) if r.get("event") == "recording-started"]
+    assert said["text"] == "This call will be recorded."
+    assert started["at"] >= said["at"] + 1.0  # a Say lasts at least one emulated second
+    assert [r.get("event") for r in emulator.executed(call.sid)] == [None]  # not the agent's

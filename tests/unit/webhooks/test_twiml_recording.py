@@ -68,3 +68,54 @@ def test_the_agents_leg_dialling_the_consumer_records_without_a_prompt() -> None
     assert "<Say" not in xml
     assert 'record="record-from-answer-dual"' in xml
     assert "recording?attempt=9" in xml
+
+
+def test_a_manual_call_in_an_all_party_state_announces_on_the_consumers_leg() -> None:
+    """The agent's <Dial> rings the consumer with <Number url> (the notice stage): nothing is
+    recorded from the consumer's answer; their own leg hears the notice, then records."""
+    step = VoiceStep(
+        StepKind.DIAL_CONSUMER,
+        9,
+        Language.EN,
+        CONTEXT,
+        stage=Stage.DIAL,
+        caller_id="+16175559999",
+        consumer_number="+16175550100",
+        announce=True,
+    )
+    xml = render_voice_step(step, base_url=BASE)
+    assert "record=" not in xml
+    assert (
+        '<Number method="POST" url="https://h.example/twilio/voice/whisper?attempt=9&amp;'
+        'stage=notice">+16175550100</Number>'
+    ) in xml
+    leg = VoiceStep(
+        StepKind.SAY, 9, Language.ES, CONTEXT, announce=True, start_recording=True, dialled_leg=True
+    )
+    notice = render_voice_step(leg, base_url=BASE)
+    assert notice.index("Esta llamada será grabada") < notice.index("<Start><Recording")
+    assert "recording?attempt=9&amp;leg=dialled" in notice
+
+
+def test_an_automated_call_says_the_notice_then_starts_recording_then_asks() -> None:
+    ask = VoiceStep(
+        StepKind.ASK,
+        5,
+        Language.EN,
+        CONTEXT,
+        prompts=(VoicePrompt.IDENTITY,),
+        stage=Stage.IDENTITY,
+        announce=True,
+        start_recording=True,
+    )
+    xml = render_voice_step(ask, base_url=BASE)
+    assert xml.startswith(HEAD + '<Response><Say language="en-US">This call will be recorded.')
+    assert xml.index("</Say><Start><Recording") < xml.index("<Gather")
+    assert (
+        '<Recording channels="dual" recordingStatusCallback="https://h.example/twilio/voice/'
+        'recording?attempt=5" recordingStatusCallbackEvent="completed" '
+        'recordingStatusCallbackMethod="POST" track="both" />'
+    ) in xml
+    one_party = render_voice_step(replace(ask, announce=False), base_url=BASE)
+    assert one_party.startswith(HEAD + "<Response><Start><Recording")
+    assert "will be recorded" not in one_party
