@@ -226,7 +226,8 @@ def test_a_consumer_who_calls_in_pops_on_the_free_agents_desk(live: Live) -> Non
     live.leave(desk)
 
     calls = live.calls()
-    (inbound,) = [c for c in calls if c.direction == "inbound" and c._from == person.number]
+    (inbound,) = [c for c in calls if c.direction == "inbound"]
+    assert inbound._from == person.number  # the official client's name for `from`
     assert (inbound.to, inbound.status) == (CALLER_ID, "completed")
     (bridged,) = [c for c in calls if c.parent_call_sid == inbound.sid]
     assert (bridged.direction, bridged.to, bridged.status) == ("outbound-dial", ANN, "completed")
@@ -294,7 +295,7 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
 
     expect(desk.locator("#availability-now")).to_have_text("available", timeout=POP)
     live.clock.advance(START.replace(hour=18) - live.clock.now() + timedelta(seconds=1))
-    second = _popped(desk, after=first)  # 14:00 in Boston: the callback
+    second = _popped(desk, after=first)  # 14:00 in New York: the callback
     expect(desk.locator("#live-case .case-ref")).to_have_text(_ref(400))
     _record(desk, notes="called back as asked")
     assert live.emulator.wait_idle(timeout=30)
@@ -309,6 +310,8 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
     ] * 2
     assert not [c for c in _legs(live, person.number) if c.direction == "outbound-api"]
     assert second != first
+    for _, consumer_leg in legs:  # no prerecorded or synthesised prompt reached the consumer
+        assert live.emulator.heard(consumer_leg.sid) == []
 
 
 def test_a_machine_gets_the_voicemail_after_its_greeting_and_the_case_shows_it(
