@@ -68,6 +68,8 @@ KINDS = {
     "preview_call": N_("Call from preview"),
     "sms_filtered": N_("SMS filtered by the carrier"),
     "voicemail": N_("Voicemail"),
+    "machine_not_abandoned": N_("Answering machine: not an abandoned call"),
+    "inbound_after_hours": N_("Called outside business hours"),
     "wrong_party": N_("Wrong party"),
     "call_ended": N_("Call ended"),
     "attempt_revived": N_("Contact counted as placed"),

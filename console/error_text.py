@@ -68,6 +68,22 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          N_("%(field)s: the end %(value)s is later than %(limit)s, as the law requires.")),
         (r"^(?P<field>\w+) (?P<value>\S+) is higher than (?P<limit>\S+) allowed by .*$",
          N_("%(field)s: %(value)s is more than the %(limit)s the law allows.")),
+        (r"^business_hours\.start: '(?P<value>[^']*)' is not a local time .*$",
+         N_("Business hours: the opening time %(value)s is not a time like 09:00.")),
+        (r"^business_hours\.end: '(?P<value>[^']*)' is not a local time .*$",
+         N_("Business hours: the closing time %(value)s is not a time like 20:00.")),
+        (r"^business_hours: start (?P<start>\S+) is not before end (?P<end>\S+)$",
+         N_("Business hours: opening at %(start)s is not before closing at %(end)s.")),
+        (r"^business_hours\.zone: '(?P<zone>[^']*)' is not a time zone name .*$",
+         N_("Business hours: %(zone)s is not a time zone name like America/New_York.")),
+        (r"^business_hours\.days: name the days .*$",
+         N_("Business hours: choose the days agents take calls.")),
+        (r"^business_hours\.days: '(?P<day>[^']*)' is not a day .*$",
+         N_("Business hours: %(day)s is not a day of the week.")),
+        (r"^business_hours\.holidays: '(?P<value>[^']*)' is not a date .*$",
+         N_("Business hours: the holiday %(value)s is not a date like 2026-12-25.")),
+        (r"^reason: say why the business hours change .*$",
+         N_("Say why the business hours change: the reason is kept with the version.")),
     )
 )  # fmt: skip
 

@@ -120,6 +120,30 @@ class LimitsForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
 
+class BusinessHoursForm(FlaskForm):
+    zone = StringField(_l("Time zone"), validators=[Optional(), Length(max=64)])
+    days = SelectMultipleField(
+        _l("Open on"),
+        choices=[
+            SelectChoice("mon", _l("Monday")),
+            SelectChoice("tue", _l("Tuesday")),
+            SelectChoice("wed", _l("Wednesday")),
+            SelectChoice("thu", _l("Thursday")),
+            SelectChoice("fri", _l("Friday")),
+            SelectChoice("sat", _l("Saturday")),
+            SelectChoice("sun", _l("Sunday")),
+        ],
+        validate_choice=False,  # the domain refuses an unknown day, saying which
+    )
+    start = StringField(_l("Open from"), validators=[Optional(), Length(max=5)])
+    end = StringField(_l("Open until"), validators=[Optional(), Length(max=5)])
+    holidays = TextAreaField(
+        _l("Holidays (closed all day): dates like 2026-12-25"),
+        validators=[Optional(), Length(max=4000)],
+    )
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+
 class CampaignEditForm(FlaskForm):
     definition = TextAreaField(_l("Definition (YAML)"), validators=[DataRequired()])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
@@ -94,7 +95,8 @@ def answer() -> Response:
 
 @bp.post("/gather")
 def gather() -> Response:
-    return _twiml(EventKind.CALL_GATHER, ivr.gather)
+    # a callback time the consumer chooses is checked with the engine (the rule packs) at once
+    return _twiml(EventKind.CALL_GATHER, partial(ivr.gather, packs=rule_packs()))
 
 
 def _consumer_notice(session: Session, found: VoiceRequest, *, now: datetime) -> VoiceStep:
@@ -129,7 +131,7 @@ def amd() -> Response:
 
     def apply(session: Session) -> str | None:
         attempt = calls.apply_amd_event(session, found, now=now)
-        return VOICEMAIL_DROP if calls.voicemail_drop_due(attempt) else None
+        return VOICEMAIL_DROP if calls.voicemail_drop_due(session, attempt) else None
 
     result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
     if result.ok and not result.duplicate and result.response == VOICEMAIL_DROP:

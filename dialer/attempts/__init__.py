@@ -20,7 +20,7 @@ from dialer.attempts.machine import (
     revive,
     start_dialing,
 )
-from dialer.attempts.outcomes import call_outcome, is_machine, sms_outcome
+from dialer.attempts.outcomes import call_outcome, is_machine, machine_not_abandoned, sms_outcome
 
 __all__ = [
     "MAY_START_DIALING",
@@ -33,6 +33,7 @@ __all__ = [
     "call_outcome",
     "is_machine",
     "is_terminal",
+    "machine_not_abandoned",
     "parse_call_status",
     "parse_sms_status",
     "provider_accepted",

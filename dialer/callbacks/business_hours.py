@@ -1,5 +1,6 @@
 """Business hours for inbound calls: the hours of the campaign the caller's case is on, else of
-the campaign whose caller ID they dialled; none configured means agents' presence decides."""
+the campaign whose caller ID they dialled, else the company's (dialer.admin.business_hours:
+what an admin saved, by default Monday to Friday 08:00-20:00)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialer.admin.business_hours import company_hours
 from dialer.campaigns.options import BusinessHours
 from dialer.db.models import Campaign
 
@@ -26,10 +28,9 @@ def _dials(campaign: Campaign, number: str) -> bool:
     return number in numbers
 
 
-def inbound_hours(
-    session: Session, *, campaign_id: int | None, dialled: str
-) -> BusinessHours | None:
-    """The business hours that apply to an inbound call about this campaign, to this number."""
+def inbound_hours(session: Session, *, campaign_id: int | None, dialled: str) -> BusinessHours:
+    """The business hours that apply to an inbound call about this campaign, to this number:
+    a campaign's own override the company's."""
     if campaign_id is not None:
         hours = _hours_of(session.get(Campaign, campaign_id))
         if hours is not None:
@@ -39,4 +40,4 @@ def inbound_hours(
             hours = _hours_of(campaign)
             if hours is not None:
                 return hours
-    return None
+    return company_hours(session)

@@ -7,12 +7,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from dialer.agents.pool import release_agent
+from dialer.agents.pool import agent_for_attempt, release_agent
 from dialer.attempts import (
     apply_call_status,
     call_outcome,
     is_machine,
     is_terminal,
+    machine_not_abandoned,
     parse_call_status,
 )
 from dialer.callbacks.case import load_attempt
@@ -32,6 +33,7 @@ class CallRecord(Protocol):
     outcome: str | None
     answered_by: str | None
     identity_confirmed: bool
+    callback_requested: bool
     last_sequence: int | None
     answered_at: datetime | None
     ended_at: datetime | None
@@ -51,6 +53,7 @@ def settle_outcome(attempt: CallRecord) -> None:
         answered_by=attempt.answered_by,
         identity_confirmed=attempt.identity_confirmed,
         current=current,
+        callback_chosen=bool(attempt.callback_requested),
     )
     attempt.outcome = outcome.value if outcome else None
 
@@ -137,25 +140,47 @@ def apply_call_status_event(
     return attempt
 
 
-def voicemail_drop_due(attempt: ContactAttempt) -> bool:
+def voicemail_drop_due(session: Session, attempt: ContactAttempt) -> bool:
     """Async AMD heard a machine (with DetectMessageEnd: after its greeting ended) on a live
     call nobody confirmed and that left no message yet: redirect it to the voicemail now.
-    A call with an agent on it (progressive, bridged at answer) is left to the agent."""
+    A call with an agent on it (progressive, bridged at answer) is left to the agent; one whose
+    agent did not pick up (an abandoned predictive call) is not."""
     return (
         is_machine(attempt.answered_by)
         and attempt.status == AttemptStatus.IN_PROGRESS.value
         and not attempt.identity_confirmed
         and attempt.outcome is None
-        and attempt.agent_id is None
+        and agent_for_attempt(session, attempt.id) is None
     )
+
+
+MACHINE_NOT_ABANDONED = "machine_not_abandoned"
 
 
 def apply_amd_event(session: Session, event: AmdEvent, *, now: datetime) -> ContactAttempt:
     """Async AMD result: who answered. A machine's live call is redirected to the voicemail
-    by the webhook (`voicemail_drop_due`), else it gets it at the next TwiML turn."""
+    by the webhook (`voicemail_drop_due`), else it gets it at the next TwiML turn. A call
+    already counted as abandoned (no agent free when it was answered) that a machine answered
+    is no live answer: it leaves the abandonment rate and gets the voicemail like any machine."""
     attempt = load_attempt(session, attempt_id=event.attempt_id, sid=event.call_sid, now=now)
     attempt.answered_by = event.answered_by
     attempt.updated_at = now
+    current = Outcome(attempt.outcome) if attempt.outcome else None
+    if machine_not_abandoned(
+        current,
+        answered_by=attempt.answered_by,
+        person_heard=attempt.identity_confirmed or bool(attempt.callback_requested),
+    ):
+        attempt.outcome = None
+        add_attempt_event(
+            session,
+            attempt,
+            at=now,
+            kind=MACHINE_NOT_ABANDONED,
+            summary="Answering machine detected after the answer: not a live answer, "
+            "not counted as an abandoned call",
+            detail={"answered_by": attempt.answered_by},
+        )
     settle_outcome(attempt)
     return attempt
 

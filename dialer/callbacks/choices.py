@@ -131,27 +131,49 @@ def callback_time(window: str, *, zone: ZoneInfo, now: datetime) -> datetime | N
     return None
 
 
-def request_callback(session: Session, view: CaseView, *, window: str, now: datetime) -> None:
-    """The consumer chose when to be called back: the time is recorded on the call and the
-    debt, and the planner schedules exactly that call then (it is still checked when due)."""
+def request_callback(
+    session: Session,
+    view: CaseView,
+    *,
+    window: str,
+    now: datetime,
+    at: datetime | None = None,
+    moved: tuple[datetime, str] | None = None,
+) -> None:
+    """The consumer chose when to be called back: the time (`at`, by default the window's next
+    start) is recorded on the call and the debt, and the planner schedules exactly that call
+    then (it is checked again when due). `moved`: the time they chose and why it was not
+    lawful, when `at` is the next lawful time instead."""
     view.attempt.callback_requested = True
-    at = callback_time(window, zone=consumer_zone(session, consumer_id=view.consumer.id), now=now)
+    if at is None:
+        zone = consumer_zone(session, consumer_id=view.consumer.id)
+        at = callback_time(window, zone=zone, now=now)
     view.attempt.callback_at = at
     if view.debt is not None and at is not None:
         view.debt.callback_at = at
-    when = f" at {at.isoformat().replace('+00:00', 'Z')}" if at is not None else ""
+    when = f" at {_utc(at)}" if at is not None else ""
+    if moved is not None:
+        when = f" at {_utc(moved[0])}, not lawful then ({moved[1]}): scheduled{when} instead"
     _event(
         view,
         session,
         kind="callback_requested",
         now=now,
-        detail={"window": window, "callback_at": at.isoformat() if at else None},
+        detail={
+            "window": window,
+            "callback_at": at.isoformat() if at else None,
+            "chosen_at": moved[0].isoformat() if moved else None,
+        },
         summary=(
             f"Consumer asked to be called back ({window}){when}"
             if window
             else "Consumer left a message asking to be called back"
         ),
     )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def agent_unavailable(

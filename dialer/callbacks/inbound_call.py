@@ -105,13 +105,14 @@ def _first_step(session: Session, attempt: ContactAttempt, *, now: datetime) -> 
     callback request). Nobody free: a time for a callback, or a message."""
     view = case_view(session, attempt)
     hours = inbound_hours(session, campaign_id=attempt.campaign_id, dialled=attempt.to_number or "")
-    if hours is not None and not hours.is_open(now):
+    if not hours.is_open(now):
         add_attempt_event(
             session,
             attempt,
             at=now,
             kind="inbound_after_hours",
-            summary=f"Called outside business hours ({hours.start}-{hours.end} {hours.zone})",
+            summary=f"Called outside business hours ({' '.join(hours.days)} "
+            f"{hours.start}-{hours.end} {hours.zone}, holidays excepted)",
             actor="ivr",
         )
         prompts = (VoicePrompt.INBOUND_CLOSED, VoicePrompt.LEAVE_MESSAGE)

@@ -15,9 +15,11 @@ from dialer.agents.pool import release_agent
 from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices, inbound_call
 from dialer.callbacks.bridging import bridge_now, dial_agent, rang_agent_first
+from dialer.callbacks.callback_choice import choose_callback
 from dialer.callbacks.case import CaseView, case_view, load_attempt, voicemail_audio_url
 from dialer.callbacks.events import VoiceRequest
 from dialer.callbacks.steps import Stage, StepKind, VoiceStep, ask, say_and_hang_up
+from dialer.compliance import RulePacks
 from dialer.db.models import ContactAttempt
 from dialer.predictive.calls import is_predictive_call
 from dialer.vocabulary import (
@@ -27,7 +29,7 @@ from dialer.vocabulary import (
     Language,
     Outcome,
 )
-from dialer.wording import CALLBACK_WINDOWS, VoicePrompt
+from dialer.wording import VoicePrompt
 
 P = VoicePrompt
 MAX_TRIES = 2
@@ -187,19 +189,6 @@ def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime
     return _retry(view, Stage.MENU, (P.MENU,), request.try_number)
 
 
-def _callback(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:
-    window = CALLBACK_WINDOWS.get(request.digits)
-    if window is None and view.attempt.direction == Direction.INBOUND:
-        # a caller who reached nobody and chose no time: a voicemail and a callback request
-        return VoiceStep(
-            StepKind.RECORD, view.attempt.id, view.language, view.context, (P.LEAVE_MESSAGE,)
-        )
-    if window is None:
-        return _retry(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,), request.try_number)
-    choices.request_callback(session, view, window=window, now=now)
-    return _bye(view, P.CALLBACK_CONFIRMED, window=window)
-
-
 def _after_dial(
     session: Session, view: CaseView, request: VoiceRequest, now: datetime
 ) -> VoiceStep:
@@ -254,7 +243,6 @@ def _after_greeting(
 _STAGES = {
     Stage.IDENTITY: _identity,
     Stage.MENU: _menu,
-    Stage.CALLBACK: _callback,
     Stage.DIAL: _after_dial,
     Stage.VOICEMAIL: _after_greeting,
     Stage.INBOUND: _inbound_menu,
@@ -268,8 +256,11 @@ _STAGES = {
 _AT_HANG_UP = frozenset({Stage.DIAL, Stage.RECORDED})
 
 
-def gather(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceStep:
-    """Keys pressed (or none) at one of the menus; the stage comes from the action URL."""
+def gather(
+    session: Session, request: VoiceRequest, *, now: datetime, packs: RulePacks | None = None
+) -> VoiceStep:
+    """Keys pressed (or none) at one of the menus; the stage comes from the action URL. `packs`:
+    a callback time chosen is checked with the engine (absent on replay: checked when due)."""
     attempt = load_attempt(session, attempt_id=request.attempt_id, sid=request.call_sid)
     try:
         stage = Stage(request.stage or Stage.IDENTITY)
@@ -281,6 +272,9 @@ def gather(session: Session, request: VoiceRequest, *, now: datetime) -> VoiceSt
     view = case_view(session, attempt)
     if is_machine(attempt.answered_by) and not attempt.identity_confirmed:
         return _voicemail(session, view, now=now)  # async AMD said machine meanwhile
+    if stage is Stage.CALLBACK:  # a time for a call back, checked now (callback_choice)
+        step = choose_callback(session, view, request, now=now, packs=packs)
+        return step or _retry(view, Stage.CALLBACK, (P.CALLBACK_WINDOWS,), request.try_number)
     return _STAGES[stage](session, view, request, now)
 
 

@@ -55,6 +55,7 @@ class CallRow:
     consumer_id: int
     debt_id: int | None
     identity_confirmed: bool
+    callback_requested: bool
     status: str
     provider_sid: str | None
     outcome: str | None

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dialer.campaigns.definition import CampaignDefinition, Step, StepKind
 from dialer.campaigns.loader import load_definition, parse_definition
 from dialer.campaigns.planner import Plan, PlanAction, apply_plan, decide, plan_next_contact
-from dialer.campaigns.store import create_campaign, enrol, get_campaign, list_campaigns, set_status
+from dialer.campaigns.store import (
+    create_campaign,
+    enrol,
+    find_campaign,
+    get_campaign,
+    list_campaigns,
+    set_status,
+)
 
 __all__ = [
     "CampaignDefinition",
@@ -17,6 +24,7 @@ __all__ = [
     "create_campaign",
     "decide",
     "enrol",
+    "find_campaign",
     "get_campaign",
     "list_campaigns",
     "load_definition",

@@ -5,7 +5,7 @@ predictive step's pacing. Pure pydantic models, re-exported by `definition`."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -45,12 +45,14 @@ DAY_NAMES: tuple[DayName, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun
 
 class BusinessHours(Strict):
     """When agents take inbound calls, in the company's zone (not the caller's): outside them
-    a caller leaves a message, which is their callback request."""
+    (and on the holidays, dates in that zone) a caller leaves a message, which is their
+    callback request."""
 
     zone: str
     days: tuple[DayName, ...] = DAY_NAMES[:5]
     start: str = "08:00"
     end: str = "20:00"
+    holidays: tuple[date, ...] = ()
 
     @field_validator("zone")
     @classmethod
@@ -79,7 +81,7 @@ class BusinessHours(Strict):
 
     def is_open(self, at: datetime) -> bool:
         local = at.astimezone(ZoneInfo(self.zone))
-        if DAY_NAMES[local.weekday()] not in self.days:
+        if DAY_NAMES[local.weekday()] not in self.days or local.date() in self.holidays:
             return False
         return self.start <= local.strftime("%H:%M") < self.end
 

@@ -84,8 +84,12 @@ def _known_clients(session: Session, codes: tuple[str, ...]) -> None:
         raise InputError(f"audience.clients: no client with code {', '.join(unknown)}")
 
 
+def find_campaign(session: Session, name: str) -> Campaign | None:
+    return session.scalar(select(Campaign).where(Campaign.name == name))
+
+
 def get_campaign(session: Session, name: str) -> Campaign:
-    campaign = session.scalar(select(Campaign).where(Campaign.name == name))
+    campaign = find_campaign(session, name)
     if campaign is None:
         raise NotFoundError(f"no campaign named {name!r}")
     return campaign

@@ -10,7 +10,14 @@ import click
 
 from config.settings import load_settings
 from dialer.bootstrap import Services, build_services
-from dialer.campaigns import create_campaign, enrol, get_campaign, list_campaigns, set_status
+from dialer.campaigns import (
+    create_campaign,
+    enrol,
+    find_campaign,
+    get_campaign,
+    list_campaigns,
+    set_status,
+)
 from dialer.campaigns.loader import load_definition
 from dialer.db.engine import transaction
 from dialer.vocabulary import CampaignStatus
@@ -33,10 +40,23 @@ def campaigns() -> None:
 @campaigns.command("create")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--activate", is_flag=True, help="Make it active at once (default: draft).")
-def create(file: Path, activate: bool) -> None:
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="a campaign of that name already there is kept as it is (definition, version and "
+    "status; no error): safe to run twice",
+)
+def create(file: Path, activate: bool, *, if_missing: bool) -> None:
     """Create or update a campaign from FILE.yaml (validated; hours checked against the law)."""
     definition = load_definition(file)
     with _services() as services, transaction(services.sessions) as session:
+        existing = find_campaign(session, definition.name) if if_missing else None
+        if existing is not None:
+            click.echo(
+                f"campaign {existing.name} exists: kept (version {existing.version}, "
+                f"{existing.status})"
+            )
+            return
         packs = services.packs
         # created as a draft, then activated: activation checks what the steps need (agents)
         campaign = create_campaign(

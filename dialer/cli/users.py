@@ -33,6 +33,11 @@ def users() -> None:
     help="a language the agent speaks with consumers (repeat; routing prefers a match)",
 )
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="a user of that name already there is kept as it is (no error): safe to run twice",
+)
 def create(
     username: str,
     role: str,
@@ -42,8 +47,11 @@ def create(
     *,
     languages: tuple[str, ...],
     password_stdin: bool,
+    if_missing: bool,
 ) -> None:
     """Create USERNAME with a role (and a password, read from stdin or asked for)."""
+    if if_missing and _kept(username):
+        return
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -65,6 +73,19 @@ def create(
                 reason="created with dialer users create",
             )
             click.echo(f"created {user.username} ({user.role})")
+    finally:
+        services.close()
+
+
+def _kept(username: str) -> bool:
+    """USERNAME exists: say so and change nothing (its role, phone and password stay)."""
+    services = build_services(load_settings())
+    try:
+        with transaction(services.sessions) as session:
+            user = find_user(session, username)
+            if user is not None:
+                click.echo(f"{user.username} exists ({user.role}): kept")
+            return user is not None
     finally:
         services.close()
 

@@ -20,6 +20,7 @@ class VoicePrompt(StrEnum):
     MENU = "menu"
     CALLBACK_WINDOWS = "callback_windows"
     CALLBACK_CONFIRMED = "callback_confirmed"
+    CALLBACK_MOVED = "callback_moved"  # the time chosen was not lawful: the next lawful one
     DISPUTE_CONFIRMED = "dispute_confirmed"
     OPT_OUT_CONFIRMED = "opt_out_confirmed"
     WRONG_PARTY = "wrong_party"
@@ -60,6 +61,8 @@ _EN = {
     VoicePrompt.CALLBACK_WINDOWS: "For a call back in the morning, press 1. In the afternoon, "
     "press 2. In the evening, press 3.",
     VoicePrompt.CALLBACK_CONFIRMED: "Thank you. We will call you back in the {window}. Goodbye.",
+    VoicePrompt.CALLBACK_MOVED: "Thank you. We may not call you at that time, so we will call "
+    "you back on {window}. Goodbye.",
     VoicePrompt.DISPUTE_CONFIRMED: "Thank you. We have noted that you dispute this debt, and we "
     "will stop contacting you about it while we look into it. Goodbye.",
     VoicePrompt.OPT_OUT_CONFIRMED: "Thank you. We will not call this number again. Goodbye.",
@@ -104,6 +107,8 @@ _ES = {
     VoicePrompt.CALLBACK_WINDOWS: "Para una llamada por la mañana, oprima 1. Por la tarde, "
     "oprima 2. Por la noche, oprima 3.",
     VoicePrompt.CALLBACK_CONFIRMED: "Gracias. Le llamaremos por {window}. Adiós.",
+    VoicePrompt.CALLBACK_MOVED: "Gracias. No podemos llamarle a esa hora, así que le "
+    "llamaremos {window}. Adiós.",
     VoicePrompt.DISPUTE_CONFIRMED: "Gracias. Hemos anotado que usted disputa esta deuda y "
     "dejaremos de contactarle sobre ella mientras la revisamos. Adiós.",
     VoicePrompt.OPT_OUT_CONFIRMED: "Gracias. No volveremos a llamar a este número. Adiós.",
@@ -146,6 +151,7 @@ _ZH = {
     "如不希望再接到打往此号码的电话,请按4。",
     VoicePrompt.CALLBACK_WINDOWS: "上午回电请按1,下午回电请按2,晚上回电请按3。",
     VoicePrompt.CALLBACK_CONFIRMED: "谢谢。我们将在{window}给您回电。再见。",
+    VoicePrompt.CALLBACK_MOVED: "谢谢。我们不能在该时间给您打电话,我们将在{window}给您回电。再见。",
     VoicePrompt.DISPUTE_CONFIRMED: "谢谢。我们已记录您对这笔债务有异议,核实期间我们将不再就此"
     "联系您。再见。",
     VoicePrompt.OPT_OUT_CONFIRMED: "谢谢。我们将不再拨打此号码。再见。",
@@ -184,7 +190,8 @@ VOICE_TEXTS: dict[Language, dict[VoicePrompt, str]] = {
 def voice_text(
     prompt: VoicePrompt, *, language: Language, context: MessageContext, window: str = ""
 ) -> str:
-    """The words of one IVR prompt; `window` (morning/afternoon/evening) for confirmations."""
+    """The words of one IVR prompt; `window` (morning/afternoon/evening) for confirmations, or
+    a moment already in words (`moments.spoken_moment`) for a callback moved to a lawful time."""
     values = context.fields()
-    values["window"] = WINDOW_NAMES[language].get(window, "")
+    values["window"] = WINDOW_NAMES[language].get(window, window)
     return VOICE_TEXTS[language][prompt].format_map(values)

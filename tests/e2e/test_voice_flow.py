@@ -18,10 +18,12 @@ from sqlalchemy import delete, select, update
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
+from dialer.admin.business_hours import save_business_hours
 from dialer.agents import desk as agent_desk
 from dialer.agents.manual_call import reserve_manual_call
 from dialer.bootstrap import Services, build_services
 from dialer.campaigns import create_campaign, parse_definition
+from dialer.campaigns.options import DAY_NAMES
 from dialer.cases.facts import debt_key, load_consumer_facts, load_history
 from dialer.clock import FakeClock
 from dialer.compliance import ProposedContact, evaluate, load_rule_packs
@@ -261,6 +263,14 @@ def test_a_consumer_who_calls_us_reaches_a_free_agent_with_the_case_on_screen(
     base = services.settings.public_base_url
     consumer_id, debt_id, _ = _case(services)
     agent_id = _agent(services)
+    with transaction(services.sessions) as session:  # the real clock: open whenever this runs
+        save_business_hours(
+            session,
+            hours={"zone": "UTC", "days": list(DAY_NAMES), "start": "00:00", "end": "24:00"},
+            actor="test",
+            reason="always open for this test",
+            now=services.clock.now(),
+        )
     emulator.script(CONSUMER, call="human", digits=["1"], talk_seconds=8)
     emulator.script(AGENT_PHONE, call="human", ring_seconds=1, talk_seconds=8)
     emulator.inbound_call(

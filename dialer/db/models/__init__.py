@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialer.db.models.attempts import AttemptDebt, ContactAttempt, ProviderEvent
-from dialer.db.models.campaigns import Campaign, ContactLimitVersion
+from dialer.db.models.campaigns import BusinessHoursVersion, Campaign, ContactLimitVersion
 from dialer.db.models.cases import Debt, Disposition, PromiseToPay
 from dialer.db.models.clients import Client, UserClient
 from dialer.db.models.operations import PacingGrant, WorkerHeartbeat
@@ -21,6 +21,7 @@ from dialer.db.models.users import User
 __all__ = [
     "AttemptDebt",
     "AuditEntry",
+    "BusinessHoursVersion",
     "Campaign",
     "CaseEvent",
     "Client",

@@ -43,3 +43,20 @@ class ContactLimitVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class BusinessHoursVersion(Base):
+    """The company's business hours for inbound calls (used when a campaign sets none); every
+    change adds a version, the newest is in force (none stored: the default in
+    dialer.admin.business_hours)."""
+
+    __tablename__ = "business_hours"
+    __table_args__ = (UniqueConstraint("version", name="uq_business_hours_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column()
+    # zone, days, start, end, holidays (as BusinessHours in dialer.campaigns.options reads them)
+    hours: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)

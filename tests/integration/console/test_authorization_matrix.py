@@ -51,6 +51,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "campaigns.resume": SUPERVISORS,
     "campaigns.edit": ADMINS,
     "limits.editor": ADMINS,
+    "business_hours.editor": ADMINS,
     "users.index": ADMINS,
     "users.create": ADMINS,
     "users.update": ADMINS,

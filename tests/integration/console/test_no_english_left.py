@@ -51,7 +51,7 @@ PAGES = (
     "/inbox", "/suppression", "/campaigns", "/campaigns/{campaign}/edit", "/limits",
     "/limits?scope=state&key=US-TX", "/dashboard", "/reports",
     "/reports?start=2026-03-16&end=2026-03-17&days=consumer&group_by=day",
-    "/audit", "/users", "/no-such-page",
+    "/audit", "/users", "/business-hours", "/no-such-page",
 )  # fmt: skip
 _ZONE = re.compile(r"\b[A-Z][a-z]+/[A-Za-z_/]+")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'_]*")
@@ -185,6 +185,17 @@ def _refused_forms(seeded: Seeded) -> list[tuple[str, str, dict[str, str]]]:
                                 "max_calls_per_day": "2", "reason": "x"}),
         ("/limits", "/limits", {"action": "save", "scope": "global", "call_start": "07:00",
                                 "call_end": "21:00", "reason": "x"}),
+        ("/business-hours", "/business-hours", {"zone": "America/Chicago", "days": "mon",
+                                                "start": "25:00", "end": "18:00", "reason": "x"}),
+        ("/business-hours", "/business-hours", {"zone": "America/Chicago", "days": "mon",
+                                                "start": "18:00", "end": "09:00", "reason": "x"}),
+        ("/business-hours", "/business-hours", {"zone": "Mars/Base", "days": "funday",
+                                                "start": "09:00", "end": "18:00", "reason": "x"}),
+        ("/business-hours", "/business-hours", {"zone": "America/Chicago", "days": "mon",
+                                                "start": "09:00", "end": "18:00",
+                                                "holidays": "2026-13-40", "reason": "x"}),
+        ("/business-hours", "/business-hours", {"zone": "America/Chicago", "days": "mon",
+                                                "start": "09:00", "end": "18:00"}),
     ]  # fmt: skip
 
 

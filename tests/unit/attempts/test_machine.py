@@ -97,6 +97,14 @@ def test_the_result_is_the_furthest_status_seen() -> None:
         (S.COMPLETED, "human", True, Outcome.WRONG_PARTY, Outcome.WRONG_PARTY),
         # asked for an agent, got none: abandoned even though they confirmed who they are
         (S.COMPLETED, "human", True, Outcome.ABANDONED, Outcome.ABANDONED),
+        # no agent when answered, then AMD said machine: never a live answer, a voicemail
+        (S.COMPLETED, "machine_end_beep", False, Outcome.ABANDONED, Outcome.VOICEMAIL),
+        (S.COMPLETED, "fax", False, Outcome.ABANDONED, Outcome.VOICEMAIL),
+        (S.IN_PROGRESS, "machine_start", False, Outcome.ABANDONED, None),
+        # AMD unsure, or a person confirmed who they are: a live answer, abandoned
+        (S.COMPLETED, "unknown", False, Outcome.ABANDONED, Outcome.ABANDONED),
+        (S.COMPLETED, None, False, Outcome.ABANDONED, Outcome.ABANDONED),
+        (S.COMPLETED, "machine_end_beep", True, Outcome.ABANDONED, Outcome.ABANDONED),
         # a call that rang the agent first: the consumer's leg decides
         (S.COMPLETED, None, False, Outcome.NO_ANSWER, Outcome.NO_ANSWER),
         (S.COMPLETED, None, False, Outcome.BUSY, Outcome.BUSY),
@@ -118,6 +126,18 @@ def test_call_outcomes(
         call_outcome(status, answered_by=answered_by, identity_confirmed=confirmed, current=current)
         is expected
     )
+
+
+def test_a_machine_that_chose_a_callback_time_was_a_person_after_all() -> None:
+    """Keys pressed at the callback offer: a person heard it, whatever AMD says."""
+    outcome = call_outcome(
+        S.COMPLETED,
+        answered_by="machine_end_silence",
+        identity_confirmed=False,
+        current=Outcome.ABANDONED,
+        callback_chosen=True,
+    )
+    assert outcome is Outcome.ABANDONED
 
 
 def test_sms_outcomes() -> None:
