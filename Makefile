@@ -57,7 +57,7 @@ check: test
 
 # The fault suite in full (kill -9 x10 with Redis and once without, Twilio 429/5xx/slow/lost
 # on calls and on texts, web restart, database outage, two schedulers, leader lock lost; some
-# 35 minutes); `make test` runs its short subset.
+# 17 minutes on 2 cores); `make test` runs its short subset.
 faults: install
 	DIALER_FAULTS_FULL=1 $(BIN)/python -m pytest tests/faults -s
 

@@ -14,9 +14,12 @@ from console.error_text import error_of
 from console.forms import AvailabilityForm, DispositionForm, EmptyForm
 from dialer.admin.accounts import Permission
 from dialer.agents import desk as agent_desk
+from dialer.agents import line_session as agent_line
 from dialer.agents import preview
 from dialer.cases.page import load_case_view
 from dialer.errors import InputError
+from dialer.telephony import TelephonyError
+from web.extensions import services
 
 bp = Blueprint("desk", __name__)
 
@@ -41,6 +44,7 @@ def page() -> ResponseReturnValue:
             disposition=disposition,
             to_complete=to_complete,
             preview_form=EmptyForm(),
+            line_form=EmptyForm(),
         )
 
 
@@ -142,6 +146,44 @@ def preview_skip() -> ResponseReturnValue:
         try:
             with unit_of_work() as db:
                 preview.skip_previewed(db, agent_id=signed_in().id, now=now())
+        except InputError as exc:
+            flash(error_of(exc), "error")
+    return redirect(url_for("desk.page"))
+
+
+@bp.post("/desk/line/connect")
+@requires(Permission.DESK)
+def line_connect() -> ResponseReturnValue:
+    """Connect my phone: the dialer calls the agent's phone once for the whole session."""
+    if EmptyForm().validate_on_submit():
+        from console.gateway import telephony
+
+        svc = services()
+        try:
+            agent_line.connect_line(
+                svc.sessions,
+                telephony(),
+                agent_id=signed_in().id,
+                now=now(),
+                base_url=svc.settings.public_base_url,
+            )
+            flash(_("Calling your phone: answer it and stay on the line."), "ok")
+        except (InputError, TelephonyError) as exc:
+            flash(error_of(exc), "error")
+    return redirect(url_for("desk.page"))
+
+
+@bp.post("/desk/line/hang-up")
+@requires(Permission.DESK)
+def line_hang_up() -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        from console.gateway import telephony
+
+        try:
+            agent_line.hang_up_line(
+                services().sessions, telephony(), agent_id=signed_in().id, now=now()
+            )
+            flash(_("Your line is hung up: calls now ring your phone."), "ok")
         except InputError as exc:
             flash(error_of(exc), "error")
     return redirect(url_for("desk.page"))

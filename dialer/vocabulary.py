@@ -182,6 +182,14 @@ class AgentAvailability(StrEnum):
     OFFLINE = "offline"
 
 
+class LineState(StrEnum):
+    """An agent's line: the call that keeps their phone in their own conference room."""
+
+    NONE = ""
+    CALLING = "calling"  # placed, not answered yet
+    CONNECTED = "connected"  # the agent is in their room: consumers are bridged in at once
+
+
 class CampaignStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"

@@ -133,7 +133,10 @@ class Emulator:
 
 
 def create_app(emulator: Emulator) -> Flask:
-    from twilio_emulator import recordings  # noqa: F401 - adds the Recordings routes to api_bp
+    from twilio_emulator import (
+        conferences,  # noqa: F401 - adds the Conferences routes to api_bp
+        recordings,  # noqa: F401 - adds the Recordings routes to api_bp
+    )
     from twilio_emulator.api import bp as api_bp
     from twilio_emulator.control import bp as control_bp
 

@@ -17,6 +17,8 @@ GET  /_emulator/calls/<sid>/heard      -> what the called party heard: [{at, ver
 GET  /_emulator/calls/<sid>/executed   -> the TwiML the call executed, in order (verbs, and
                                           recording-started/-completed events; a start has
                                           `at`, emulated seconds after the answer)
+GET  /_emulator/conferences           -> every conference room with each call's stay in it
+                                        (joined_at, bridged_at, left_at)
 GET  /_emulator/idle?timeout=S         -> {"idle": bool} once nothing is pending (or timeout)
 POST /_emulator/reset                  -> forget calls, messages, scripts, opt-outs, config
 """
@@ -153,6 +155,13 @@ def executed(sid: str) -> tuple[Response, int]:
             return bad(f"no call {sid}")
         children = [c.sid for c in store.calls.values() if c.parent_call_sid == sid]
         return jsonify({"sid": sid, "executed": list(call.executed), "children": children}), 200
+
+
+@bp.get("/conferences")
+def conferences() -> Response:
+    from twilio_emulator.conferences import conference_log
+
+    return jsonify(conference_log(emu().store))
 
 
 @bp.get("/idle")

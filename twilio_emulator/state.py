@@ -109,6 +109,35 @@ class RecordingRecord:
 
 
 @dataclass
+class ParticipantRecord:
+    """One call's stay in a conference room (kept after it leaves, for audits)."""
+
+    call_sid: str
+    joined_at: datetime
+    start_on_enter: bool
+    end_on_exit: bool
+    bridged_at: datetime | None = None  # the room had started (someone else to talk to)
+    left_at: datetime | None = None
+
+
+@dataclass
+class ConferenceRecord:
+    """A conference room: created by its first participant, in-progress once a participant
+    with startConferenceOnEnter is in it, completed when one with endConferenceOnExit leaves
+    or the last one does (a later join by the same name opens a new conference)."""
+
+    sid: str
+    account_sid: str
+    friendly_name: str
+    date_created: datetime
+    date_updated: datetime
+    status: str = "init"
+    participants: list[ParticipantRecord] = field(default_factory=list)
+    started: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class CallbackLogEntry:
     url: str
     kind: str
@@ -145,6 +174,7 @@ class Store:
         self.calls: dict[str, CallRecord] = {}
         self.messages: dict[str, MessageRecord] = {}
         self.recordings: dict[str, RecordingRecord] = {}
+        self.conferences: dict[str, ConferenceRecord] = {}
         self.scripts: dict[str, NumberScript] = {}
         self.opted_out: set[str] = set()
         self.call_creates: list[float] = []  # epoch seconds (on `clock`) of accepted call creates
@@ -161,6 +191,9 @@ class Store:
             self.calls.clear()
             self.messages.clear()
             self.recordings.clear()
+            for room in self.conferences.values():
+                room.ended.set()
+            self.conferences.clear()
             self.scripts.clear()
             self.opted_out.clear()
             self.call_creates.clear()

@@ -92,6 +92,11 @@ class EmulatorHandle:
         rows: list[dict[str, Any]] = self._control("GET", f"calls/{call_sid}/executed")["executed"]
         return rows
 
+    def conferences(self) -> list[dict[str, Any]]:
+        """Every conference room, with each call's stay (joined_at, bridged_at, left_at)."""
+        rows: list[dict[str, Any]] = self._control("GET", "conferences")
+        return rows
+
     def wait_idle(self, timeout: float = 20.0) -> bool:
         return bool(self._control("GET", "idle", params={"timeout": timeout})["idle"])
 

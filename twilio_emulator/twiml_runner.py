@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from twilio_emulator import call_recording
+from twilio_emulator.conferences import run_conference
 from twilio_emulator.shapes import new_sid
 from twilio_emulator.state import CallPlan, CallRecord
 
@@ -186,9 +187,10 @@ class TwimlRunner:
         return HANGUP if loaded is None else loaded
 
     def dial(self, verb: ET.Element, doc: Document) -> Document | str:
+        if (room := verb.find("Conference")) is not None:
+            return run_conference(self, verb, room, doc)
         number_el = verb.find("Number")
-        number = (number_el.text if number_el is not None else verb.text) or ""
-        number = number.strip()
+        number = ((number_el.text if number_el is not None else verb.text) or "").strip()
         timeout = _float(verb, "timeout", 30.0)
         status, ring, talk = self.flow.scenarios.plan_agent(number, self.call.plan.agent_answers)
         child = self.child_leg(number, verb.get("callerId") or self.call.to)

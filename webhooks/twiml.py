@@ -144,9 +144,13 @@ def render_voice_step(step: VoiceStep, *, base_url: str) -> str:
 def _dial_agent(
     response: VoiceResponse, step: VoiceStep, agent_number: str, *, base_url: str
 ) -> None:
-    """Any prompts, then the agent's leg (with the whisper URL unless the step has none)."""
+    """Any prompts, then the agent's leg (with the whisper URL unless the step has none), or
+    their line's conference room when it is connected."""
     for text in _texts(step):
         response.say(text, language=SAY_LANGUAGE[step.language])
+    if step.room:
+        _join_room(response, step, step.room, base_url=base_url)
+        return
     dial = response.dial(
         caller_id=step.caller_id,
         timeout=step.dial_timeout or DIAL_TIMEOUT_SECONDS,
@@ -159,6 +163,50 @@ def _dial_agent(
         dial.number(agent_number, url=whisper, method="POST")
     else:
         dial.number(agent_number)
+
+
+def _join_room(response: VoiceResponse, step: VoiceStep, room: str, *, base_url: str) -> None:
+    """The person joins the agent's room. The agent started it and ends it on leaving; the
+    person's leaving leaves the agent in it, ready for the next call. No ring, no beep.
+
+    A recorded bridge records the person's own leg (<Start><Recording>, both tracks: what
+    they say and what they hear of the agent) from the join to their hang-up: a recording of
+    the room would span the agent's whole session, other people's calls included."""
+    if step.record:
+        response.start().recording(
+            channels="dual",
+            track="both",
+            recording_status_callback=recording_url(base_url, attempt_id=step.attempt_id),
+            recording_status_callback_method="POST",
+            recording_status_callback_event="completed",
+        )
+    dial = response.dial(
+        action=gather_url(base_url, attempt_id=step.attempt_id, stage=Stage.DIAL), method="POST"
+    )
+    dial.conference(
+        room,
+        start_conference_on_enter=False,
+        end_conference_on_exit=False,
+        beep=False,
+        wait_url="",
+    )
+
+
+def render_agent_line(room: str | None) -> str:
+    """The agent answered their line: into their own room, which starts with them and ends
+    when they leave; silence while they wait (no hold music, no beeps). None: hang up."""
+    response = VoiceResponse()
+    if room is None:
+        response.hangup()
+        return str(response)
+    response.dial().conference(
+        room,
+        start_conference_on_enter=True,
+        end_conference_on_exit=True,
+        beep=False,
+        wait_url="",
+    )
+    return str(response)
 
 
 def render_fallback() -> str:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
 from dialer.callbacks import APPLIERS, EventKind, calls, ivr
+from dialer.callbacks.agent_line import answer_line
 from dialer.callbacks.events import AmdEvent, CallStatusEvent, VoiceRequest
 from dialer.callbacks.status_batch import StatusCallback, can_batch
 from dialer.callbacks.steps import Stage, VoiceStep
@@ -27,7 +28,7 @@ from web.extensions import (
 )
 from webhooks.params import TwilioRequest
 from webhooks.security import protect
-from webhooks.twiml import gather_url, render_fallback, render_voice_step
+from webhooks.twiml import gather_url, render_agent_line, render_fallback, render_voice_step
 
 bp = protect(Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice"))
 
@@ -115,6 +116,26 @@ def whisper() -> Response:
 @bp.post("/status")
 def status() -> Response:
     return acknowledge(EventKind.CALL_STATUS)
+
+
+@bp.post("/line")
+def line() -> Response:
+    """An agent answered the call of their line (placed by the dialer with this URL): into
+    their conference room (dialer.agents.line)."""
+    svc = services()
+    now = svc.clock.now()
+    event = TwilioRequest.from_flask().event(EventKind.LINE_ANSWER)
+
+    def apply(session: Session) -> str:
+        return render_agent_line(answer_line(session, event.payload, now))
+
+    result = ingest(svc.sessions, event, apply=apply, now=now, spool=webhook_spool())
+    return Response(result.response or render_agent_line(None), mimetype=XML)
+
+
+@bp.post("/line-status")
+def line_status() -> Response:
+    return acknowledge(EventKind.LINE_STATUS)
 
 
 VOICEMAIL_DROP = "voicemail_drop"  # remembered with the AMD event: the call was redirected

@@ -45,6 +45,11 @@
         var attempt = state.attempt_id === null ? "" : String(state.attempt_id);
         if (attempt !== shownAttempt()) { loadCase(); }
         if (state.to_complete && state.to_complete.join(",") !== shownToComplete()) { loadToComplete(); }
+        var line = document.getElementById("agent-line");
+        // the agent line connected or dropped: show its state and the button that fits it
+        if (line && typeof state.line_state === "string" && state.line_state !== line.getAttribute("data-state")) {
+          window.location.reload();
+        }
       })
       .catch(function () { /* try again on the next tick */ });
   }

@@ -31,6 +31,8 @@ class DeskState:
     debt_id: int | None
     consumer_id: int | None
     call_status: str | None
+    line_state: str = ""  # the agent line (dialer.agents.line): "", calling, connected
+    line_note: str = ""  # why the last line ended
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -41,6 +43,8 @@ class DeskState:
             "debt_id": self.debt_id,
             "consumer_id": self.consumer_id,
             "call_status": self.call_status,
+            "line_state": self.line_state,
+            "line_note": self.line_note,
         }
 
 
@@ -110,6 +114,8 @@ def refresh(session: Session, *, user_id: int, now: datetime) -> DeskState:
         debt_id=None if attempt is None else attempt.debt_id,
         consumer_id=None if attempt is None else attempt.consumer_id,
         call_status=None if attempt is None else attempt.status,
+        line_state=user.line_state,
+        line_note=user.line_note,
     )
 
 

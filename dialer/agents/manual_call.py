@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.agents.desk import connect_call
+from dialer.agents.line import connected_room
 from dialer.campaigns.definition import CampaignDefinition
 from dialer.cases.contact_check import primary_number
 from dialer.cases.decisions import in_flight_reason
@@ -101,16 +102,21 @@ def reserve_manual_call(
     )
     record_agent_cover(session, cover, attempt)
     connect_call(session, user_id=agent_id, attempt_id=attempt.id, now=now)
+    room = connected_room(agent)
     add_attempt_event(
         session,
         attempt,
         at=now,
         kind="manual_call",
-        summary="Agent placed a call by hand: the agent's phone rings first, then the consumer's",
+        summary="Agent placed a call by hand: the consumer is called into the agent's line"
+        if room
+        else "Agent placed a call by hand: the agent's phone rings first, then the consumer's",
         actor=actor,
         detail={"decision": decision.decision, "debts": [d.external_ref for d in cover.debts]},
     )
     debt_ids = tuple(d.id for d in cover.debts)
+    if room is not None:
+        return agent_call(attempt, ring_first=None, debt_ids=debt_ids, into_room=True)
     return agent_call(attempt, ring_first=ready_phone(agent), debt_ids=debt_ids)
 
 

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Update, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from dialer.agents.line import room_name
 from dialer.db.models import ContactAttempt, User
-from dialer.vocabulary import AgentAvailability, Language, Role
+from dialer.vocabulary import AgentAvailability, Language, LineState, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class ReservedAgent:
     phone_e164: str
     language: Language
     display_name: str
+    room: str | None = None  # their line's conference room, when the line is connected
 
 
 def free_agents(session: Session) -> int:
@@ -84,7 +86,7 @@ def reserve_agent(
             current_attempt_id=attempt_id,
             availability_changed_at=now,
         )
-        .returning(User.id, User.phone_e164, User.language, User.display_name)
+        .returning(User.id, User.phone_e164, User.language, User.display_name, User.line_state)
         .execution_options(synchronize_session=False)
     )
     row = session.execute(statement).first()
@@ -95,6 +97,7 @@ def reserve_agent(
         phone_e164=row.phone_e164,
         language=Language(row.language),
         display_name=row.display_name,
+        room=room_name(row.id) if row.line_state == LineState.CONNECTED else None,
     )
 
 

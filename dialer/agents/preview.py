@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from dialer.agents.line import connected_room
 from dialer.agents.manual_call import (
     ContactNotLawfulError,
     not_lawful_message,
@@ -101,7 +102,10 @@ def call_previewed(
             "debts": [d.external_ref for d in cover.debts],
         },
     )
-    return agent_call(call, ring_first=phone, debt_ids=tuple(d.id for d in cover.debts))
+    debt_ids = tuple(d.id for d in cover.debts)
+    if connected_room(agent) is not None:  # the agent waits in their line's room
+        return agent_call(call, ring_first=None, debt_ids=debt_ids, into_room=True)
+    return agent_call(call, ring_first=phone, debt_ids=debt_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     RECORDING = "recording"
     SMS_STATUS = "sms_status"
     SMS_INBOUND = "sms_inbound"
+    LINE_ANSWER = "line_answer"  # an agent answered the call of their line
+    LINE_STATUS = "line_status"  # the status of an agent line's call
 
 
 def payload_of(form: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +212,7 @@ def _natural_key(kind: EventKind, payload: dict[str, Any]) -> tuple[str, ...]:
     def query(key: str) -> str:
         return query_value(payload, key) or ""
 
-    if kind is EventKind.CALL_STATUS:
+    if kind in (EventKind.CALL_STATUS, EventKind.LINE_STATUS):
         return (get("CallSid"), get("CallStatus"), get("SequenceNumber"))
     if kind is EventKind.CALL_GATHER:
         return (get("CallSid"), query("stage"), query("try"))

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dialer.agents import pool as agents
+from dialer.agents.line import connected_room
 from dialer.agents.pool import release_agent
 from dialer.attempts import advance, is_machine, is_terminal
 from dialer.callbacks import choices, inbound_call
@@ -125,7 +126,7 @@ def _live_answer(session: Session, view: CaseView, *, now: datetime) -> VoiceSte
     attempt = view.attempt
     reserved = agents.agent_for_attempt(session, attempt.id)
     if reserved is not None and reserved.phone_e164:
-        return dial_agent(view, reserved.phone_e164)
+        return dial_agent(view, reserved.phone_e164, room=connected_room(reserved))
     if is_predictive_call(session, attempt):
         # placed with no agent reserved: a free one now, else the call is abandoned and the
         # person hears at once who called and the number to call back (TSR 310.4(b)(4)(iii))
@@ -168,8 +169,8 @@ def _agent(
         return _ask(view, Stage.CALLBACK, (P.NO_AGENT, P.CALLBACK_WINDOWS))
     choices.agent_reserved(session, view, agent_id=agent.id, now=now)
     if predictive:
-        return bridge_now(view, agent.phone_e164)
-    return dial_agent(view, agent.phone_e164)
+        return bridge_now(view, agent.phone_e164, room=agent.room)
+    return dial_agent(view, agent.phone_e164, room=agent.room)
 
 
 def _menu(session: Session, view: CaseView, request: VoiceRequest, now: datetime) -> VoiceStep:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dialer.callbacks import calls, inbound, ivr, sms
+from dialer.callbacks import agent_line, calls, inbound, ivr, sms
 from dialer.callbacks.events import (
     AmdEvent,
     CallStatusEvent,
@@ -67,4 +67,6 @@ APPLIERS: dict[str, Applier] = {
     EventKind.CALL_WHISPER: _whisper,
     EventKind.SMS_STATUS: _sms_status,
     EventKind.SMS_INBOUND: _inbound,
+    EventKind.LINE_ANSWER: agent_line.answer_line,
+    EventKind.LINE_STATUS: agent_line.line_status,
 }

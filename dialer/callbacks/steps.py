@@ -45,6 +45,9 @@ class VoiceStep:
     audio_url: str | None = None  # a recorded message played instead of the spoken prompts
     dial_timeout: int | None = None  # seconds the dialled leg may ring (None: the default)
     whisper: bool = True  # the agent's leg hears the case summary before the bridge
+    # The agent's line is connected: join their conference room (no ring time) instead of
+    # ringing `agent_number` (dialer.agents.line).
+    room: str | None = None
     # Record the bridged conversation (<Dial record>); `announce`: the consumer hears the
     # recording notice first (all-party-consent state), recording starts only after it (on a
     # manual call's <Dial>: the consumer's own leg says it, see Stage.NOTICE).

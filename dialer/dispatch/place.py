@@ -257,7 +257,8 @@ def _create(
             valid_for=SMS_VALIDITY,
             owned=owned,
         ).sid
-    ring_agent_first = reservation.ring_first is not None  # the answer TwiML dials the consumer
+    # the answer TwiML dials the consumer, or the agent waits in their room: nobody to detect
+    ring_agent_first = reservation.ring_first is not None or reservation.into_room
     return place_call_safely(
         telephony,
         reserved_at=reservation.reserved_at,

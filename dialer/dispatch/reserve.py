@@ -21,7 +21,7 @@ from dialer.campaigns.planner import Plan, PlanAction, apply_plan, plan_next_con
 from dialer.cases.decisions import CaseView, load_debt_view
 from dialer.cases.facts import debt_key
 from dialer.compliance import AdminLimits, ProposedContact, RulePacks
-from dialer.db.models import Campaign, Debt
+from dialer.db.models import Campaign, ContactAttempt, Debt, User
 from dialer.dispatch.blocks import record_block
 from dialer.dispatch.choose import Choice, caller_id, choose_contact
 from dialer.dispatch.claim import Claim
@@ -35,7 +35,7 @@ from dialer.dispatch.postpone import (
     hold_for_agent,
 )
 from dialer.dispatch.question import Ask, ask_for, ready
-from dialer.dispatch.reserved import Contact, Outcome, Reservation, reserved_attempt
+from dialer.dispatch.reserved import Contact, Outcome, Reservation, agent_call, reserved_attempt
 from dialer.dispatch.skip import never_usable, skip_step
 from dialer.vocabulary import (
     AttemptOrigin,
@@ -225,6 +225,9 @@ def _write_attempt(
                 debt.last_decision = PREVIEW_WAITING
             return held
     record_cover(session, cover, attempt, channel=ask.channel, now=ask.now, callback=callback)
+    debt_ids = tuple(d.id for d in cover.debts)
+    if callback and step.kind is StepKind.AGENT:
+        return Outcome(reservation=_callback_rings_agent_first(session, attempt, debt_ids))
     return Outcome(
         reservation=Reservation(
             attempt_id=attempt.id,
@@ -235,9 +238,20 @@ def _write_attempt(
             step_kind=step.kind,
             reserved_at=ask.now,
             body=attempt.body,
-            debt_ids=tuple(d.id for d in cover.debts),
+            debt_ids=debt_ids,
         )
     )
+
+
+def _callback_rings_agent_first(
+    session: Session, attempt: ContactAttempt, debt_ids: tuple[int, ...]
+) -> Reservation:
+    """The call the consumer asked for rings its reserved agent's phone first, as a manual
+    call does; the answer TwiML of the agent's leg dials the consumer (no prompt to them)."""
+    agent = session.get(User, attempt.agent_id)
+    phone = agent.phone_e164 if agent is not None else None
+    assert phone is not None  # reserve_agent takes only agents with a phone
+    return agent_call(attempt, ring_first=phone, debt_ids=debt_ids)
 
 
 def _limits(session: Session, campaign: Campaign, debt: Debt, cache: LimitsCache) -> AdminLimits:

@@ -40,6 +40,9 @@ class Reservation:
     # An agent's phone to ring first (a manual call or a callback): the consumer is dialled
     # from the answer TwiML once the agent picks up, so no prompt reaches the consumer.
     ring_first: str | None = None
+    # The agent waits in their line's conference room (dialer.agents.line): the consumer is
+    # called directly, without answering-machine detection, and joins the room on answer.
+    into_room: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +108,15 @@ def reserved_attempt(
 
 
 def agent_call(
-    attempt: ContactAttempt, *, ring_first: str, debt_ids: tuple[int, ...] = ()
+    attempt: ContactAttempt,
+    *,
+    ring_first: str | None,
+    debt_ids: tuple[int, ...] = (),
+    into_room: bool = False,
 ) -> Reservation:
     """What the placer needs for an agent's call (about `debt_ids`): the agent's phone rings
-    first, then the consumer's number is dialled from the answer TwiML."""
+    first, then the consumer's number is dialled from the answer TwiML; or, with the agent's
+    line connected (`into_room`), the consumer is called and joins the agent's room."""
     return Reservation(
         attempt_id=attempt.id,
         debt_id=attempt.debt_id or 0,
@@ -119,4 +127,5 @@ def agent_call(
         reserved_at=attempt.reserved_at or attempt.attempted_at,
         ring_first=ring_first,
         debt_ids=debt_ids,
+        into_room=into_room,
     )

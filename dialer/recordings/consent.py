@@ -147,6 +147,10 @@ def _plan(
         return None
     outbound = attempt.direction == Direction.OUTBOUND
     how = mechanism(step.kind, lawful.basis, at_answer=at_answer, outbound=outbound)
+    if how is Mechanism.DIAL and step.room:
+        # into the agent's line (a conference room): record the person's own leg from here;
+        # a recording of the room would span the agent's session, other people's calls too
+        how = Mechanism.START
     return None if how is None else (attempt, lawful, how)
 
 

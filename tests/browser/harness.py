@@ -102,6 +102,7 @@ class BridgedCall:
     def __init__(self, served: Served) -> None:
         self.served = served
         self.sid = "CA" + secrets.token_hex(16)
+        self.documents: list[str] = []  # the TwiML the call was given, in order
         token = served.services.settings.twilio_auth_token.get_secret_value()
         self.validator = RequestValidator(token)
         now = served.services.clock.now()
@@ -147,12 +148,16 @@ class BridgedCall:
         return response.text
 
     def press_through_to_an_agent(self) -> str:
+        """The consumer answers, confirms (1) and asks for an agent (1); the bridge's TwiML.
+        Every document the call was given is kept in `documents`, the answer's first."""
         base = self.served.base_url
         twiml = self.post(f"{base}/twilio/voice/answer?attempt={self.attempt_id}")
+        self.documents[:] = [twiml]
         for _ in ("identity", "menu"):
             action = re.search(r'<Gather[^>]*action="([^"]+)"', twiml)
             assert action is not None, twiml
             twiml = self.post(
                 urljoin(base + "/", action.group(1).replace("&amp;", "&")), Digits="1"
             )
+            self.documents.append(twiml)
         return twiml

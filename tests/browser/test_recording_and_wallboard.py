@@ -49,8 +49,11 @@ def test_supervisor_watches_the_wallboard_while_a_recorded_call_is_bridged_then_
 
         call = BridgedCall(served)
         twiml = call.press_through_to_an_agent()  # the consumer is in Massachusetts
-        assert twiml.index("This call will be recorded.") < twiml.index("<Dial")
-        assert 'record="record-from-answer-dual"' in twiml
+        answer = call.documents[0]  # recorded from the notice on, the whole call
+        assert answer.index("This call will be recorded.") < answer.index("<Recording")
+        assert answer.index("<Recording") < answer.index("<Gather")
+        assert "<Dial" in twiml
+        assert "This call will be recorded." not in twiml  # no second notice at the bridge
         expect(ann_row).to_contain_text("on call", timeout=10_000)
         expect(ann_row).to_contain_text("D-1001")
         expect(board.locator("#wb-calls-total")).to_have_text("1")

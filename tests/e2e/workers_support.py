@@ -94,9 +94,10 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.5) -> bool:
     return predicate()
 
 
-def serve_webhooks(db_url: str, emulator, port: int):
+def serve_webhooks(db_url: str, emulator, port: int, *, clock=None, **extra: str):
     """The web app (webhooks and console) on a thread at 127.0.0.1:`port`, signed for the
-    emulator's account: (its services, the server to shut down)."""
+    emulator's account: (its services, the server to shut down). `clock`: the app's clock
+    (default: the real one); `extra`: more settings."""
     services = build_services(
         load_settings(
             DATABASE_URL=db_url,
@@ -105,7 +106,9 @@ def serve_webhooks(db_url: str, emulator, port: int):
             TWILIO_AUTH_TOKEN=emulator.auth_token,
             TWILIO_API_BASE=emulator.base_url,
             PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        )
+            **extra,
+        ),
+        clock=clock,
     )
     server = make_server("127.0.0.1", port, create_app(services=services), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -176,15 +176,26 @@ class FaultRun:
         env.update(self.extra_env)
         return env
 
-    def clock_start(self) -> str:
-        return (START + (datetime.now(UTC) - self.started)).isoformat()
+    def dispatcher_env(self) -> dict[str, str]:
+        """A worker's or scheduler's environment: every one on the run's clock, which read
+        START at `started`, as the harness's own `now` does. (With `--clock-start` each
+        process's clock started when that process had booted: a worker that booted slowly
+        stamped its heartbeats seconds behind the others, and its claims were given back
+        1.7 s after a kill -9 with DEAD_AFTER at 4 s.)"""
+        return {
+            **self.env(),
+            "DIALER_CLOCK_START": START.isoformat(),
+            "DIALER_CLOCK_EPOCH": self.started.isoformat(),
+        }
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         """`dialer <args>` as a process named `name` (its log in tmp_path/name.log)."""
         with (self.tmp_path / f"{name}.log").open("ab") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "dialer", *args],
-                env=self.env(),
+                env=env or self.env(),
                 cwd=REPO,
                 stdout=out,
                 stderr=out,
@@ -200,12 +211,10 @@ class FaultRun:
         return process
 
     def start_worker(self, name: str, batch: int = 10) -> subprocess.Popen[bytes]:
-        return self.start(
-            name, "worker", "--batch", str(batch), "--clock-start", self.clock_start()
-        )
+        return self.start(name, "worker", "--batch", str(batch), env=self.dispatcher_env())
 
     def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen[bytes]:
-        return self.start(name, "scheduler", "--clock-start", self.clock_start())
+        return self.start(name, "scheduler", env=self.dispatcher_env())
 
     def log(self, name: str) -> str:
         path = self.tmp_path / f"{name}.log"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base, UTCDateTime
 from dialer.db.models._checks import one_of
-from dialer.vocabulary import AgentAvailability, Language, Role
+from dialer.vocabulary import AgentAvailability, Language, LineState, Role
 
 
 class User(Base):
@@ -18,6 +18,7 @@ class User(Base):
         one_of("role", Role),
         one_of("availability", AgentAvailability),
         one_of("language", Language),
+        one_of("line_state", LineState),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +35,12 @@ class User(Base):
     availability: Mapped[str] = mapped_column(String(10), default=AgentAvailability.OFFLINE)
     availability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     current_attempt_id: Mapped[int | None] = mapped_column()
+    # The agent line (dialer.agents.line): a call to the agent's phone that keeps them in their
+    # conference room for the session; `line_note` says why the last one ended.
+    line_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    line_call_sid: Mapped[str | None] = mapped_column(String(34))
+    line_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    line_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Raised at sign-out: every session cookie issued before then stops working (sessions are

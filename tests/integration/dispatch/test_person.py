@@ -28,9 +28,10 @@ from dialer.db.models import (
     Debt,
     Phone,
     PromiseToPay,
+    User,
 )
 from dialer.errors import InputError
-from dialer.vocabulary import Channel, ConsumerFlag
+from dialer.vocabulary import AgentAvailability, Channel, ConsumerFlag, Role
 from tests.integration.dispatch.conftest import make_campaign
 from tests.integration.dispatch.portfolio import insert_portfolio
 
@@ -340,6 +341,41 @@ def test_a_promise_recorded_on_a_live_call_survives_the_call_ended_webhook(
     resumes = promise_resumes_at(due, CampaignDefinition.model_validate(campaign.definition))
     assert (len(fake.sent), len(fake.placed)) == (0, 0)
     assert _debts_of(services, person.consumer_id)[0].next_contact_at == resumes
+
+
+def test_a_callback_on_an_agent_step_rings_the_agent_first(
+    services, packs, dispatcher, fake, clock
+):
+    """The call the consumer asked for goes through an agent, and like a manual call it
+    rings the agent's phone first (no machine detection); the answer dials the consumer."""
+    with transaction(services.sessions) as session:
+        session.add(
+            User(
+                username="ines",
+                display_name="Ines",
+                role=Role.AGENT.value,
+                phone_e164="+16175550177",
+                created_at=clock.now(),
+                availability=AgentAvailability.AVAILABLE.value,
+                availability_changed_at=clock.now(),
+            )
+        )
+    agent_step = {"kind": "agent", "script": "agent_bridge", "max_attempts": 1}
+    make_campaign(services, packs, steps=[agent_step])
+    (person,) = insert_portfolio(services.engine, count=1, now=clock.now(), places=MA)
+    _enrol(services)
+    asked = clock.now() + timedelta(hours=2)
+    with transaction(services.sessions) as session:
+        session.get(Debt, person.debt_id).callback_at = asked
+    clock.set(asked)
+    dispatcher.tick()
+
+    (placed,) = fake.placed
+    assert placed.call.to == "+16175550177"  # the agent's phone, not the consumer's
+    assert (placed.amd_url, placed.machine_detection) == (None, False)
+    (attempt,) = _attempts(services)
+    assert (attempt.callback, attempt.to_number) == (True, person.number)
+    assert attempt.agent_id is not None
 
 
 def test_an_agent_callback_time_is_recorded_and_a_past_one_refused_with_the_next_lawful_time(
