@@ -44,8 +44,14 @@ browser:
 	    exit 1; \
 	  fi; }
 
+# Two parts: the tests not marked serial spread over $(TEST_WORKERS) processes (most of them
+# wait on real processes or the database, so more than the two cores), then the serial ones
+# (they read rates and timings off the emulator's logs) alone; tests/conftest.py says which.
+TEST_WORKERS ?= 4
+
 test: lint typecheck browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not serial" -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -m serial
 
 check: test
 

@@ -20,10 +20,32 @@ from tests.databases import (
     postgres_admin_url,
     servers_unreachable,
 )
+from tests.quick_setup import quick_setup
 
 METRICS_TOKEN = "test-metrics-token-0123456789"
 AS_SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
+# `make test` runs the suite in two parts: everything not marked `serial` spread over several
+# processes (pytest-xdist), then the `serial` tests alone on an otherwise quiet machine. Serial:
+# the real-process tests of these folders, which read rates and timings from the emulator's
+# logs (calls created per second, 429s, abandonment) that CPU contention could skew; a new
+# test there is serial unless its module is listed below.
+SERIAL_FOLDERS = ("tests/e2e/", "tests/faults/")
+# Real processes, but what they assert does not depend on a quiet machine: local hours on a
+# simulated clock (a minute of slack for a slow set-up), a simulated day, and invariants
+# (never more calls than free agents, the notice before the recording, one contact per
+# person, each callback applied once) that must hold however slow the machine is.
+SERIAL_FOLDERS_EXCEPT = tuple(
+    f"tests/e2e/test_{name}.py"
+    for name in (
+        "rehearsal",
+        "simulate_predictive",
+        "progressive_agents",
+        "recording_consent",
+        "person_contacts",
+        "webhook_workers",
+    )
+)
 
 
 def pytest_report_header() -> str:
@@ -40,6 +62,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     unreachable = servers_unreachable()
     if unreachable:
         raise pytest.UsageError("; ".join(unreachable))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the mark
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        if where.startswith(SERIAL_FOLDERS) and where not in SERIAL_FOLDERS_EXCEPT:
+            item.add_marker(pytest.mark.serial)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_setup() -> Iterator[None]:
+    """Rule packs parsed once per file, cheap argon2 (tests/quick_setup.py says why)."""
+    with quick_setup():
+        yield
 
 
 @pytest.fixture

