@@ -31,6 +31,9 @@ BACKENDS = ["sqlite", "postgres"] if postgres_admin_url() else ["sqlite"]
 # logs (calls created per second, 429s, abandonment) that CPU contention could skew; a new
 # test there is serial unless its module is listed below.
 SERIAL_FOLDERS = ("tests/e2e/", "tests/faults/")
+# Elsewhere, modules that time a bridge on real processes: the browser flows against the
+# emulator expect a predictive agent's phone to answer within the 2 s the bridge allows.
+SERIAL_MODULES = ("tests/browser/test_desk_live.py",)
 # Real processes, but what they assert does not depend on a quiet machine: local hours on a
 # simulated clock (a minute of slack for a slow set-up), a simulated day, and invariants
 # (never more calls than free agents, the notice before the recording, one contact per
@@ -69,7 +72,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     root = config.rootpath
     for item in items:
         where = item.path.relative_to(root).as_posix()
-        if where.startswith(SERIAL_FOLDERS) and where not in SERIAL_FOLDERS_EXCEPT:
+        if where in SERIAL_MODULES or (
+            where.startswith(SERIAL_FOLDERS) and where not in SERIAL_FOLDERS_EXCEPT
+        ):
             item.add_marker(pytest.mark.serial)
 
 
