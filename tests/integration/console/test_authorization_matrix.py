@@ -31,6 +31,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "desk.state": SIGNED_IN,
     "desk.case_panel": SIGNED_IN,
     "desk.availability": SIGNED_IN,
+    "desk.line_connect": SIGNED_IN,
+    "desk.line_hang_up": SIGNED_IN,
     "desk.preview_call": SIGNED_IN,
     "desk.preview_skip": SIGNED_IN,
     "desk.to_complete_panel": SIGNED_IN,
