@@ -219,7 +219,7 @@ def opt_outs() -> ResponseReturnValue:
 def _may_work(debt_id: int) -> None:
     user = signed_in()
     with unit_of_work() as db:
-        allowed = can_work_case(db, user_id=user.id, role=user.role, debt_id=debt_id)
+        allowed = can_work_case(db, user_id=user.id, role=user.role, debt_id=debt_id, now=now())
     if not allowed:
         abort(403)
 

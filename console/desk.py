@@ -16,6 +16,7 @@ from dialer.admin.accounts import Permission
 from dialer.agents import desk as agent_desk
 from dialer.agents import line_session as agent_line
 from dialer.agents import preview
+from dialer.cases.callbacks_owed import owed_callbacks
 from dialer.cases.page import load_case_view
 from dialer.errors import InputError
 from dialer.telephony import TelephonyError
@@ -36,8 +37,10 @@ def page() -> ResponseReturnValue:
         form = AvailabilityForm(availability=desk.availability)
         disposition = _disposition_form(desk.attempt_id)
         to_complete = _to_complete(db, user_id=user.id, live=desk.attempt_id)
+        callbacks = owed_callbacks(db, user_id=user.id, now=now(), packs=packs())
         return render_template(
             "desk.html",
+            callbacks=callbacks,
             desk=desk,
             view=view,
             form=form,
@@ -57,7 +60,24 @@ def state() -> ResponseReturnValue:
     with unit_of_work() as db:
         desk = agent_desk.refresh(db, user_id=user_id, now=now())
         to_complete = _to_complete(db, user_id=user_id, live=desk.attempt_id)
-    return jsonify(desk.to_dict() | {"to_complete": [call.attempt_id for call in to_complete]})
+        callbacks = owed_callbacks(db, user_id=user_id, now=now(), packs=None)
+    return jsonify(
+        desk.to_dict()
+        | {
+            "to_complete": [call.attempt_id for call in to_complete],
+            "callbacks": [row.signature for row in callbacks],
+        }
+    )
+
+
+@bp.get("/desk/callbacks")
+@requires(Permission.DESK)
+def callbacks_panel() -> ResponseReturnValue:
+    """The callbacks the agent owes, with the engine's answer for each, as an HTML fragment for
+    desk.js (fetched when the list changes, and each minute for the answers)."""
+    with unit_of_work() as db:
+        rows = owed_callbacks(db, user_id=signed_in().id, now=now(), packs=packs())
+        return render_template("_callbacks_owed.html", callbacks=rows)
 
 
 @bp.get("/desk/to-complete")

@@ -34,6 +34,20 @@
       .then(function (html) { if (html !== null) { toCompleteSlot.innerHTML = html; } });
   }
 
+  var callbacksSlot = document.getElementById("callbacks-slot");
+
+  function shownCallbacks() {
+    var section = document.getElementById("callbacks-owed");
+    return section ? section.getAttribute("data-callbacks") || "" : "";
+  }
+
+  function loadCallbacks() {
+    if (!callbacksSlot) { return; }
+    fetch(callbacksSlot.getAttribute("data-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) { callbacksSlot.innerHTML = html; } });
+  }
+
   function tick() {
     fetch(stateUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -45,6 +59,8 @@
         var attempt = state.attempt_id === null ? "" : String(state.attempt_id);
         if (attempt !== shownAttempt()) { loadCase(); }
         if (state.to_complete && state.to_complete.join(",") !== shownToComplete()) { loadToComplete(); }
+        // the callbacks owed changed (one added, placed, or now due): fetch them with their answers
+        if (state.callbacks && state.callbacks.join(",") !== shownCallbacks()) { loadCallbacks(); }
         var line = document.getElementById("agent-line");
         // the agent line connected or dropped: show its state and the button that fits it
         if (line && typeof state.line_state === "string" && state.line_state !== line.getAttribute("data-state")) {
@@ -55,4 +71,6 @@
   }
 
   window.setInterval(tick, 2000);
+  // the engine's answer per callback changes with the clock (calling hours): fetch it each minute
+  window.setInterval(loadCallbacks, 60000);
 }());

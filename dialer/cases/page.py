@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dialer.cases.callbacks_owed import owes_callback
 from dialer.cases.contact_check import consumer_zone
 from dialer.cases.why_not_now import explain_case
 from dialer.clients.access import allowed_clients
@@ -146,10 +147,13 @@ def debt_by_ref(session: Session, ref: str) -> Debt:
     return debt
 
 
-def can_work_case(session: Session, *, user_id: int, role: str, debt_id: int) -> bool:
+def can_work_case(
+    session: Session, *, user_id: int, role: str, debt_id: int, now: datetime | None = None
+) -> bool:
     """Supervisors and admins see every case; an agent sees the cases they worked (a call
-    connected to them or one they placed, or the case live on their desk). A user limited to
-    some clients sees only those clients' cases, whatever the role."""
+    connected to them or one they placed, or the case live on their desk) and, given `now` (the
+    case page), the cases with a callback on their desk's list. A user limited to some clients
+    sees only those clients' cases, whatever the role."""
     debt = session.get(Debt, debt_id)
     allowed = allowed_clients(session, user_id)
     if allowed is not None and (debt is None or debt.client_id not in allowed):
@@ -168,7 +172,9 @@ def can_work_case(session: Session, *, user_id: int, role: str, debt_id: int) ->
         .where(ContactAttempt.agent_id == user_id, ContactAttempt.consumer_id == debt.consumer_id)
         .limit(1)
     )
-    return worked is not None
+    if worked is not None:
+        return True
+    return now is not None and owes_callback(session, user_id=user_id, debt_id=debt_id, now=now)
 
 
 def opt_out_list(session: Session, *, limit: int = 500) -> list[tuple[OptOut, Phone, Consumer]]:

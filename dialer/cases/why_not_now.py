@@ -51,11 +51,13 @@ def explain_case(
     at: datetime,
     packs: RulePacks,
     mode: ContactMode = ContactMode.AUTOMATED,
+    callback: bool = False,
 ) -> Decision:
     """The decision for the first usable phone that is allowed, else the soonest-clearing block
     (with no usable phone, the decision for the consumer's first number says why); blocked,
     saying which and since when, while a contact with the person or to one of those numbers
-    is in flight (dispatch waits for it too)."""
+    is in flight (dispatch waits for it too). `callback`: the consented callback the consumer
+    asked for (as the worker proposes it when it is due)."""
     debt = find_debt(session, case_ref)
     view = load_debt_view(session, debt, at=at, before=at)
     phones = usable_phones(view.facts, channel, sms_capable=view.sms_capable)
@@ -65,7 +67,14 @@ def explain_case(
     decisions = [
         decide(
             view,
-            proposal(at=at, channel=channel, to=p.number, debt_ids=(debt.id,), mode=mode),
+            proposal(
+                at=at,
+                channel=channel,
+                to=p.number,
+                debt_ids=(debt.id,),
+                mode=mode,
+                callback=callback,
+            ),
             packs=packs,
         )
         for p in phones

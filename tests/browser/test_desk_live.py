@@ -288,6 +288,8 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
     first = _popped(desk)
     expect(desk.locator("#live-case .case-ref")).to_have_text(_ref(400))
     _record(desk, "callback", callback_at="2026-03-17T14:00", notes="call me after lunch")
+    owed = desk.locator("#callbacks-owed tr.callback")  # the desk's My callbacks panel
+    expect(owed).to_contain_text(f"2026-03-17 14:00 America/New_York {_ref(400)}")
     assert live.emulator.wait_idle(timeout=30)
     ((agent_leg, consumer_leg),) = _agent_first(live, person.number)
     assert (agent_leg.direction, agent_leg.to) == ("outbound-api", ANN)
@@ -297,6 +299,7 @@ def test_a_manual_call_and_the_callback_it_sets_ring_the_agent_first(live: Live)
     live.clock.advance(START.replace(hour=18) - live.clock.now() + timedelta(seconds=1))
     second = _popped(desk, after=first)  # 14:00 in New York: the callback
     expect(desk.locator("#live-case .case-ref")).to_have_text(_ref(400))
+    expect(owed).to_have_count(0, timeout=POP)  # placed: off the panel, without a reload
     _record(desk, notes="called back as asked")
     assert live.emulator.wait_idle(timeout=30)
     live.leave(desk)

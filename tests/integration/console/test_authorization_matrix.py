@@ -36,6 +36,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "desk.preview_call": SIGNED_IN,
     "desk.preview_skip": SIGNED_IN,
     "desk.to_complete_panel": SIGNED_IN,
+    "desk.callbacks_panel": SIGNED_IN,
     "recordings.audio": SIGNED_IN,
     "wallboard.page": SUPERVISORS,
     "wallboard.state": SUPERVISORS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from html.parser import HTMLParser
@@ -127,8 +127,8 @@ def _visible_parts(html: str) -> list[tuple[str, bool]]:
 def _rich_case(
     app: Flask, services: Services, seeded: Seeded, clock: FakeClock, words: str
 ) -> None:
-    """A promise, a dispute (a flag), limits in two scopes, a suppressed number, and a night
-    tick that blocks and writes why on the timeline."""
+    """A promise, a dispute (a flag), a callback, limits in two scopes, a suppressed number, and a
+    night tick that blocks and writes why on the timeline."""
     now = clock.now()
     with app.app_context():
         packs = state().packs
@@ -145,6 +145,12 @@ def _rich_case(
                 session, debt_id=seeded.debt_id, entry=entry, now=now, actor="ann",
                 agent_id=seeded.agent_id, packs=packs,
             )  # fmt: skip
+        record_disposition(  # a callback on the desk's panel, blocked at night
+            session, debt_id=seeded.second_debt_id, now=now, actor="ann", packs=packs,
+            entry=DispositionInput(
+                code=DispositionCode.CALLBACK, callback_local=datetime(2026, 3, 17, 14, 0)
+            ), agent_id=seeded.agent_id,
+        )  # fmt: skip
         for scope, key, limits in (
             ("global", "", {"max_calls_per_day": 3}),
             ("state", "US-MA", {"call_hours": {"start": "09:00", "end": "20:00"}}),
