@@ -84,6 +84,14 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          N_("Business hours: the holiday %(value)s is not a date like 2026-12-25.")),
         (r"^reason: say why the business hours change .*$",
          N_("Say why the business hours change: the reason is kept with the version.")),
+        (r"^you have no phone number: .*$",
+         N_("You have no phone number: an admin adds one on the Users page.")),
+        (r"^your line is already connected \(or being called\): .*$",
+         N_("Your line is already connected (or being called): hang it up first.")),
+        (r"^no active campaign has a caller ID to call your phone from$",
+         N_("No active campaign has a caller ID to call your phone from.")),
+        (r"^your line is not connected$", N_("Your line is not connected.")),
+        (r"^no active user with id (?P<id>\d+)$", N_("There is no active user %(id)s.")),
     )
 )  # fmt: skip
 

@@ -2,15 +2,21 @@
 
 As on Twilio: a room is named per account; the first join creates it; it starts when a
 participant with startConferenceOnEnter (default true) is in it (until then the others wait,
-hearing the waitUrl, or silence when it is empty); it ends when a participant with
-endConferenceOnExit leaves, or the last one does, and every other participant drops out of
-it and goes on with their TwiML (the <Dial> action, DialCallStatus "answered").
+hearing the waitUrl, or silence when it is empty or absent: the emulator has no hold music);
+it ends when a participant with endConferenceOnExit leaves, or the last one does, and every
+other participant drops out of it and goes on with their TwiML (the <Dial> action,
+DialCallStatus "answered").
 
 A participant stays until their call is hung up (the Calls update endpoint) or redirected,
 until the room ends, or for their number script's `talk_seconds` (emulated): then they hang
 up themselves (the <Dial> action is still requested, as Twilio does when the caller hangs up).
 Each join is logged in the call's `heard` list (verb "Conference", at the emulated seconds
 after the call's answer) and in `executed` with the moment the room bridged them.
+
+A participant who joins a room that has not started requests its waitUrl (waitMethod, POST
+by default) once and hears its Say, Play and Pause verbs (the only ones Twilio allows there)
+until the room starts, they are hung up or redirected; then silence (Twilio would request the
+waitUrl again when its TwiML ends).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from flask import Response, request
 
@@ -93,6 +100,7 @@ def run_conference(
     room = join(store, call, name, noun)
     runner.log(call, {"event": "conference-joined", "conference_sid": room.sid, "name": name})
     deadline = time.monotonic() + runner.engine.real(call.plan.talk_seconds)
+    _wait_music(runner, noun, doc, room)
     while not (room.started.is_set() or room.ended.is_set()):
         if call.interrupt.wait(POLL_SECONDS) or time.monotonic() >= deadline:
             break
@@ -112,6 +120,27 @@ def run_conference(
     extra = [("DialCallStatus", "answered"), ("ConferenceSid", room.sid)]
     followed = runner.follow(verb, doc, extra)
     return followed if ended_by_room else HANGUP
+
+
+def _wait_music(
+    runner: TwimlRunner, noun: ET.Element, doc: Document, room: ConferenceRecord
+) -> None:
+    """The waitUrl's verbs, while the room has not started (see the module's docstring)."""
+    url, call = noun.get("waitUrl"), runner.call
+    if not url or room.started.is_set() or room.ended.is_set():
+        return
+    music = runner.load(urljoin(doc.url, url), noun.get("waitMethod", "POST"), [])
+    for verb in [] if music is None else music.verbs:
+        if verb.tag not in {"Say", "Play", "Pause"}:
+            continue
+        if room.started.is_set() or room.ended.is_set() or call.interrupt.is_set():
+            return
+        runner.log_verb(call, verb, parent="waitUrl")
+        runner.hear(verb)
+        until = time.monotonic() + runner.engine.real(runner.media_seconds(verb))
+        while time.monotonic() < until and not (room.started.is_set() or room.ended.is_set()):
+            if call.interrupt.wait(POLL_SECONDS):
+                return
 
 
 def conference_json(room: ConferenceRecord) -> dict[str, Any]:

@@ -33,6 +33,10 @@ def whisper_url(base_url: str, *, attempt_id: int, stage: Stage | None = None) -
     return f"{base_url}/twilio/voice/whisper?{urlencode(query)}"
 
 
+def wait_url(base_url: str, *, attempt_id: int) -> str:
+    return f"{base_url}/twilio/voice/wait?{urlencode({'attempt': attempt_id})}"
+
+
 def recording_url(base_url: str, *, attempt_id: int, dialled_leg: bool = False) -> str:
     query: dict[str, object] = {"attempt": attempt_id}
     if dialled_leg:
@@ -188,7 +192,10 @@ def _join_room(response: VoiceResponse, step: VoiceStep, room: str, *, base_url:
         start_conference_on_enter=False,
         end_conference_on_exit=False,
         beep=False,
-        wait_url="",
+        # requested only while the room has not started, i.e. the agent is not in it (their
+        # line dropped after they were picked): the person is sent on at once (webhooks.voice)
+        wait_url=wait_url(base_url, attempt_id=step.attempt_id),
+        wait_method="POST",
     )
 
 
@@ -206,6 +213,18 @@ def render_agent_line(room: str | None) -> str:
         beep=False,
         wait_url="",
     )
+    return str(response)
+
+
+WAIT_PAUSE_SECONDS = 5
+
+
+def render_wait() -> str:
+    """The waitUrl's TwiML (only Say, Play, Pause and Redirect are allowed there): a pause
+    while the call is redirected; Twilio asks again when it ends, and the redirect is tried
+    again."""
+    response = VoiceResponse()
+    response.pause(length=WAIT_PAUSE_SECONDS)
     return str(response)
 
 

@@ -28,7 +28,13 @@ from web.extensions import (
 )
 from webhooks.params import TwilioRequest
 from webhooks.security import protect
-from webhooks.twiml import gather_url, render_agent_line, render_fallback, render_voice_step
+from webhooks.twiml import (
+    gather_url,
+    render_agent_line,
+    render_fallback,
+    render_voice_step,
+    render_wait,
+)
 
 bp = protect(Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice"))
 
@@ -136,6 +142,24 @@ def line() -> Response:
 @bp.post("/line-status")
 def line_status() -> Response:
     return acknowledge(EventKind.LINE_STATUS)
+
+
+@bp.post("/wait")
+def wait() -> Response:
+    """A person in an agent's room before it started: Twilio requests the waitUrl only then,
+    and only the agent starts the room, so the agent's line dropped between the pick and the
+    answer. The call leaves the room at once (Calls update) for the abandoned call's path
+    (ivr._after_dial with no DialCallStatus): the identification message within the two
+    seconds of TSR 310.4(b)(4)(iii), the agent set away, then the callback offer."""
+    attempt, sid = request.args.get("attempt", ""), request.form.get("CallSid", "")
+    if attempt.isdigit() and sid:
+        base_url = services().settings.public_base_url
+        url = gather_url(base_url, attempt_id=int(attempt), stage=Stage.DIAL)
+        try:
+            telephony().redirect_call(sid, url=url)
+        except TelephonyError as exc:  # the call ended meanwhile
+            log.info("empty_room_redirect_failed", attempt_id=attempt, error=str(exc))
+    return Response(render_wait(), mimetype=XML)
 
 
 VOICEMAIL_DROP = "voicemail_drop"  # remembered with the AMD event: the call was redirected

@@ -19,6 +19,12 @@
     row.appendChild(td);
   }
 
+  function line(a) {
+    if (!a.line) { return label("line-none"); }
+    var since = a.line_since ? " " + new Date(a.line_since).toLocaleTimeString() : "";
+    return label("line-" + a.line) + since;
+  }
+
   function agents(list) {
     var body = byId("wb-agent-rows");
     body.textContent = "";
@@ -36,6 +42,7 @@
       cell(row, a.seconds_in_state === null ? "" : a.seconds_in_state + " s");
       cell(row, a.languages.join(", "));
       cell(row, a.case_ref || "");
+      cell(row, line(a), "line " + (a.line || "none"));
       body.appendChild(row);
     });
   }

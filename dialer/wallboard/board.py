@@ -46,6 +46,8 @@ class AgentTile:
     seconds_in_state: int | None
     languages: list[str]
     case_ref: str | None
+    line: str  # LineState: "" (no line), "calling", "connected" (dialer.agents.line)
+    line_since: datetime | None  # when the line got to that state; None without a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,9 @@ class Wallboard:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["at"] = self.at.isoformat()
+        for tile in data["agents"]:
+            since = tile["line_since"]
+            tile["line_since"] = None if since is None else since.isoformat()
         return data
 
 
@@ -114,6 +119,8 @@ def _agents(session: Session, *, now: datetime) -> list[AgentTile]:
             else max(0, int((now - user.availability_changed_at).total_seconds())),
             languages=agent_languages(user),
             case_ref=ref,
+            line=user.line_state,
+            line_since=user.line_since if user.line_state else None,
         )
         for user, ref in rows
     ]

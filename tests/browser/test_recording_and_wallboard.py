@@ -46,6 +46,7 @@ def test_supervisor_watches_the_wallboard_while_a_recorded_call_is_bridged_then_
         desk.select_option("select[name=availability]", "available")
         desk.click("form[action='/desk/availability'] button")
         expect(ann_row).to_contain_text("available", timeout=10_000)  # no reload
+        expect(ann_row).to_contain_text("no line")  # her phone rings for each call
 
         call = BridgedCall(served)
         twiml = call.press_through_to_an_agent()  # the consumer is in Massachusetts

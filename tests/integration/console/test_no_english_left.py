@@ -202,6 +202,8 @@ def _refused_forms(seeded: Seeded) -> list[tuple[str, str, dict[str, str]]]:
                                                 "holidays": "2026-13-40", "reason": "x"}),
         ("/business-hours", "/business-hours", {"zone": "America/Chicago", "days": "mon",
                                                 "start": "09:00", "end": "18:00"}),
+        ("/desk", "/desk/line/connect", {}),  # alice has no phone number
+        ("/desk", "/desk/line/hang-up", {}),  # and no line to hang up
     ]  # fmt: skip
 
 

@@ -59,6 +59,7 @@ def test_the_wallboard_state_shows_agents_calls_abandonment_and_queue(
     board = sam.get("/wallboard/state").json
     ann = next(a for a in board["agents"] if a["name"] == "Ann Agent")
     assert (ann["availability"], ann["case_ref"], ann["languages"]) == ("on_call", "D-1001", ["en"])
+    assert (ann["line"], ann["line_since"]) == ("", None)  # her phone rings for each call
     assert board["agents_by_state"]["on_call"] == 1
     assert board["agents_by_state"]["offline"] == 1  # bob
     assert board["calls_in_flight"]["ringing"] == 1
@@ -82,6 +83,30 @@ def test_the_wallboard_page_speaks_the_supervisors_language(
     assert "监控看板" in page
     assert "进行中的呼叫" in page
     assert 'data-state-url="/wallboard/state"' in page
+
+
+def test_the_wallboard_shows_each_agents_line(
+    app: Flask, services: Services, seeded: Seeded
+) -> None:
+    since = services.clock.now() - timedelta(minutes=20)
+    with transaction(services.sessions) as session:
+        session.execute(
+            sa.update(User)
+            .where(User.display_name == "Ann Agent")
+            .values(line_state="connected", line_since=since, line_call_sid="CA" + "4" * 32)
+        )
+    sam = app.test_client()
+    login(sam, "sam")
+    tiles = {a["name"]: a for a in sam.get("/wallboard/state").json["agents"]}
+    assert (tiles["Ann Agent"]["line"], tiles["Ann Agent"]["line_since"]) == (
+        "connected",
+        since.isoformat(),
+    )
+    assert tiles["Bob Agent"]["line"] == ""
+    form_post(sam, "/wallboard", "/me/language", {"language": "es", "next": "/wallboard"})
+    page = sam.get("/wallboard").text
+    assert f"línea conectada desde {since:%Y-%m-%d %H:%M}" in page
+    assert "sin línea" in page
 
 
 def test_the_desk_state_lists_the_calls_to_complete_and_serves_them_as_a_fragment(

@@ -150,3 +150,26 @@ def test_a_recording_started_before_the_room_records_the_consumers_leg_only(
     telephony.hang_up(line.sid)
     assert emulator.wait_idle()
     assert [r.call_sid for r in client.recordings.list()] == [consumer.sid]
+
+
+def test_a_consumer_in_a_room_nobody_started_hears_its_wait_url(
+    emulator, telephony, webhooks
+) -> None:
+    """The agent's line is gone: the consumer's room never starts. As on Twilio, the waitUrl
+    is requested and its TwiML heard (here: redirected away by the application at once)."""
+    emulator.script(CONSUMER, call="human", ring_seconds=1, talk_seconds=100_000)
+    webhooks.twiml["/answer"] = CONSUMER_JOINS.replace(
+        'beep="false">', 'beep="false" waitUrl="/twilio/voice/wait?attempt=5">'
+    )
+    webhooks.twiml["/twilio/voice/wait"] = "<Response><Say>Nobody is here.</Say></Response>"
+    webhooks.twiml["/twilio/voice/gather"] = "<Response><Say>Goodbye.</Say></Response>"
+    consumer = _place(telephony, webhooks, CONSUMER, "/answer")
+
+    [wait] = webhooks.wait_for("/twilio/voice/wait")
+    assert wait.form["CallSid"] == [consumer.sid]
+    telephony.redirect_call(consumer.sid, url=webhooks.url("/twilio/voice/gather"))
+    assert emulator.wait_idle()
+    heard = [(row["verb"], row["text"]) for row in emulator.heard(consumer.sid)]
+    assert heard == [("Conference", ROOM), ("Say", "Nobody is here."), ("Say", "Goodbye.")]
+    [stays] = emulator.conferences()
+    assert [s["bridged_at"] for s in stays["stays"]] == [None]  # never bridged to anyone

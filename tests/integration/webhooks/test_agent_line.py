@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import Flask
+
 from dialer.agents.line_session import connect_line, hang_up_line
 from dialer.bootstrap import Services
 from dialer.db.models import User
@@ -14,7 +16,7 @@ from dialer.telephony.fake import FakeTelephony
 from tests.integration.webhooks.builders import make_agent
 from tests.integration.webhooks.conftest import Twilio
 from tests.integration.webhooks.helpers import attempt_row, rows
-from tests.integration.webhooks.test_predictive_answer import _predictive_call
+from tests.integration.webhooks.test_predictive_answer import _predictive_call, _redirects
 
 AGENT_PHONE = "+16175550199"
 
@@ -100,6 +102,34 @@ def test_the_line_dropping_sets_the_agent_away_and_no_call_is_bridged_to_them(
     body = twilio.answer(line.attempt_id).get_data(as_text=True)
     assert "Conference" not in body
     assert "All of our agents are busy right now" in body  # abandoned, identified at once
+
+
+def test_a_line_dropping_after_the_pick_leaves_the_person_no_silent_room(
+    app: Flask, twilio: Twilio, services: Services
+) -> None:
+    """The line drops between the agent's pick and the answer (its status callback not in
+    yet): the person joins an empty room. Twilio requests the room's waitUrl (only the agent
+    starts it); the call is redirected at once to the abandoned call's path: the
+    identification message first, the agent away, the callback offer."""
+    fake = _redirects(app, services)
+    line = _connect(services)
+    _answer_line(twilio, line)
+    body = twilio.answer(line.attempt_id).get_data(as_text=True)
+    wait = f"/twilio/voice/wait?attempt={line.attempt_id}"
+    assert f'waitUrl="{services.settings.public_base_url}{wait}"' in body
+
+    waiting = twilio.post(wait, {"CallSid": "CA" + "1" * 32})  # nobody started the room
+
+    assert waiting.status_code == 200
+    assert "<Say" not in waiting.get_data(as_text=True)  # waitUrl TwiML: a pause, no Dial
+    (redirected,) = fake.redirected
+    assert redirected.endswith(f"/twilio/voice/gather?attempt={line.attempt_id}&stage=dial&try=1")
+    after = twilio.gather(line.attempt_id, "dial", "").get_data(as_text=True)
+    assert "All of our agents are busy right now" in after.split("<Say", 2)[1]
+    assert "stage=callback" in after
+    twilio.call_status(line.attempt_id, "completed", 4, CallDuration="20")
+    assert attempt_row(services.sessions, line.attempt_id).outcome == "abandoned"
+    assert _agent(services, line.agent_id).availability == "away"
 
 
 def test_a_phone_that_does_not_answer_leaves_no_line_and_says_why(

@@ -32,6 +32,9 @@ INTO_ROOM = VoiceStep(
 )
 
 
+WAIT = "https://h.example/twilio/voice/wait?attempt=9"
+
+
 def test_the_agent_answering_their_line_enters_their_own_silent_room() -> None:
     assert render_agent_line("agent-line-4") == (
         HEAD + '<Response><Dial><Conference beep="false" endConferenceOnExit="true" '
@@ -46,7 +49,8 @@ def test_a_line_that_is_no_longer_the_agents_is_hung_up() -> None:
 def test_a_consumer_joins_the_agents_room_instead_of_ringing_their_phone() -> None:
     assert render_voice_step(INTO_ROOM, base_url=BASE) == (
         HEAD + f'<Response><Dial {ACTION}><Conference beep="false" '
-        'endConferenceOnExit="false" startConferenceOnEnter="false" waitUrl="">'
+        'endConferenceOnExit="false" startConferenceOnEnter="false" waitMethod="POST" '
+        f'waitUrl="{WAIT}">'
         "agent-line-4</Conference></Dial></Response>"
     )
 
@@ -59,6 +63,7 @@ def test_a_recorded_bridge_into_the_room_records_the_persons_own_leg_only() -> N
         'recordingStatusCallback="https://h.example/twilio/voice/recording?attempt=9" '
         'recordingStatusCallbackEvent="completed" recordingStatusCallbackMethod="POST" '
         f'track="both" /></Start><Dial {ACTION}><Conference beep="false" '
-        'endConferenceOnExit="false" startConferenceOnEnter="false" waitUrl="">'
+        'endConferenceOnExit="false" startConferenceOnEnter="false" waitMethod="POST" '
+        f'waitUrl="{WAIT}">'
         "agent-line-4</Conference></Dial></Response>"
     )
