@@ -30,32 +30,13 @@ def dial_agent(view: CaseView, agent_number: str, *, room: str | None = None) ->
     whisper: the case is on their desk), else their phone rings, with a whisper."""
     if room is not None:
         return into_room(view, agent_number, room)
-    return VoiceStep(
-        StepKind.DIAL_AGENT,
-        view.attempt.id,
-        view.language,
-        view.context,
-        prompts=(VoicePrompt.CONNECTING,),
-        stage=Stage.DIAL,
-        agent_number=agent_number,
-        caller_id=view.attempt.from_number,
-    )
+    return _to_agent(view, agent_number, prompts=(VoicePrompt.CONNECTING,), whisper=True)
 
 
 def into_room(view: CaseView, agent_number: str, room: str) -> VoiceStep:
     """The person joins the agent's conference room, where the agent already is: bridged at
     once, whatever kind of phone the agent has (dialer.agents.line)."""
-    return VoiceStep(
-        StepKind.DIAL_AGENT,
-        view.attempt.id,
-        view.language,
-        view.context,
-        stage=Stage.DIAL,
-        agent_number=agent_number,
-        caller_id=view.attempt.from_number,
-        whisper=False,
-        room=room,
-    )
+    return _to_agent(view, agent_number, room=room)
 
 
 def bridge_now(view: CaseView, agent_number: str, *, room: str | None = None) -> VoiceStep:
@@ -65,14 +46,29 @@ def bridge_now(view: CaseView, agent_number: str, *, room: str | None = None) ->
     An agent whose line is connected is already there: the person joins their room."""
     if room is not None:
         return into_room(view, agent_number, room)
+    return _to_agent(view, agent_number, dial_timeout=PREDICTIVE_AGENT_SECONDS)
+
+
+def _to_agent(
+    view: CaseView,
+    agent_number: str,
+    *,
+    prompts: tuple[VoicePrompt, ...] = (),
+    whisper: bool = False,
+    dial_timeout: int | None = None,
+    room: str | None = None,
+) -> VoiceStep:
+    """The Dial step that puts this call's person through to `agent_number` (or its room)."""
     return VoiceStep(
         StepKind.DIAL_AGENT,
         view.attempt.id,
         view.language,
         view.context,
+        prompts=prompts,
         stage=Stage.DIAL,
         agent_number=agent_number,
         caller_id=view.attempt.from_number,
-        dial_timeout=PREDICTIVE_AGENT_SECONDS,
-        whisper=False,
+        dial_timeout=dial_timeout,
+        whisper=whisper,
+        room=room,
     )
